@@ -1,0 +1,7 @@
+//! facenmf-host: the offline trainer of facenmf.
+//!
+//! - [`reference`]: the float64 reference the f32 kernel of `facenmf-core` is
+//!   checked against (thumbnail, NNLS, k-NN), written for obviousness.
+#![forbid(unsafe_code)]
+
+pub mod reference;
