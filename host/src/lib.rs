@@ -2,6 +2,8 @@
 //!
 //! - [`reference`]: the float64 reference the f32 kernel of `facenmf-core` is
 //!   checked against (thumbnail, NNLS, k-NN), written for obviousness.
+//! - [`data`]: face datasets behind one [`data::Dataset`] type.
 #![forbid(unsafe_code)]
 
+pub mod data;
 pub mod reference;

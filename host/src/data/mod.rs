@@ -1,0 +1,45 @@
+//! Face datasets: one [`Dataset`] type behind every source (raw cache folder,
+//! LFW folder, Olivetti `.mat`, a folder of a user's own images, downloads).
+
+/// Gray face images with their labels, as every command of the trainer sees them.
+///
+/// Images are stored one after another, row-major, top row first, as f32 in
+/// `[0, 1]`: image `i`, row `r`, column `c` is `images[(i * height + r) * width + c]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dataset {
+    /// `n * height * width` pixels in `[0, 1]`.
+    pub images: Vec<f32>,
+    /// Class index of each image, `0..class_names.len()`.
+    pub labels: Vec<u16>,
+    /// Person names in label order.
+    pub class_names: Vec<String>,
+    /// Image height in pixels.
+    pub height: usize,
+    /// Image width in pixels.
+    pub width: usize,
+    /// Where the data came from and how it was made (for provenance in exports).
+    pub source: String,
+}
+
+impl Dataset {
+    /// Number of images.
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// True when the dataset holds no image.
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    /// Pixels per image (`height * width`).
+    pub fn pixels(&self) -> usize {
+        self.height * self.width
+    }
+
+    /// The pixels of image `i`.
+    pub fn image(&self, i: usize) -> &[f32] {
+        let d = self.pixels();
+        &self.images[i * d..(i + 1) * d]
+    }
+}
