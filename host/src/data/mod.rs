@@ -43,3 +43,26 @@ impl Dataset {
         &self.images[i * d..(i + 1) * d]
     }
 }
+
+mod error;
+pub use error::{DataError, Result};
+
+pub mod cache;
+pub mod rng;
+pub mod select;
+
+/// Lowercase hex of a byte string (for sha256 digests).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// sha256 of `bytes`, as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex(&sha2::Sha256::digest(bytes))
+}
