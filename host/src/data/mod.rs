@@ -48,6 +48,8 @@ mod error;
 pub use error::{DataError, Result};
 
 pub mod cache;
+pub mod mat;
+pub mod olivetti;
 pub mod rng;
 pub mod select;
 
