@@ -48,8 +48,11 @@ mod error;
 pub use error::{DataError, Result};
 
 pub mod cache;
+pub mod decode;
+pub mod lfw;
 pub mod mat;
 pub mod olivetti;
+pub mod resample;
 pub mod rng;
 pub mod select;
 
