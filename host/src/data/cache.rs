@@ -169,8 +169,8 @@ pub fn load(dir: &Path) -> Result<Dataset> {
     })
 }
 
-/// Writes `bytes` to `dir/name` atomically: a temporary file in `dir`, then rename.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes `bytes` to `path` atomically: a temporary file in `dir`, then rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path
         .file_name()

@@ -215,3 +215,27 @@ fn decode_pgm(bytes: &[u8]) -> std::result::Result<Image8, String> {
         data: values,
     })
 }
+
+/// Encodes `img` (gray or RGB) as PNG bytes.
+pub fn encode_png(img: &Image8) -> std::result::Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    {
+        let mut e = png::Encoder::new(&mut out, img.width as u32, img.height as u32);
+        e.set_color(if img.channels == 1 {
+            png::ColorType::Grayscale
+        } else {
+            png::ColorType::Rgb
+        });
+        e.set_depth(png::BitDepth::Eight);
+        let mut w = e.write_header().map_err(|e| e.to_string())?;
+        w.write_image_data(&img.data).map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+/// Writes `img` as a PNG file, atomically (temporary file, then rename).
+pub fn write_png(path: &Path, img: &Image8) -> Result<()> {
+    let bytes =
+        encode_png(img).map_err(|p| DataError::bad(path, format!("cannot encode PNG: {p}")))?;
+    super::cache::write_atomic(path, &bytes)
+}

@@ -35,13 +35,15 @@ impl Slice {
     }
 }
 
-/// How each image is cut and scaled, the same for every source.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// How each image is cut and scaled, the same for every source (default: whole image, no resize).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Prepare {
     /// The cut, or the whole image.
     pub slice: Option<Slice>,
     /// Scale factor `f`: the cut of h x w becomes `int(f*h) x int(f*w)` (Pillow bicubic).
     pub resize: Option<f64>,
+    /// A fixed output size (height, width) instead of a factor, for images of mixed sizes.
+    pub size: Option<(usize, usize)>,
 }
 
 impl Prepare {
@@ -50,6 +52,16 @@ impl Prepare {
         if let Some(f) = self.resize {
             if f <= 0.0 || !f.is_finite() {
                 return Err(DataError::option(format!("resize must be > 0, got {f}")));
+            }
+        }
+        if let Some((h, w)) = self.size {
+            if h == 0 || w == 0 {
+                return Err(DataError::option(format!("output size {h} x {w} is empty")));
+            }
+            if self.resize.is_some() {
+                return Err(DataError::option(
+                    "give either a resize factor or an output size, not both",
+                ));
             }
         }
         if let Some(s) = self.slice {
@@ -67,9 +79,10 @@ impl Prepare {
     /// Output size for an input of `h x w`.
     pub fn output_size(&self, h: usize, w: usize) -> Result<(usize, usize)> {
         let (h, w) = self.slice.map_or((h, w), |s| s.size());
-        let (oh, ow) = match self.resize {
-            Some(f) => ((f * h as f64) as usize, (f * w as f64) as usize),
-            None => (h, w),
+        let (oh, ow) = match (self.size, self.resize) {
+            (Some(s), _) => s,
+            (None, Some(f)) => ((f * h as f64) as usize, (f * w as f64) as usize),
+            (None, None) => (h, w),
         };
         if oh == 0 || ow == 0 {
             return Err(DataError::option(format!(
@@ -125,6 +138,7 @@ impl Default for LfwOptions {
             prepare: Prepare {
                 slice: Some(Slice::LFW_DEFAULT),
                 resize: Some(0.5),
+                size: None,
             },
             skip_corrupt: false,
         }

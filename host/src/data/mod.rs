@@ -49,6 +49,7 @@ pub use error::{DataError, Result};
 
 pub mod cache;
 pub mod decode;
+pub mod folder;
 pub mod lfw;
 pub mod mat;
 pub mod olivetti;
