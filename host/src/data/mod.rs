@@ -49,6 +49,7 @@ pub use error::{DataError, Result};
 
 pub mod cache;
 pub mod decode;
+pub mod fetch;
 pub mod folder;
 pub mod lfw;
 pub mod mat;
