@@ -18,6 +18,13 @@ struct Cli {
 enum Command {
     /// Encode synthetic faces with the chip's kernel and check it against the float64 reference.
     Selftest,
+    /// Inspect, convert and view face datasets.
+    Data {
+        #[command(subcommand)]
+        command: facenmf_host::data::cli::DataCommand,
+    },
+    /// Download Olivetti or LFW (checksummed) into the cache directory.
+    Fetch(facenmf_host::data::cli::FetchArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -27,5 +34,7 @@ fn main() -> anyhow::Result<()> {
             println!("selftest: not yet");
             Ok(())
         }
+        Command::Data { command } => facenmf_host::data::cli::run_data(command),
+        Command::Fetch(args) => facenmf_host::data::cli::run_fetch(args),
     }
 }

@@ -48,6 +48,7 @@ mod error;
 pub use error::{DataError, Result};
 
 pub mod cache;
+pub mod cli;
 pub mod decode;
 pub mod fetch;
 pub mod folder;
@@ -57,6 +58,8 @@ pub mod olivetti;
 pub mod resample;
 pub mod rng;
 pub mod select;
+pub mod sheet;
+pub mod source;
 
 /// Lowercase hex of a byte string (for sha256 digests).
 pub(crate) fn hex(bytes: &[u8]) -> String {

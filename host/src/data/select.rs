@@ -163,3 +163,24 @@ impl Dataset {
         })
     }
 }
+
+impl Dataset {
+    /// Keeps the people with at least `n` images (like `min_faces_per_person`),
+    /// dropping the others from `class_names` and renumbering labels in order.
+    pub fn with_min_per_person(&self, n: usize) -> Dataset {
+        let counts = self.class_counts();
+        let keep: Vec<usize> = (0..self.len())
+            .filter(|&i| {
+                counts
+                    .get(usize::from(self.labels[i]))
+                    .is_some_and(|&c| c >= n)
+            })
+            .collect();
+        let mut out = self
+            .subset(&keep)
+            .unwrap_or_else(|_| self.clone())
+            .drop_empty_classes();
+        out.source = format!("{}; min {n} per person", self.source);
+        out
+    }
+}
