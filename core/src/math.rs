@@ -1,0 +1,51 @@
+//! The few scalar functions the kernel needs, in one place.
+//!
+//! `sqrt` is libm's `sqrtf`: correctly rounded (0.5 ulp), so host and chip
+//! agree bit for bit. With the `micromath` feature it is micromath's
+//! approximation instead (bit-trick first guess plus one Newton step, about
+//! 1e-4 relative error here, see `tests`); it changes distances in the last
+//! digits and is off by default. It only pays where sqrt is hot, which it is
+//! not in this kernel (K + 2 calls per face against D·K multiply-adds).
+
+/// Square root of `x` (`x ≥ 0`).
+#[inline]
+pub fn sqrt(x: f32) -> f32 {
+    #[cfg(feature = "micromath")]
+    {
+        micromath::F32Ext::sqrt(x)
+    }
+    #[cfg(not(feature = "micromath"))]
+    {
+        libm::sqrtf(x)
+    }
+}
+
+/// Euclidean norm, summed left to right.
+#[inline]
+pub fn norm(v: &[f32]) -> f32 {
+    sqrt(crate::nnls::dot(v, v))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sqrt_accuracy() {
+        let mut worst = 0.0f64;
+        let mut x = 1e-6f32;
+        while x < 1e6 {
+            let exact = f64::from(x).sqrt();
+            let rel = ((f64::from(super::sqrt(x)) - exact) / exact).abs();
+            worst = worst.max(rel);
+            x *= 1.01;
+        }
+        let bound = if cfg!(feature = "micromath") {
+            1e-3
+        } else {
+            1e-7
+        };
+        assert!(
+            worst <= bound,
+            "worst relative error {worst:e} above {bound:e}"
+        );
+    }
+}
