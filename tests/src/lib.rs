@@ -3,3 +3,4 @@
 #![forbid(unsafe_code)]
 
 pub mod data_dir;
+pub mod gen;
