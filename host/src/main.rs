@@ -16,16 +16,17 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Encode synthetic faces with the chip's kernel and check it against the float64 reference.
-    Selftest,
+    /// Run the chip's kernel on synthetic frames and check it against the float64 reference.
+    Selftest {
+        /// Seed of the synthetic frames.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Selftest => {
-            println!("selftest: not yet");
-            Ok(())
-        }
+        Command::Selftest { seed } => facenmf_host::selftest::main(seed),
     }
 }
