@@ -2,10 +2,11 @@
 //!
 //! `sqrt` is libm's `sqrtf`: correctly rounded (0.5 ulp), so host and chip
 //! agree bit for bit. With the `micromath` feature it is micromath's
-//! approximation instead (bit-trick first guess plus one Newton step, about
-//! 1e-4 relative error here, see `tests`); it changes distances in the last
-//! digits and is off by default. It only pays where sqrt is hot, which it is
-//! not in this kernel (K + 2 calls per face against D·K multiply-adds).
+//! approximation instead: measured worst relative error 6.1e-2 over
+//! `[1e-6, 1e6]` (`cargo test -p facenmf-core --features micromath`), enough
+//! to reorder close cosine distances, so it is off by default. It would only
+//! pay where sqrt is hot, which it is not in this kernel (at most K + 2 calls
+//! per face against D·K multiply-adds).
 
 /// Square root of `x` (`x ≥ 0`).
 #[inline]
@@ -39,9 +40,9 @@ mod tests {
             x *= 1.01;
         }
         let bound = if cfg!(feature = "micromath") {
-            1e-3
+            6.2e-2
         } else {
-            1e-7
+            6e-8
         };
         assert!(
             worst <= bound,
