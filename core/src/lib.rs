@@ -11,6 +11,8 @@
 //! 4. [`gallery`]: nearest-neighbour classification against templates in
 //!    flash and enrolled at run time, with an "unknown" threshold.
 //!
+//! [`recognise`] chains the four, checked once to fit together.
+//!
 //! Every model buffer is validated once by a checked constructor; after that
 //! the inner loops cannot fail. Nothing allocates and nothing panics on bad
 //! input: errors are the small `Copy` enums of [`error`].
@@ -23,6 +25,7 @@ pub mod gallery;
 pub mod math;
 pub mod nnls;
 pub mod project;
+pub mod recognise;
 pub mod thumbnail;
 
 pub use encode::Encoder;
@@ -30,4 +33,5 @@ pub use error::{GalleryError, InputError, ModelError, ThumbnailError};
 pub use gallery::{Decision, Gallery, Identity, Metric};
 pub use nnls::{Gram, SolveReport, StopRule};
 pub use project::{LinearMap, Projection};
+pub use recognise::{Recogniser, Recognition};
 pub use thumbnail::{Crop, PixelFormat, Thumbnailer};

@@ -123,6 +123,11 @@ impl<'a> Projection<'a> {
         }
     }
 
+    /// True when a linear map follows the root and normalisation.
+    pub const fn has_map(&self) -> bool {
+        self.map.is_some()
+    }
+
     /// True when `apply` returns the code unchanged.
     pub const fn is_identity(&self) -> bool {
         !self.sqrt && !self.normalize && self.map.is_none()
