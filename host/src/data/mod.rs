@@ -60,6 +60,7 @@ pub mod rng;
 pub mod select;
 pub mod sheet;
 pub mod source;
+mod thumbs;
 
 /// Lowercase hex of a byte string (for sha256 digests).
 pub(crate) fn hex(bytes: &[u8]) -> String {
