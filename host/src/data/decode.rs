@@ -185,9 +185,11 @@ fn decode_pgm(bytes: &[u8]) -> std::result::Result<Image8, String> {
     let values: Vec<u8> = if bytes[1] == b'5' {
         pos += 1; // the single whitespace after maxval
         let bpp = if maxval < 256 { 1 } else { 2 };
-        let body = bytes
-            .get(pos..pos + n * bpp)
-            .ok_or_else(|| format!("truncated PGM: expected {} bytes of pixels", n * bpp))?;
+        let need = n.checked_mul(bpp).ok_or("PGM size overflows")?;
+        let body = pos
+            .checked_add(need)
+            .and_then(|end| bytes.get(pos..end))
+            .ok_or_else(|| format!("truncated PGM: expected {need} bytes of pixels"))?;
         if bpp == 1 {
             body.iter().map(|&v| scale(usize::from(v))).collect()
         } else {

@@ -1,5 +1,18 @@
 //! Face datasets: one [`Dataset`] type behind every source (raw cache folder,
 //! LFW folder, Olivetti `.mat`, a folder of a user's own images, downloads).
+//!
+//! - [`source::load`]`(path, &LoadOptions)`: detect the kind of `path` (or take
+//!   `LoadOptions::format`) and load it; what the commands use.
+//! - [`cache`]: the raw format of `shared/data` (`images.u8`, `labels.u8`,
+//!   `meta.json`), checked against its recorded sizes and sha256; also written.
+//! - [`lfw`]: an LFW folder exactly as scikit-learn's `fetch_lfw_people`
+//!   (order, labels, Pillow's bicubic resize in [`resample`]).
+//! - [`olivetti`]: `olivettifaces.mat` (via [`mat`]) as `fetch_olivetti_faces`.
+//! - [`folder`]: one sub-folder of JPEG/PNG/PGM pictures per person.
+//! - [`fetch`]: checksummed, atomic downloads of the archives scikit-learn uses.
+//! - Selection on [`Dataset`]: `max_per_person`, `with_min_per_person`,
+//!   `train_test_split`, `subset`, `thumbnails` (the chip's own thumbnail code).
+//! - [`cli`]: `facenmf data info|convert|show` and `facenmf fetch`.
 
 /// Gray face images with their labels, as every command of the trainer sees them.
 ///

@@ -56,8 +56,11 @@ pub fn detect(path: &Path) -> Result<(Format, PathBuf)> {
         return Err(DataError::bad(path, "no such file or folder"));
     }
     if path.is_file() {
-        let head = std::fs::read(path).map_err(|e| DataError::io(path, e))?;
-        if head.starts_with(b"MATLAB")
+        let mut head = [0u8; 6];
+        let n = std::fs::File::open(path)
+            .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+            .map_err(|e| DataError::io(path, e))?;
+        if head[..n].starts_with(b"MATLAB")
             || path
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("mat"))
