@@ -52,8 +52,9 @@ fn coeffs(in_size: usize, out_size: usize) -> Vec<(usize, Vec<i32>)> {
         .collect()
 }
 
-fn clip8(v: i64) -> u8 {
-    if v >= (1i64 << PRECISION_BITS) * 256 {
+fn clip8(v: i32) -> u8 {
+    // Pillow's clip8: the sums stay within i32 (Pillow itself uses INT32).
+    if v >= (1i32 << PRECISION_BITS) * 256 {
         255
     } else if v <= 0 {
         0
@@ -62,24 +63,50 @@ fn clip8(v: i64) -> u8 {
     }
 }
 
+const HALF: i32 = 1 << (PRECISION_BITS - 1);
+
+/// One output row of the horizontal pass, `N` channels a pixel.
+fn horizontal_row<const N: usize>(row: &[u8], k: &[(usize, Vec<i32>)], out: &mut [u8]) {
+    for ((xmin, w), dst) in k.iter().zip(out.chunks_exact_mut(N)) {
+        let mut ss = [HALF; N];
+        let src = &row[xmin * N..(xmin + w.len()) * N];
+        for (px, &wx) in src.chunks_exact(N).zip(w) {
+            for c in 0..N {
+                ss[c] += i32::from(px[c]) * wx;
+            }
+        }
+        for c in 0..N {
+            dst[c] = clip8(ss[c]);
+        }
+    }
+}
+
 /// Resizes like Pillow's `img.resize((out_width, out_height))` (bicubic).
 /// A dimension that does not change is not resampled (as in Pillow).
 pub fn resize_bicubic(img: &Image8, out_width: usize, out_height: usize) -> Image8 {
     let ch = img.channels;
-    let half = 1i64 << (PRECISION_BITS - 1);
     let mut cur = img.clone();
     if out_width != cur.width {
         let k = coeffs(cur.width, out_width);
         let mut data = vec![0u8; cur.height * out_width * ch];
-        for y in 0..cur.height {
-            let row = &cur.data[y * cur.width * ch..(y + 1) * cur.width * ch];
-            for (xx, (xmin, w)) in k.iter().enumerate() {
-                for c in 0..ch {
-                    let mut ss = half;
-                    for (x, &wx) in w.iter().enumerate() {
-                        ss += i64::from(row[(xmin + x) * ch + c]) * i64::from(wx);
+        for (row, out) in cur
+            .data
+            .chunks_exact(cur.width * ch)
+            .zip(data.chunks_exact_mut(out_width * ch))
+        {
+            match ch {
+                1 => horizontal_row::<1>(row, &k, out),
+                3 => horizontal_row::<3>(row, &k, out),
+                _ => {
+                    // any other channel count: one channel at a time
+                    for c in 0..ch {
+                        let plane: Vec<u8> = row.iter().skip(c).step_by(ch).copied().collect();
+                        let mut o = vec![0u8; out_width];
+                        horizontal_row::<1>(&plane, &k, &mut o);
+                        for (x, v) in o.into_iter().enumerate() {
+                            out[x * ch + c] = v;
+                        }
                     }
-                    data[(y * out_width + xx) * ch + c] = clip8(ss);
                 }
             }
         }
@@ -94,13 +121,17 @@ pub fn resize_bicubic(img: &Image8, out_width: usize, out_height: usize) -> Imag
         let k = coeffs(cur.height, out_height);
         let stride = cur.width * ch;
         let mut data = vec![0u8; out_height * stride];
-        for (yy, (ymin, w)) in k.iter().enumerate() {
-            for i in 0..stride {
-                let mut ss = half;
-                for (y, &wy) in w.iter().enumerate() {
-                    ss += i64::from(cur.data[(ymin + y) * stride + i]) * i64::from(wy);
+        let mut acc = vec![0i32; stride];
+        for ((ymin, w), out) in k.iter().zip(data.chunks_exact_mut(stride)) {
+            acc.fill(HALF);
+            for (y, &wy) in w.iter().enumerate() {
+                let src = &cur.data[(ymin + y) * stride..(ymin + y + 1) * stride];
+                for (a, &v) in acc.iter_mut().zip(src) {
+                    *a += i32::from(v) * wy;
                 }
-                data[yy * stride + i] = clip8(ss);
+            }
+            for (o, &a) in out.iter_mut().zip(&acc) {
+                *o = clip8(a);
             }
         }
         cur = Image8 {
