@@ -120,6 +120,29 @@ fn user_folder_with_real_jpegs() {
     a.sort();
     b.sort();
     assert_eq!(a, b);
+
+    // a JPEG cut short is an error naming it, or skipped when asked
+    let f = tmp.path().join("Hans_Blix/Hans_Blix_0002.jpg");
+    let bytes = fs::read(&f).unwrap();
+    fs::write(&f, &bytes[..bytes.len() / 2]).unwrap();
+    let e = folder::load(tmp.path(), &opts).unwrap_err().to_string();
+    assert!(
+        e.contains("Hans_Blix_0002.jpg") && e.contains("corrupt JPEG"),
+        "{e}"
+    );
+    let e = lfw::load(tmp.path(), &LfwOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("Hans_Blix_0002.jpg"), "{e}");
+    let skipped = folder::load(
+        tmp.path(),
+        &FolderOptions {
+            skip_corrupt: true,
+            ..opts
+        },
+    )
+    .unwrap();
+    assert_eq!(skipped.len(), 5);
 }
 
 #[test]

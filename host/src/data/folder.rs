@@ -73,13 +73,7 @@ pub fn load(dir: &Path, opts: &FolderOptions) -> Result<Dataset> {
         class_names: names,
         height,
         width,
-        source: format!(
-            "image folder {} (slice={:?}, resize={:?}, size={:?})",
-            dir.display(),
-            opts.prepare.slice,
-            opts.prepare.resize,
-            opts.prepare.size
-        ),
+        source: format!("image folder {} ({})", dir.display(), opts.prepare),
     };
     // skipped pictures may have emptied a person
     Ok(if ds.class_counts().contains(&0) {

@@ -46,6 +46,24 @@ pub struct Prepare {
     pub size: Option<(usize, usize)>,
 }
 
+impl std::fmt::Display for Prepare {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.slice {
+            Some(s) => write!(
+                f,
+                "slice rows {}..{} cols {}..{}",
+                s.rows.0, s.rows.1, s.cols.0, s.cols.1
+            )?,
+            None => f.write_str("whole image")?,
+        }
+        match (self.size, self.resize) {
+            (Some((h, w)), _) => write!(f, ", resized to {h}x{w}"),
+            (None, Some(r)) => write!(f, ", resize {r}"),
+            (None, None) => Ok(()),
+        }
+    }
+}
+
 impl Prepare {
     /// Checks the options themselves (not yet against an image).
     pub fn validate(&self) -> Result<()> {
@@ -282,11 +300,10 @@ pub fn load(dir: &Path, opts: &LfwOptions) -> Result<Dataset> {
         height,
         width,
         source: format!(
-            "lfw {} (min_faces_per_person={}, slice={:?}, resize={:?}; sklearn order)",
+            "lfw {} (min_faces_per_person {}, {}; sklearn's order)",
             dir.display(),
             opts.min_faces_per_person,
-            opts.prepare.slice,
-            opts.prepare.resize
+            opts.prepare
         ),
     })
 }
