@@ -112,6 +112,36 @@ impl Drop for TempPath {
     }
 }
 
+/// Folders made by [`CreatedDirs::create`], removed again (when still empty)
+/// on drop unless [`CreatedDirs::keep`] was called.
+struct CreatedDirs(Vec<PathBuf>);
+
+impl CreatedDirs {
+    fn create(dir: &Path) -> Result<CreatedDirs> {
+        let mut missing = Vec::new();
+        let mut d = Some(dir);
+        while let Some(p) = d.filter(|p| !p.as_os_str().is_empty() && !p.exists()) {
+            missing.push(p.to_path_buf());
+            d = p.parent();
+        }
+        let guard = CreatedDirs(missing);
+        fs::create_dir_all(dir).map_err(|e| DataError::io(dir, e))?;
+        Ok(guard)
+    }
+    fn keep(mut self) {
+        self.0.clear();
+    }
+}
+
+impl Drop for CreatedDirs {
+    fn drop(&mut self) {
+        // innermost first; remove_dir only removes empty folders
+        for p in &self.0 {
+            let _ = fs::remove_dir(p);
+        }
+    }
+}
+
 fn offline_hint(remote: &Remote, home: &Path) -> String {
     format!(
         "without network, download {url} on another machine (sha256 {sha}) and run \
@@ -133,7 +163,7 @@ pub fn download(url: &str, sha256: &str, dest: &Path, progress: bool) -> Result<
         problem,
     };
     let dir = dest.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(|e| DataError::io(dir, e))?;
+    let created = CreatedDirs::create(dir)?;
     let name = dest
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -201,6 +231,7 @@ pub fn download(url: &str, sha256: &str, dest: &Path, progress: bool) -> Result<
     drop(file);
     fs::rename(tmp.path(), dest).map_err(|e| DataError::io(dest, e))?;
     tmp.keep();
+    created.keep();
     Ok(())
 }
 
@@ -221,7 +252,7 @@ pub fn install_from_file(remote: &Remote, file: &Path, home: &Path) -> Result<Pa
         ));
     }
     let dir = home.join(&remote.dir);
-    fs::create_dir_all(&dir).map_err(|e| DataError::io(&dir, e))?;
+    let created = CreatedDirs::create(&dir)?;
     match remote.unpack {
         Unpack::Keep => {
             let dest = dir.join(&remote.file_name);
@@ -236,6 +267,7 @@ pub fn install_from_file(remote: &Remote, file: &Path, home: &Path) -> Result<Pa
         }
         Unpack::TarGz => unpack_tgz(file, &dir, home.join(&remote.result).as_path())?,
     }
+    created.keep();
     Ok(home.join(&remote.result))
 }
 
@@ -284,6 +316,7 @@ pub fn fetch(remote: &Remote, home: &Path, progress: bool) -> Result<PathBuf> {
     }
     let dir = home.join(&remote.dir);
     let dest = dir.join(&remote.file_name);
+    let created = CreatedDirs::create(&dir)?;
     download(&remote.url, &remote.sha256, &dest, progress).map_err(|e| match e {
         DataError::Download { url, problem } if problem.starts_with("could not reach") => {
             DataError::Download {
@@ -297,5 +330,6 @@ pub fn fetch(remote: &Remote, home: &Path, progress: bool) -> Result<PathBuf> {
         let archive = TempPath(Some(dest.clone()));
         unpack_tgz(archive.path(), &dir, &result)?;
     }
+    created.keep();
     Ok(result)
 }
