@@ -8,6 +8,7 @@
 //! - [`export`]: the model as Rust `const` data for the firmware.
 //! - [`atomic`]: output files written whole or not at all.
 //! - [`selftest`]: the kernel against the reference on synthetic frames.
+//! - [`synthetic`]: a documented generator of synthetic faces.
 #![forbid(unsafe_code)]
 
 pub mod atomic;
@@ -17,3 +18,4 @@ pub mod export;
 pub mod model;
 pub mod reference;
 pub mod selftest;
+pub mod synthetic;
