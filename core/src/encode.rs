@@ -8,6 +8,7 @@
 
 use crate::error::{InputError, ModelError};
 use crate::nnls::{self, Gram, SolveReport, StopRule, MAX_COMPONENTS};
+use crate::validate;
 
 /// Largest thumbnail size D (pixels) the encoder accepts.
 pub const MAX_PIXELS: usize = 1 << 16;
@@ -42,44 +43,9 @@ impl<'a> Encoder<'a> {
         d: usize,
         rule: StopRule,
     ) -> Result<Self, ModelError> {
-        if d == 0 || d > MAX_PIXELS {
-            return Err(ModelError::Dimension {
-                what: "D (pixels)",
-                value: d,
-                max: MAX_PIXELS,
-            });
-        }
-        if k == 0 || k > MAX_COMPONENTS {
-            return Err(ModelError::Dimension {
-                what: "K (components)",
-                value: k,
-                max: MAX_COMPONENTS,
-            });
-        }
-        if basis.len() != k * d {
-            return Err(ModelError::Length {
-                what: "basis",
-                expected: k * d,
-                actual: basis.len(),
-            });
-        }
-        for (idx, &v) in basis.iter().enumerate() {
-            let (row, col) = (idx / d, idx % d);
-            if !v.is_finite() {
-                return Err(ModelError::NotFinite {
-                    what: "basis",
-                    row,
-                    col,
-                });
-            }
-            if v < 0.0 {
-                return Err(ModelError::Negative {
-                    what: "basis",
-                    row,
-                    col,
-                });
-            }
-        }
+        validate::dimension("D (pixels)", d, MAX_PIXELS)?;
+        validate::dimension("K (components)", k, MAX_COMPONENTS)?;
+        validate::matrix("basis", basis, k * d, d, true)?;
         let gram = Gram::new_checked(gram, k)?;
         for i in 0..k {
             for j in 0..=i {

@@ -29,6 +29,7 @@
 //! Rust never fuses `a * b + c`).
 
 use crate::error::{InputError, ModelError};
+use crate::validate;
 
 /// Largest number of components K the kernel accepts (fixed stack buffers).
 pub const MAX_COMPONENTS: usize = 256;
@@ -83,37 +84,8 @@ pub struct Gram<'a> {
 impl<'a> Gram<'a> {
     /// Validates `g` (K*K values, row-major) as a Gram matrix.
     pub fn new_checked(g: &'a [f32], k: usize) -> Result<Self, ModelError> {
-        if k == 0 || k > MAX_COMPONENTS {
-            return Err(ModelError::Dimension {
-                what: "K (components)",
-                value: k,
-                max: MAX_COMPONENTS,
-            });
-        }
-        if g.len() != k * k {
-            return Err(ModelError::Length {
-                what: "Gram matrix",
-                expected: k * k,
-                actual: g.len(),
-            });
-        }
-        for (idx, &v) in g.iter().enumerate() {
-            let (row, col) = (idx / k, idx % k);
-            if !v.is_finite() {
-                return Err(ModelError::NotFinite {
-                    what: "Gram matrix",
-                    row,
-                    col,
-                });
-            }
-            if v < 0.0 {
-                return Err(ModelError::Negative {
-                    what: "Gram matrix",
-                    row,
-                    col,
-                });
-            }
-        }
+        validate::dimension("K (components)", k, MAX_COMPONENTS)?;
+        validate::matrix("Gram matrix", g, k * k, k, true)?;
         for i in 0..k {
             if g[i * k + i] <= 0.0 {
                 return Err(ModelError::NonPositiveDiagonal { index: i });
