@@ -7,6 +7,7 @@
 //! - [`check`]: the chip's kernel against the reference on a model's test set.
 //! - [`export`]: the model as Rust `const` data for the firmware.
 //! - [`atomic`]: output files written whole or not at all.
+//! - [`openset`]: recognition with strangers: the unknown threshold's curve.
 //! - [`selftest`]: the kernel against the reference on synthetic frames.
 //! - [`synthetic`]: a documented generator of synthetic faces.
 #![forbid(unsafe_code)]
@@ -16,6 +17,7 @@ pub mod check;
 pub mod data;
 pub mod export;
 pub mod model;
+pub mod openset;
 pub mod reference;
 pub mod selftest;
 pub mod synthetic;
