@@ -4,6 +4,7 @@
 //!   checked against (thumbnail, NNLS, k-NN), written for obviousness.
 //! - [`data`]: face datasets behind one [`data::Dataset`] type.
 //! - [`model`]: the trained model that drives evaluation, export and check.
+//! - [`budget`]: flash, RAM and multiply-adds of a model on the chip.
 //! - [`check`]: the chip's kernel against the reference on a model's test set.
 //! - [`export`]: the model as Rust `const` data for the firmware.
 //! - [`atomic`]: output files written whole or not at all.
@@ -13,6 +14,7 @@
 #![forbid(unsafe_code)]
 
 pub mod atomic;
+pub mod budget;
 pub mod check;
 pub mod data;
 pub mod export;

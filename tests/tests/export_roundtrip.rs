@@ -238,3 +238,28 @@ fn model_json_round_trips_exactly() {
     std::fs::write(&path, "{\"format_version\": 1}").unwrap();
     assert!(format!("{:#}", Model::load(&path).unwrap_err()).contains("parsing model"));
 }
+
+#[test]
+fn budget_counts_the_exported_arrays() {
+    use facenmf_host::budget::Shape;
+    let model = random_model(2, SHAPE);
+    let shape = Shape::of(&model);
+    let (d, k, m, n) = (48, 5, 3, 7);
+    assert_eq!(
+        shape,
+        Shape {
+            d,
+            k,
+            m,
+            map: true,
+            n
+        }
+    );
+    let b = shape.budget(10, 2);
+    assert_eq!(
+        b.flash_bytes,
+        4 * (k * d + k * k + m * k + m) + n * (4 + 4 * m)
+    );
+    assert_eq!(b.macs, d * k + 10 * k * k + m * k + n * m);
+    assert_eq!(b.ram_bytes, 4 * (d + 2 * k + m) + 2 * (4 + 4 * m));
+}
