@@ -148,8 +148,13 @@ fn export_compiles_no_std_and_reads_back_bit_identically() {
         lines[expected.len()],
         format!("names {}", model.class_names.join("|"))
     );
+    // The budget's flash figure is what the compiled arrays take.
+    let flash = facenmf_host::budget::Shape::of(&model)
+        .budget(0, 0)
+        .flash_bytes;
+    assert_eq!(lines[expected.len() + 1], format!("flash {flash}"));
     assert_eq!(
-        lines[expected.len() + 1],
+        lines[expected.len() + 2],
         "geometry 20 26 0 0 20 26 7 4 1 SquaredL2 Gray8"
     );
 
