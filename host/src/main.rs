@@ -50,7 +50,9 @@ fn main() -> anyhow::Result<()> {
             println!(
                 "wrote {} ({bytes} bytes of source; {} bytes of model data in flash)",
                 out.display(),
-                facenmf_host::export::flash_bytes(&model)
+                facenmf_host::budget::Shape::of(&model)
+                    .budget(0, 0)
+                    .flash_bytes
             );
             Ok(())
         }
