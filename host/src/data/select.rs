@@ -88,7 +88,11 @@ impl Dataset {
             }
         }
         let mut out = self.clone();
-        out.labels = self.labels.iter().map(|&l| map[usize::from(l)]).collect();
+        out.labels = self
+            .labels
+            .iter()
+            .map(|&l| map.get(usize::from(l)).copied().unwrap_or(u16::MAX))
+            .collect();
         out.class_names = names;
         out
     }
