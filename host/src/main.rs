@@ -4,7 +4,11 @@
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "facenmf", version, about = "Train, evaluate and export an NMF face recogniser for a microcontroller")]
+#[command(
+    name = "facenmf",
+    version,
+    about = "Train, evaluate and export an NMF face recogniser for a microcontroller"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
