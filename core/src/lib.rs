@@ -1,3 +1,38 @@
 //! facenmf-core: the allocation-free f32 kernel that runs on the chip.
+//!
+//! The pipeline, one module per stage:
+//!
+//! 1. [`thumbnail`]: camera frame (8-bit gray or RGB565) → crop → area-averaged
+//!    thumbnail in `[0, 1]`.
+//! 2. [`encode`]: thumbnail → non-negative code against a fixed NMF basis, by
+//!    the coordinate descent of [`nnls`].
+//! 3. [`project`]: code → optional square root, L2 normalisation and linear map
+//!    (e.g. LDA) into the space where faces are compared.
+//! 4. [`gallery`]: nearest-neighbour classification against templates in
+//!    flash and enrolled at run time, with an "unknown" threshold.
+//!
+//! [`recognise`] chains the four, checked once to fit together.
+//!
+//! Every model buffer is validated once by a checked constructor; after that
+//! the inner loops cannot fail. Nothing allocates and nothing panics on bad
+//! input: errors are the small `Copy` enums of [`error`].
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
+
+pub mod encode;
+pub mod error;
+pub mod gallery;
+pub mod math;
+pub mod nnls;
+pub mod project;
+pub mod recognise;
+pub mod thumbnail;
+mod validate;
+
+pub use encode::Encoder;
+pub use error::{GalleryError, InputError, ModelError, ThumbnailError};
+pub use gallery::{Decision, Gallery, Identity, Metric};
+pub use nnls::{Gram, SolveReport, StopRule};
+pub use project::{LinearMap, Projection};
+pub use recognise::{Recogniser, Recognition};
+pub use thumbnail::{Crop, PixelFormat, Thumbnailer};

@@ -16,15 +16,37 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Encode synthetic faces with the chip's kernel and check it against the float64 reference.
-    Selftest,
+    /// Run the chip's kernel on synthetic frames and check it against the float64 reference.
+    Selftest {
+        /// Seed of the synthetic frames.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Write a trained model (JSON) as Rust const data for the firmware.
+    Export {
+        /// The model, as saved by the trainer.
+        #[arg(long)]
+        model: std::path::PathBuf,
+        /// Where to write the Rust source.
+        #[arg(long, default_value = "firmware/model.rs")]
+        out: std::path::PathBuf,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Selftest => {
-            println!("selftest: not yet");
+        Command::Selftest { seed } => facenmf_host::selftest::main(seed),
+        Command::Export { model, out } => {
+            let model = facenmf_host::model::Model::load(&model)?;
+            let bytes = facenmf_host::export::write(&model, &out)?;
+            println!(
+                "wrote {} ({bytes} bytes of source; {} bytes of model data in flash)",
+                out.display(),
+                facenmf_host::budget::Shape::of(&model)
+                    .budget(0, 0)
+                    .flash_bytes
+            );
             Ok(())
         }
     }

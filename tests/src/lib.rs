@@ -3,3 +3,5 @@
 #![forbid(unsafe_code)]
 
 pub mod data_dir;
+pub mod gen;
+pub mod models;

@@ -1,1 +1,14 @@
-//! placeholder
+//! The float64 reference of the chip's kernel, written for obviousness, not
+//! speed. The `check` command and the tests compare `facenmf-core` with it.
+//!
+//! - [`thumbnail`]: area averaging by direct f64 integration of each
+//!   thumbnail pixel's rectangle.
+//! - [`nnls`]: non-negative least squares by the Lawson–Hanson active-set
+//!   method (exact up to rounding, independent of the kernel's coordinate
+//!   descent), and the objective `½‖x − wH‖²`.
+//! - [`knn`]: k-nearest-neighbour vote by computing every distance and
+//!   sorting them.
+
+pub mod knn;
+pub mod nnls;
+pub mod thumbnail;

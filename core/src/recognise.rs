@@ -1,0 +1,180 @@
+//! The whole pipeline on one frame: thumbnail → encode → project → classify.
+//!
+//! [`Recogniser::new_checked`] checks once that the stages fit together
+//! (thumbnail size = basis width D, code length K = projection input,
+//! projection output = template length M, `k` within bounds); after that
+//! [`Recogniser::recognise`] only checks the caller's buffers.
+
+use crate::encode::Encoder;
+use crate::error::{GalleryError, InputError, ModelError, ThumbnailError};
+use crate::gallery::{Decision, Gallery, Metric, MAX_NEIGHBOURS};
+use crate::nnls::SolveReport;
+use crate::project::Projection;
+use crate::thumbnail::Thumbnailer;
+
+/// Any error of the pipeline, by stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Error {
+    /// The stages do not fit together, or a model buffer is invalid.
+    Model(ModelError),
+    /// The frame or thumbnail buffer is wrong.
+    Thumbnail(ThumbnailError),
+    /// A buffer between stages is wrong.
+    Input(InputError),
+    /// The gallery refused (empty, bad k).
+    Gallery(GalleryError),
+}
+
+impl From<ModelError> for Error {
+    fn from(e: ModelError) -> Self {
+        Self::Model(e)
+    }
+}
+impl From<ThumbnailError> for Error {
+    fn from(e: ThumbnailError) -> Self {
+        Self::Thumbnail(e)
+    }
+}
+impl From<InputError> for Error {
+    fn from(e: InputError) -> Self {
+        Self::Input(e)
+    }
+}
+impl From<GalleryError> for Error {
+    fn from(e: GalleryError) -> Self {
+        Self::Gallery(e)
+    }
+}
+
+impl core::fmt::Display for Error {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Model(e) => write!(f, "model: {e}"),
+            Self::Thumbnail(e) => write!(f, "thumbnail: {e}"),
+            Self::Input(e) => write!(f, "encode: {e}"),
+            Self::Gallery(e) => write!(f, "gallery: {e}"),
+        }
+    }
+}
+
+impl core::error::Error for Error {}
+
+/// What [`Recogniser::recognise`] found.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Recognition {
+    /// Who, how far, how many votes.
+    pub decision: Decision,
+    /// What the encoder did.
+    pub solve: SolveReport,
+}
+
+/// The four stages, validated to fit together. Templates have M values; the
+/// gallery has room for N enrolled at run time.
+#[derive(Debug, Clone)]
+pub struct Recogniser<'a, const M: usize, const N: usize> {
+    thumbnailer: Thumbnailer,
+    encoder: Encoder<'a>,
+    projection: Projection<'a>,
+    /// The gallery; enrol and remove people through it.
+    pub gallery: Gallery<'a, M, N>,
+    k: usize,
+    metric: Metric,
+}
+
+impl<'a, const M: usize, const N: usize> Recogniser<'a, M, N> {
+    /// Checks that the stages fit together.
+    pub fn new_checked(
+        thumbnailer: Thumbnailer,
+        encoder: Encoder<'a>,
+        projection: Projection<'a>,
+        gallery: Gallery<'a, M, N>,
+        k: usize,
+        metric: Metric,
+    ) -> Result<Self, Error> {
+        let fits = |what, expected, actual| {
+            if expected == actual {
+                Ok(())
+            } else {
+                Err(ModelError::Length {
+                    what,
+                    expected,
+                    actual,
+                })
+            }
+        };
+        fits(
+            "thumbnail (basis width D)",
+            encoder.d(),
+            thumbnailer.out_len(),
+        )?;
+        fits("projection input (K)", encoder.k(), projection.k())?;
+        fits(
+            "projection output (template length M)",
+            M,
+            projection.out_len(),
+        )?;
+        if k == 0 || k > MAX_NEIGHBOURS {
+            return Err(GalleryError::BadK { k }.into());
+        }
+        Ok(Self {
+            thumbnailer,
+            encoder,
+            projection,
+            gallery,
+            k,
+            metric,
+        })
+    }
+
+    /// The thumbnail stage.
+    pub const fn thumbnailer(&self) -> &Thumbnailer {
+        &self.thumbnailer
+    }
+
+    /// The encoder stage.
+    pub const fn encoder(&self) -> &Encoder<'a> {
+        &self.encoder
+    }
+
+    /// The projection stage.
+    pub const fn projection(&self) -> &Projection<'a> {
+        &self.projection
+    }
+
+    /// Maps a thumbnail (D values) into the comparison space: encodes into
+    /// `code` (K values), then projects into `out` (M values).
+    pub fn embed(
+        &self,
+        thumb: &[f32],
+        code: &mut [f32],
+        out: &mut [f32; M],
+    ) -> Result<SolveReport, Error> {
+        let solve = self.encoder.encode(thumb, code)?;
+        if self.projection.has_map() {
+            self.projection.apply(code, out)?;
+        } else {
+            // No map (M = K): the projection works in place on the code.
+            let y = self.projection.apply(code, &mut [])?;
+            out.copy_from_slice(y);
+        }
+        Ok(solve)
+    }
+
+    /// Recognises one frame, using `thumb` (D values) and `code` (K values)
+    /// as working space; `code` ends holding the encoder's code (after the
+    /// optional square root and normalisation) and `out` the projected vector.
+    pub fn recognise(
+        &self,
+        frame: &[u8],
+        thumb: &mut [f32],
+        code: &mut [f32],
+        out: &mut [f32; M],
+    ) -> Result<Recognition, Error> {
+        self.thumbnailer.run(frame, thumb)?;
+        let solve = self.embed(thumb, code, out)?;
+        let decision = self.gallery.classify(out, self.k, self.metric)?;
+        Ok(Recognition { decision, solve })
+    }
+}

@@ -1,0 +1,267 @@
+//! Camera frame → thumbnail: crop, then area-averaging downscale to f32 in `[0, 1]`.
+//!
+//! # Filter
+//! Each thumbnail pixel is the exact mean of the crop over the rectangle it
+//! covers: with a crop of `cw x ch` pixels and a thumbnail of `ow x oh`,
+//! thumbnail column `ox` covers crop columns `[ox·cw/ow, (ox+1)·cw/ow)`, and
+//! partly covered source pixels count with the covered fraction (a box
+//! filter, "area averaging", like OpenCV's `INTER_AREA`). Scaled by `ow`
+//! (and `oh`), every overlap is a whole number, so the weighted sum is
+//! computed exactly in `u32`; the only rounding is the final conversion and
+//! division in f32, within 2e-7 of the exact mean. It works for any output
+//! size, though faces are only ever reduced.
+//!
+//! # Gray levels
+//! - [`PixelFormat::Gray8`]: one byte a pixel, value / 255.
+//! - [`PixelFormat::Yuyv`]: YUV 4:2:2 as cameras send it (Y0 U Y1 V …); the
+//!   luma Y / 255 is the gray level.
+//! - [`PixelFormat::Rgb565Be`]: two bytes a pixel, high byte first (the
+//!   OV7670's order); each channel is widened to 8 bits by bit replication and
+//!   gray = (R + G + B) / 765, the mean of the channels as scikit-learn's LFW
+//!   loader makes gray.
+//!
+//! The trainer makes its training thumbnails with this very code, so the chip
+//! and the training see the same pixels.
+
+use crate::error::ThumbnailError;
+
+/// Largest frame width or height accepted. It bounds the exact `u32` sums:
+/// `1024 · 1024 · 765 < 2³²`.
+pub const MAX_FRAME_SIDE: usize = 1024;
+
+/// How a frame's bytes encode its pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum PixelFormat {
+    /// One byte a pixel, 0 = black.
+    Gray8,
+    /// YUV 4:2:2, byte order Y0 U Y1 V; two bytes a pixel, luma used.
+    Yuyv,
+    /// RGB565, two bytes a pixel, high byte first.
+    Rgb565Be,
+}
+
+impl PixelFormat {
+    /// Bytes a pixel.
+    pub const fn bytes_per_pixel(self) -> usize {
+        match self {
+            Self::Gray8 => 1,
+            Self::Yuyv | Self::Rgb565Be => 2,
+        }
+    }
+
+    /// The largest level [`PixelFormat::level`] returns (white).
+    const fn max_level(self) -> u32 {
+        match self {
+            Self::Gray8 | Self::Yuyv => 255,
+            Self::Rgb565Be => 765,
+        }
+    }
+
+    /// The gray level of pixel number `p` (row-major) of `frame`, in
+    /// `0..=max_level`.
+    #[inline]
+    fn level(self, frame: &[u8], p: usize) -> u32 {
+        match self {
+            Self::Gray8 => u32::from(frame[p]),
+            Self::Yuyv => u32::from(frame[2 * p]),
+            Self::Rgb565Be => {
+                let v = (u32::from(frame[2 * p]) << 8) | u32::from(frame[2 * p + 1]);
+                let (r, g, b) = (v >> 11, (v >> 5) & 0x3f, v & 0x1f);
+                ((r << 3) | (r >> 2)) + ((g << 2) | (g >> 4)) + ((b << 3) | (b >> 2))
+            }
+        }
+    }
+}
+
+/// A rectangle of the frame, in pixels: columns `x..x+width`, rows `y..y+height`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Crop {
+    /// First column.
+    pub x: usize,
+    /// First row.
+    pub y: usize,
+    /// Columns.
+    pub width: usize,
+    /// Rows.
+    pub height: usize,
+}
+
+impl Crop {
+    /// The whole of a `width x height` frame.
+    pub const fn full(width: usize, height: usize) -> Self {
+        Self {
+            x: 0,
+            y: 0,
+            width,
+            height,
+        }
+    }
+}
+
+/// A validated frame geometry → thumbnail geometry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Thumbnailer {
+    frame_width: usize,
+    frame_height: usize,
+    format: PixelFormat,
+    crop: Crop,
+    out_width: usize,
+    out_height: usize,
+}
+
+impl Thumbnailer {
+    /// Checks that the frame fits [`MAX_FRAME_SIDE`], the crop lies inside
+    /// the frame and neither crop nor thumbnail is empty.
+    pub const fn new_checked(
+        frame_width: usize,
+        frame_height: usize,
+        format: PixelFormat,
+        crop: Crop,
+        out_width: usize,
+        out_height: usize,
+    ) -> Result<Self, ThumbnailError> {
+        if !side_ok(frame_width) || !side_ok(frame_height) {
+            return Err(ThumbnailError::FrameSize {
+                width: frame_width,
+                height: frame_height,
+            });
+        }
+        if crop.width == 0
+            || crop.height == 0
+            || crop.x >= frame_width
+            || crop.y >= frame_height
+            || crop.width > frame_width - crop.x
+            || crop.height > frame_height - crop.y
+        {
+            return Err(ThumbnailError::CropOutsideFrame);
+        }
+        if !side_ok(out_width) || !side_ok(out_height) {
+            return Err(ThumbnailError::OutputSize {
+                width: out_width,
+                height: out_height,
+            });
+        }
+        Ok(Self {
+            frame_width,
+            frame_height,
+            format,
+            crop,
+            out_width,
+            out_height,
+        })
+    }
+
+    /// Bytes a frame must hold.
+    pub const fn frame_len(&self) -> usize {
+        self.frame_width * self.frame_height * self.format.bytes_per_pixel()
+    }
+
+    /// Values a thumbnail holds (D = width · height).
+    pub const fn out_len(&self) -> usize {
+        self.out_width * self.out_height
+    }
+
+    /// Thumbnail width.
+    pub const fn out_width(&self) -> usize {
+        self.out_width
+    }
+
+    /// Thumbnail height.
+    pub const fn out_height(&self) -> usize {
+        self.out_height
+    }
+
+    /// The crop rectangle.
+    pub const fn crop(&self) -> Crop {
+        self.crop
+    }
+
+    /// The frame's pixel format.
+    pub const fn format(&self) -> PixelFormat {
+        self.format
+    }
+
+    /// Makes the thumbnail of `frame` into `out` (row-major, top row first).
+    ///
+    /// Errors only when a buffer has the wrong length. Cost: about one
+    /// multiply-add per crop pixel and output pixel it touches (each crop
+    /// pixel is touched 1 to 4 times).
+    pub fn run(&self, frame: &[u8], out: &mut [f32]) -> Result<(), ThumbnailError> {
+        if frame.len() != self.frame_len() {
+            return Err(ThumbnailError::FrameLength {
+                expected: self.frame_len(),
+                actual: frame.len(),
+            });
+        }
+        if out.len() != self.out_len() {
+            return Err(ThumbnailError::OutputLength {
+                expected: self.out_len(),
+                actual: out.len(),
+            });
+        }
+        let (cw, ch) = (self.crop.width, self.crop.height);
+        let (ow, oh) = (self.out_width, self.out_height);
+        // Exact: the weights of one output pixel add up to cw (columns) and ch (rows).
+        let denominator = (cw * ch) as f32 * self.format.max_level() as f32;
+        for oy in 0..oh {
+            let rows = Span::new(oy, ch, oh);
+            for ox in 0..ow {
+                let cols = Span::new(ox, cw, ow);
+                let mut sum: u32 = 0;
+                for r in rows.first..rows.end {
+                    let start = (self.crop.y + r) * self.frame_width + self.crop.x;
+                    let mut row_sum: u32 = 0;
+                    for c in cols.first..cols.end {
+                        row_sum += cols.weight(c) * self.format.level(frame, start + c);
+                    }
+                    sum += rows.weight(r) * row_sum;
+                }
+                out[oy * ow + ox] = sum as f32 / denominator;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A width or height in `1..=MAX_FRAME_SIDE`.
+const fn side_ok(n: usize) -> bool {
+    n > 0 && n <= MAX_FRAME_SIDE
+}
+
+/// The source pixels under output pixel `o` along one axis, in units where a
+/// source pixel is `n_out` long and an output pixel `n_src` long.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    /// Start and end of the output pixel, scaled.
+    lo: usize,
+    hi: usize,
+    n_out: usize,
+    /// Source pixels `first..end` overlap it.
+    first: usize,
+    end: usize,
+}
+
+impl Span {
+    #[inline]
+    fn new(o: usize, n_src: usize, n_out: usize) -> Self {
+        let (lo, hi) = (o * n_src, (o + 1) * n_src);
+        Self {
+            lo,
+            hi,
+            n_out,
+            first: lo / n_out,
+            end: hi.div_ceil(n_out),
+        }
+    }
+
+    /// Overlap of source pixel `s` with the output pixel (scaled, exact).
+    #[inline]
+    fn weight(&self, s: usize) -> u32 {
+        let a = (s * self.n_out).max(self.lo);
+        let b = ((s + 1) * self.n_out).min(self.hi);
+        (b - a) as u32
+    }
+}
