@@ -31,6 +31,13 @@ enum Command {
         #[arg(long, default_value = "firmware/model.rs")]
         out: std::path::PathBuf,
     },
+    /// Inspect, convert and view face datasets.
+    Data {
+        #[command(subcommand)]
+        command: facenmf_host::data::cli::DataCommand,
+    },
+    /// Download Olivetti or LFW (checksummed) into the cache directory.
+    Fetch(facenmf_host::data::cli::FetchArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -49,5 +56,7 @@ fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Data { command } => facenmf_host::data::cli::run_data(command),
+        Command::Fetch(args) => facenmf_host::data::cli::run_fetch(args),
     }
 }
