@@ -16,6 +16,7 @@ pub mod init;
 pub mod linalg;
 pub mod mu;
 pub mod rng;
+pub mod transform;
 
 use std::time::Instant;
 
