@@ -191,3 +191,36 @@ impl CheckReport {
         );
     }
 }
+
+/// Options of `facenmf check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The model (JSON) saved by `facenmf train`.
+    #[arg(long)]
+    pub model: std::path::PathBuf,
+    /// The dataset it was trained on; its test split is checked.
+    #[command(flatten)]
+    pub source: crate::data::cli::SourceArgs,
+    /// Print the report as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `facenmf check`; fails when the verdict does.
+pub fn cli(args: CheckArgs) -> Result<()> {
+    let model = Model::load(&args.model)?;
+    let (ds, _) = args.source.load()?;
+    let test = crate::train::test_split(&model, &ds)?;
+    let thumbs: Vec<Vec<f32>> = (0..test.len()).map(|i| test.image(i).to_vec()).collect();
+    let report = run(&model, &thumbs)?;
+    if args.json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        report.print();
+    }
+    anyhow::ensure!(
+        report.pass,
+        "check failed: the kernel does not agree with the reference"
+    );
+    Ok(())
+}

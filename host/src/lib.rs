@@ -12,6 +12,7 @@
 //! - [`atomic`]: output files written whole or not at all.
 //! - [`openset`]: recognition with strangers: the unknown threshold's curve.
 //! - [`selftest`]: the kernel against the reference on synthetic frames.
+//! - [`train`]: the recipe that makes a device model.
 //! - [`synthetic`]: a documented generator of synthetic faces.
 #![forbid(unsafe_code)]
 
@@ -27,3 +28,4 @@ pub mod openset;
 pub mod reference;
 pub mod selftest;
 pub mod synthetic;
+pub mod train;

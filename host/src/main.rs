@@ -38,6 +38,10 @@ enum Command {
     },
     /// Download Olivetti or LFW (checksummed) into the cache directory.
     Fetch(facenmf_host::data::cli::FetchArgs),
+    /// Train the device model (NMF, LDA, templates), score it through the chip's pipeline, save it.
+    Train(facenmf_host::train::cli::TrainArgs),
+    /// Check the chip's kernel against the float64 reference on a model's test split.
+    Check(facenmf_host::check::CheckArgs),
     /// Fit NMF and measure recognition (k-NN on codes, both protocols, PCA, LDA recipe).
     Eval(facenmf_host::eval::cli::EvalArgs),
     /// Evaluate over a range of component counts (table, CSV).
@@ -48,6 +52,8 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Selftest { seed } => facenmf_host::selftest::main(seed),
+        Command::Train(args) => facenmf_host::train::cli::run(args),
+        Command::Check(args) => facenmf_host::check::cli(args),
         Command::Export { model, out } => {
             let model = facenmf_host::model::Model::load(&model)?;
             let bytes = facenmf_host::export::write(&model, &out)?;

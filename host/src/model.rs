@@ -135,8 +135,22 @@ pub struct Model {
     pub neighbours: usize,
     /// "Unknown" above this distance; `None` never answers unknown.
     pub threshold: Option<f32>,
+    /// How the training data was split (so `check` can find the test images).
+    #[serde(default)]
+    pub split: Option<SplitInfo>,
     /// Dataset and its hash, split, seed, solver and parameters, accuracy.
     pub provenance: BTreeMap<String, String>,
+}
+
+/// The seeded split a model was trained and scored on.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SplitInfo {
+    /// Share of images held out.
+    pub test_size: f64,
+    /// Seed of the split.
+    pub seed: u32,
+    /// Each person split separately.
+    pub stratify: bool,
 }
 
 /// `G = H Hᵀ` of a K x D basis, summed in f64 and rounded to f32.

@@ -79,6 +79,7 @@ pub fn random_model(seed: u64, shape: Shape) -> Model {
         metric: MetricName::SquaredL2,
         neighbours: 1,
         threshold: Some(0.75),
+        split: None,
         provenance: BTreeMap::from([("dataset".to_string(), format!("random, seed {seed}"))]),
     }
 }

@@ -1,0 +1,153 @@
+//! `facenmf train`: fit the device recipe on a dataset, score it through the
+//! chip's pipeline, save the model (JSON) and optionally export it for the
+//! firmware.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use facenmf_core::StopRule;
+
+use super::{GalleryKind, Spec};
+use crate::data::cli::{parse_size, SourceArgs};
+use crate::model::MetricName;
+use crate::nmf::Solver;
+
+/// Options of `facenmf train`.
+#[derive(Debug, clap::Args)]
+pub struct TrainArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Thumbnail size HxW (the chip's input).
+    #[arg(long, value_name = "HxW", value_parser = parse_size, default_value = "32x24")]
+    pub thumb: (usize, usize),
+    /// NMF components K.
+    #[arg(long, default_value_t = 48)]
+    pub components: usize,
+    /// NMF solver.
+    #[arg(long, value_enum, default_value = "hals")]
+    pub solver: Solver,
+    /// NMF iterations at most.
+    #[arg(long, default_value_t = 400)]
+    pub max_iter: usize,
+    /// NMF tolerance (each solver's scikit-learn rule).
+    #[arg(long, default_value_t = 1e-4)]
+    pub tol: f64,
+    /// The chip's encoder: sweeps at most.
+    #[arg(long, default_value_t = 200)]
+    pub sweeps: u16,
+    /// The chip's encoder: relative tolerance on the projected gradient.
+    #[arg(long, default_value_t = 1e-5)]
+    pub encode_tol: f32,
+    /// Compare codes directly, without the LDA map.
+    #[arg(long)]
+    pub no_lda: bool,
+    /// No element-wise square root of codes.
+    #[arg(long)]
+    pub no_sqrt: bool,
+    /// No L2 normalisation of codes.
+    #[arg(long)]
+    pub no_normalize: bool,
+    /// Templates exported to the chip.
+    #[arg(long, value_enum, default_value = "class-means")]
+    pub gallery: GalleryKind,
+    /// Metric of the vote.
+    #[arg(long, value_enum, default_value = "cosine")]
+    pub metric: MetricName,
+    /// Neighbours voting.
+    #[arg(long, default_value_t = 1)]
+    pub neighbours: usize,
+    /// Share of images held out for testing.
+    #[arg(long, default_value_t = 0.2)]
+    pub test_size: f64,
+    /// Seed of the split and of the NMF init.
+    #[arg(long, default_value_t = 8)]
+    pub seed: u32,
+    /// Where to save the model (JSON).
+    #[arg(long, default_value = "model.json")]
+    pub out: PathBuf,
+    /// Also export the model as Rust for the firmware, to this path.
+    #[arg(long)]
+    pub export: Option<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl TrainArgs {
+    /// The recipe these options describe.
+    pub fn spec(&self) -> Spec {
+        let d = Spec::default();
+        Spec {
+            thumb: self.thumb,
+            crop: None,
+            nmf: crate::nmf::NmfParams {
+                n_components: self.components,
+                solver: self.solver,
+                max_iter: self.max_iter,
+                tol: self.tol,
+                seed: u64::from(self.seed),
+                progress: !self.json,
+                ..d.nmf
+            },
+            rule: StopRule::new(self.sweeps, self.encode_tol),
+            sqrt: !self.no_sqrt,
+            normalize: !self.no_normalize,
+            lda: !self.no_lda,
+            gallery: self.gallery,
+            metric: self.metric,
+            neighbours: self.neighbours,
+            test_size: self.test_size,
+            seed: self.seed,
+            stratify: true,
+        }
+    }
+}
+
+/// Runs `facenmf train`.
+pub fn run(args: TrainArgs) -> Result<()> {
+    let (ds, load_seconds) = args.source.load()?;
+    let provenance = BTreeMap::from([
+        (
+            "data".to_string(),
+            format!("{} ({})", args.source.source.display(), ds.source),
+        ),
+        (
+            "data_options".to_string(),
+            format!("{:?}", args.source.options()),
+        ),
+    ]);
+    let (model, report) = super::train(&ds, &args.spec(), provenance)?;
+    model.save(&args.out)?;
+    let budget = crate::budget::Shape::of(&model).budget(usize::from(model.max_sweeps), 0);
+    if args.json {
+        println!(
+            "{}",
+            serde_json::json!({ "report": report, "budget": budget, "load_seconds": load_seconds, "model": args.out })
+        );
+    } else {
+        println!(
+            "trained on {} images, tested on {}: accuracy {:.1}% (chip pipeline, inductive)",
+            report.n_train,
+            report.n_test,
+            100.0 * report.accuracy
+        );
+        println!(
+            "  NMF {} iterations in {:.1} s, rel. error {:.4}, K = {}",
+            report.n_iter, report.fit_seconds, report.rel_error, report.k
+        );
+        println!(
+            "  on the chip: {} KB flash, {} MAC per face at most",
+            budget.flash_bytes / 1024,
+            budget.macs
+        );
+        println!("  model saved to {}", args.out.display());
+    }
+    if let Some(path) = &args.export {
+        crate::export::write(&model, path)?;
+        if !args.json {
+            println!("  exported to {}", path.display());
+        }
+    }
+    Ok(())
+}

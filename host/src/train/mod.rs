@@ -1,0 +1,400 @@
+//! The recipe that makes a device model: dataset → device thumbnails (the
+//! chip's own thumbnail code) → seeded split → NMF basis fitted on the
+//! training thumbnails → codes by the chip's NNLS → square root and L2
+//! normalisation → LDA fitted on the training codes → gallery templates
+//! (class means, or every training face) → [`Model`].
+//!
+//! [`evaluate`] then scores a model on thumbnails the way the chip does it:
+//! `facenmf-core`'s encoder, projection and vote.
+
+pub mod cli;
+
+use std::collections::BTreeMap;
+
+use anyhow::{anyhow, ensure, Context, Result};
+use facenmf_core::gallery;
+use facenmf_core::thumbnail::Crop;
+use facenmf_core::{Projection, StopRule};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::data::Dataset;
+use crate::eval::lda::Lda;
+use crate::model::{
+    gram_of, Geometry, Map, MetricName, Model, SplitInfo, Template, FORMAT_VERSION,
+};
+use crate::nmf::{self, NmfParams};
+
+/// Which templates go to the chip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum GalleryKind {
+    /// One mean per person (nearest class mean): the cheapest in flash.
+    ClassMeans,
+    /// Every training face (1-NN over all of them).
+    AllFaces,
+}
+
+/// Everything that defines a device model besides the data.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// Thumbnail height and width.
+    pub thumb: (usize, usize),
+    /// Crop of the dataset images `[x, y, width, height]`; `None` = whole image.
+    pub crop: Option<[usize; 4]>,
+    /// NMF options (`n_components` is K).
+    pub nmf: NmfParams,
+    /// The chip's encoder rule (also used for the training codes).
+    pub rule: StopRule,
+    /// Element-wise square root of codes.
+    pub sqrt: bool,
+    /// L2 normalisation of codes.
+    pub normalize: bool,
+    /// Learn an LDA map (else compare codes directly).
+    pub lda: bool,
+    /// Templates to export.
+    pub gallery: GalleryKind,
+    /// Metric of the vote.
+    pub metric: MetricName,
+    /// Neighbours voting.
+    pub neighbours: usize,
+    /// Share of images held out for testing.
+    pub test_size: f64,
+    /// Seed of the split (and of the NMF init, via `nmf.seed`).
+    pub seed: u32,
+    /// Split each person separately.
+    pub stratify: bool,
+}
+
+/// The default device recipe (see the README's device-model table).
+impl Default for Spec {
+    fn default() -> Self {
+        Self {
+            thumb: (32, 24),
+            crop: None,
+            nmf: NmfParams {
+                n_components: 48,
+                solver: nmf::Solver::Hals,
+                max_iter: 400,
+                tol: 1e-4,
+                ..Default::default()
+            },
+            rule: StopRule::new(200, 1e-5),
+            sqrt: true,
+            normalize: true,
+            lda: true,
+            gallery: GalleryKind::ClassMeans,
+            metric: MetricName::Cosine,
+            neighbours: 1,
+            test_size: 0.2,
+            seed: 8,
+            stratify: true,
+        }
+    }
+}
+
+/// What training measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Training and test images.
+    pub n_train: usize,
+    /// Test images.
+    pub n_test: usize,
+    /// Accuracy on the test split through the chip's pipeline.
+    pub accuracy: f64,
+    /// Seconds to fit NMF.
+    pub fit_seconds: f64,
+    /// NMF iterations.
+    pub n_iter: usize,
+    /// ‖X − WH‖ / ‖X‖ on the training thumbnails.
+    pub rel_error: f64,
+    /// Components kept (fitted components that are all zero are dropped).
+    pub k: usize,
+}
+
+/// The thumbnails of `ds` as the chip makes them, split as `spec` says.
+pub fn split(ds: &Dataset, spec: &Spec) -> Result<(Dataset, Dataset)> {
+    let crop = spec.crop.unwrap_or([0, 0, ds.width, ds.height]);
+    let split = SplitInfo {
+        test_size: spec.test_size,
+        seed: spec.seed,
+        stratify: spec.stratify,
+    };
+    split_thumbnails(ds, crop, spec.thumb, split)
+}
+
+/// Thumbnails of `ds` (crop `[x, y, width, height]`, size `(h, w)`), split.
+pub fn split_thumbnails(
+    ds: &Dataset,
+    crop: [usize; 4],
+    thumb: (usize, usize),
+    split: SplitInfo,
+) -> Result<(Dataset, Dataset)> {
+    let [x, y, width, height] = crop;
+    let thumbs = ds.thumbnails(
+        Crop {
+            x,
+            y,
+            width,
+            height,
+        },
+        thumb.0,
+        thumb.1,
+    )?;
+    let s = thumbs.train_test_split(split.test_size, split.seed, split.stratify)?;
+    Ok((s.train, s.test))
+}
+
+/// The test thumbnails of the split `model` was scored on.
+pub fn test_split(model: &Model, ds: &Dataset) -> Result<Dataset> {
+    let split = model
+        .split
+        .ok_or_else(|| anyhow!("the model records no split; retrain it with `facenmf train`"))?;
+    let g = &model.geometry;
+    ensure!(
+        (ds.width, ds.height) == (g.frame_width, g.frame_height),
+        "the dataset's images are {}x{} but the model was trained on {}x{} frames",
+        ds.height,
+        ds.width,
+        g.frame_height,
+        g.frame_width
+    );
+    Ok(split_thumbnails(ds, g.crop, (g.height, g.width), split)?.1)
+}
+
+/// Trains a model on `ds` and scores it on its test split.
+pub fn train(
+    ds: &Dataset,
+    spec: &Spec,
+    mut provenance: BTreeMap<String, String>,
+) -> Result<(Model, Report)> {
+    let (train, test) = split(ds, spec)?;
+    let (n, d) = (train.len(), train.pixels());
+    let fit = nmf::fit(&train.images, n, d, &spec.nmf).context("fitting NMF")?;
+    // Components the solver zeroed carry no information and the chip's
+    // encoder needs a positive Gram diagonal: drop them.
+    let alive: Vec<usize> = (0..spec.nmf.n_components)
+        .filter(|&i| fit.h[i * d..(i + 1) * d].iter().any(|&v| v > 0.0))
+        .collect();
+    ensure!(!alive.is_empty(), "NMF produced no non-zero component");
+    let k = alive.len();
+    let basis: Vec<f32> = alive
+        .iter()
+        .flat_map(|&i| fit.h[i * d..(i + 1) * d].iter().copied())
+        .collect();
+    let gram = gram_of(&basis, k, d);
+
+    let mut model = Model {
+        format_version: FORMAT_VERSION,
+        geometry: Geometry {
+            frame_width: ds.width,
+            frame_height: ds.height,
+            crop: spec.crop.unwrap_or([0, 0, ds.width, ds.height]),
+            width: spec.thumb.1,
+            height: spec.thumb.0,
+        },
+        k,
+        basis,
+        gram,
+        max_sweeps: spec.rule.max_sweeps,
+        tol: spec.rule.tol,
+        sqrt: spec.sqrt,
+        normalize: spec.normalize,
+        map: None,
+        templates: vec![],
+        class_names: ds.class_names.clone(),
+        metric: spec.metric,
+        neighbours: spec.neighbours,
+        threshold: None,
+        split: Some(SplitInfo {
+            test_size: spec.test_size,
+            seed: spec.seed,
+            stratify: spec.stratify,
+        }),
+        provenance: BTreeMap::new(),
+    };
+    // Training codes by the chip's own encoder and projection (no map yet).
+    let codes = prepared_codes(&model, &train)?;
+    let classes = ds.class_names.len();
+    let (vectors, m): (Vec<f32>, usize) = if spec.lda {
+        let lda = Lda::fit(&codes, &train.labels, k, classes, 1e-6);
+        model.map = Some(Map {
+            m: lda.m,
+            p: lda.map.clone(),
+            bias: lda.bias.clone(),
+        });
+        match spec.gallery {
+            GalleryKind::ClassMeans => {
+                model.templates = class_means(&lda.apply(&codes), &train.labels, lda.m, classes);
+                (vec![], lda.m)
+            }
+            GalleryKind::AllFaces => (lda.apply(&codes), lda.m),
+        }
+    } else {
+        match spec.gallery {
+            GalleryKind::ClassMeans => {
+                model.templates = class_means(&codes, &train.labels, k, classes);
+                (vec![], k)
+            }
+            GalleryKind::AllFaces => (codes, k),
+        }
+    };
+    if spec.gallery == GalleryKind::AllFaces {
+        model.templates = vectors
+            .chunks(m)
+            .zip(&train.labels)
+            .map(|(v, &label)| Template {
+                label,
+                vector: v.to_vec(),
+            })
+            .collect();
+    }
+    provenance.extend([
+        ("split".to_string(), format!("test_size {} seed {} stratify {}", spec.test_size, spec.seed, spec.stratify)),
+        (
+            "nmf".to_string(),
+            format!(
+                "{:?} K {} (kept {k}) max_iter {} tol {} init {:?} seed {}; {} iterations, rel. error {:.4}",
+                spec.nmf.solver,
+                spec.nmf.n_components,
+                spec.nmf.max_iter,
+                spec.nmf.tol,
+                spec.nmf.init,
+                spec.nmf.seed,
+                fit.n_iter,
+                fit.rel_error
+            ),
+        ),
+        (
+            "recipe".to_string(),
+            format!(
+                "thumb {}x{}, sqrt {}, l2 {}, lda {}, gallery {:?}, metric {:?}, k {}",
+                spec.thumb.0, spec.thumb.1, spec.sqrt, spec.normalize, spec.lda, spec.gallery, spec.metric, spec.neighbours
+            ),
+        ),
+    ]);
+    model.provenance = provenance;
+    model.validate().context("the trained model is invalid")?;
+    let accuracy = evaluate(&model, &test)?;
+    model.provenance.insert(
+        "accuracy".to_string(),
+        format!(
+            "{:.4} on {} test images (inductive, chip pipeline)",
+            accuracy,
+            test.len()
+        ),
+    );
+    let report = Report {
+        n_train: train.len(),
+        n_test: test.len(),
+        accuracy,
+        fit_seconds: fit.fit_seconds,
+        n_iter: fit.n_iter,
+        rel_error: fit.rel_error,
+        k,
+    };
+    Ok((model, report))
+}
+
+/// Codes of every thumbnail of `ds` by the model's encoder, after the
+/// model's square root and normalisation (its map not applied), `n × K`.
+pub fn prepared_codes(model: &Model, ds: &Dataset) -> Result<Vec<f32>> {
+    let encoder = model.encoder()?;
+    let prep = Projection::new_checked(model.k, model.sqrt, model.normalize, None)
+        .map_err(|e| anyhow!("projection: {e}"))?;
+    let k = model.k;
+    let mut out = vec![0.0f32; ds.len() * k];
+    out.par_chunks_mut(k)
+        .enumerate()
+        .try_for_each(|(i, code)| -> Result<()> {
+            encoder
+                .encode(ds.image(i), code)
+                .map_err(|e| anyhow!("encoding image {i}: {e}"))?;
+            prep.apply(code, &mut [])
+                .map_err(|e| anyhow!("image {i}: {e}"))?;
+            Ok(())
+        })?;
+    Ok(out)
+}
+
+/// The vectors the chip compares (`n × M`): encode, project, map.
+pub fn embed(model: &Model, ds: &Dataset) -> Result<Vec<f32>> {
+    let encoder = model.encoder()?;
+    let projection = model.projection()?;
+    let (k, m) = (model.k, model.m());
+    let mut out = vec![0.0f32; ds.len() * m];
+    out.par_chunks_mut(m)
+        .enumerate()
+        .try_for_each(|(i, y)| -> Result<()> {
+            let mut code = vec![0.0f32; k];
+            encoder
+                .encode(ds.image(i), &mut code)
+                .map_err(|e| anyhow!("encoding image {i}: {e}"))?;
+            let v = projection
+                .apply(&mut code, y)
+                .map_err(|e| anyhow!("image {i}: {e}"))?
+                .to_vec();
+            y.copy_from_slice(&v);
+            Ok(())
+        })?;
+    Ok(out)
+}
+
+/// The chip's decisions (threshold off) for each image of `ds`.
+pub fn decide(model: &Model, ds: &Dataset) -> Result<Vec<gallery::Decision>> {
+    let vectors = embed(model, ds)?;
+    let m = model.m();
+    vectors
+        .par_chunks(m)
+        .map(|y| {
+            gallery::classify(
+                model
+                    .templates
+                    .iter()
+                    .map(|t| (t.label, t.vector.as_slice())),
+                y,
+                model.neighbours,
+                model.metric.into(),
+                f32::INFINITY,
+            )
+            .map_err(|e| anyhow!("classify: {e}"))
+        })
+        .collect()
+}
+
+/// Share of `ds`'s images the chip's pipeline names correctly (threshold off).
+pub fn evaluate(model: &Model, ds: &Dataset) -> Result<f64> {
+    ensure!(!ds.is_empty(), "no test image");
+    let decisions = decide(model, ds)?;
+    let correct = decisions
+        .iter()
+        .zip(&ds.labels)
+        .filter(|(d, &l)| d.label == l)
+        .count();
+    Ok(correct as f64 / ds.len() as f64)
+}
+
+/// One mean template per class present in `labels`.
+pub fn class_means(vectors: &[f32], labels: &[u16], m: usize, classes: usize) -> Vec<Template> {
+    let mut sums = vec![0.0f64; classes * m];
+    let mut counts = vec![0usize; classes];
+    for (v, &l) in vectors.chunks(m).zip(labels) {
+        counts[usize::from(l)] += 1;
+        for (s, &x) in sums[usize::from(l) * m..(usize::from(l) + 1) * m]
+            .iter_mut()
+            .zip(v)
+        {
+            *s += f64::from(x);
+        }
+    }
+    (0..classes)
+        .filter(|&c| counts[c] > 0)
+        .map(|c| Template {
+            label: c as u16,
+            vector: sums[c * m..(c + 1) * m]
+                .iter()
+                .map(|&s| (s / counts[c] as f64) as f32)
+                .collect(),
+        })
+        .collect()
+}
