@@ -40,6 +40,8 @@ enum Command {
     Fetch(facenmf_host::data::cli::FetchArgs),
     /// Train the device model (NMF, LDA, templates), score it through the chip's pipeline, save it.
     Train(facenmf_host::train::cli::TrainArgs),
+    /// Compare device models: accuracy against flash, RAM and multiply-adds.
+    Models(facenmf_host::train::grid::ModelsArgs),
     /// Check the chip's kernel against the float64 reference on a model's test split.
     Check(facenmf_host::check::CheckArgs),
     /// Fit NMF and measure recognition (k-NN on codes, both protocols, PCA, LDA recipe).
@@ -54,6 +56,7 @@ fn main() -> anyhow::Result<()> {
         Command::Selftest { seed } => facenmf_host::selftest::main(seed),
         Command::Train(args) => facenmf_host::train::cli::run(args),
         Command::Check(args) => facenmf_host::check::cli(args),
+        Command::Models(args) => facenmf_host::train::grid::cli(args),
         Command::Export { model, out } => {
             let model = facenmf_host::model::Model::load(&model)?;
             let bytes = facenmf_host::export::write(&model, &out)?;

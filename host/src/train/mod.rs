@@ -8,6 +8,7 @@
 //! `facenmf-core`'s encoder, projection and vote.
 
 pub mod cli;
+pub mod grid;
 
 use std::collections::BTreeMap;
 
@@ -162,13 +163,23 @@ pub fn test_split(model: &Model, ds: &Dataset) -> Result<Dataset> {
     Ok(split_thumbnails(ds, g.crop, (g.height, g.width), split)?.1)
 }
 
-/// Trains a model on `ds` and scores it on its test split.
-pub fn train(
-    ds: &Dataset,
-    spec: &Spec,
-    mut provenance: BTreeMap<String, String>,
-) -> Result<(Model, Report)> {
-    let (train, test) = split(ds, spec)?;
+/// A fitted NMF basis with its zero components dropped.
+#[derive(Debug, Clone)]
+pub struct FittedBasis {
+    /// `k × d`, row-major.
+    pub h: Vec<f32>,
+    /// Components kept.
+    pub k: usize,
+    /// NMF iterations.
+    pub n_iter: usize,
+    /// ‖X − WH‖ / ‖X‖ on the training thumbnails.
+    pub rel_error: f64,
+    /// Seconds of the fit.
+    pub fit_seconds: f64,
+}
+
+/// Fits the NMF basis of `spec` on the training thumbnails.
+pub fn fit_basis(train: &Dataset, spec: &Spec) -> Result<FittedBasis> {
     let (n, d) = (train.len(), train.pixels());
     let fit = nmf::fit(&train.images, n, d, &spec.nmf).context("fitting NMF")?;
     // Components the solver zeroed carry no information and the chip's
@@ -177,13 +188,23 @@ pub fn train(
         .filter(|&i| fit.h[i * d..(i + 1) * d].iter().any(|&v| v > 0.0))
         .collect();
     ensure!(!alive.is_empty(), "NMF produced no non-zero component");
-    let k = alive.len();
-    let basis: Vec<f32> = alive
-        .iter()
-        .flat_map(|&i| fit.h[i * d..(i + 1) * d].iter().copied())
-        .collect();
-    let gram = gram_of(&basis, k, d);
+    Ok(FittedBasis {
+        h: alive
+            .iter()
+            .flat_map(|&i| fit.h[i * d..(i + 1) * d].iter().copied())
+            .collect(),
+        k: alive.len(),
+        n_iter: fit.n_iter,
+        rel_error: fit.rel_error,
+        fit_seconds: fit.fit_seconds,
+    })
+}
 
+/// The model of `spec` over a fitted basis: the chip's codes of the training
+/// thumbnails, the LDA map and the templates. `ds` gives the frame geometry
+/// and class names.
+pub fn assemble(ds: &Dataset, train: &Dataset, basis: &FittedBasis, spec: &Spec) -> Result<Model> {
+    let (k, d) = (basis.k, train.pixels());
     let mut model = Model {
         format_version: FORMAT_VERSION,
         geometry: Geometry {
@@ -194,8 +215,8 @@ pub fn train(
             height: spec.thumb.0,
         },
         k,
-        basis,
-        gram,
+        basis: basis.h.clone(),
+        gram: gram_of(&basis.h, k, d),
         max_sweeps: spec.rule.max_sweeps,
         tol: spec.rule.tol,
         sqrt: spec.sqrt,
@@ -214,41 +235,45 @@ pub fn train(
         provenance: BTreeMap::new(),
     };
     // Training codes by the chip's own encoder and projection (no map yet).
-    let codes = prepared_codes(&model, &train)?;
+    let codes = prepared_codes(&model, train)?;
     let classes = ds.class_names.len();
-    let (vectors, m): (Vec<f32>, usize) = if spec.lda {
+    let (vectors, m) = if spec.lda {
         let lda = Lda::fit(&codes, &train.labels, k, classes, 1e-6);
+        let mapped = lda.apply(&codes);
         model.map = Some(Map {
             m: lda.m,
-            p: lda.map.clone(),
-            bias: lda.bias.clone(),
+            p: lda.map,
+            bias: lda.bias,
         });
-        match spec.gallery {
-            GalleryKind::ClassMeans => {
-                model.templates = class_means(&lda.apply(&codes), &train.labels, lda.m, classes);
-                (vec![], lda.m)
-            }
-            GalleryKind::AllFaces => (lda.apply(&codes), lda.m),
-        }
+        (mapped, lda.m)
     } else {
-        match spec.gallery {
-            GalleryKind::ClassMeans => {
-                model.templates = class_means(&codes, &train.labels, k, classes);
-                (vec![], k)
-            }
-            GalleryKind::AllFaces => (codes, k),
-        }
+        (codes, k)
     };
-    if spec.gallery == GalleryKind::AllFaces {
-        model.templates = vectors
+    model.templates = match spec.gallery {
+        GalleryKind::ClassMeans => class_means(&vectors, &train.labels, m, classes),
+        GalleryKind::AllFaces => vectors
             .chunks(m)
             .zip(&train.labels)
             .map(|(v, &label)| Template {
                 label,
                 vector: v.to_vec(),
             })
-            .collect();
-    }
+            .collect(),
+    };
+    model.validate().context("the trained model is invalid")?;
+    Ok(model)
+}
+
+/// Trains a model on `ds` and scores it on its test split.
+pub fn train(
+    ds: &Dataset,
+    spec: &Spec,
+    mut provenance: BTreeMap<String, String>,
+) -> Result<(Model, Report)> {
+    let (train, test) = split(ds, spec)?;
+    let fit = fit_basis(&train, spec)?;
+    let k = fit.k;
+    let mut model = assemble(ds, &train, &fit, spec)?;
     provenance.extend([
         ("split".to_string(), format!("test_size {} seed {} stratify {}", spec.test_size, spec.seed, spec.stratify)),
         (
@@ -274,7 +299,6 @@ pub fn train(
         ),
     ]);
     model.provenance = provenance;
-    model.validate().context("the trained model is invalid")?;
     let accuracy = evaluate(&model, &test)?;
     model.provenance.insert(
         "accuracy".to_string(),

@@ -1,0 +1,201 @@
+//! `facenmf models`: the device models over a grid of thumbnail sizes,
+//! component counts and gallery strategies — accuracy (inductive, through the
+//! chip's pipeline) against flash, RAM and multiply-adds per face — and the
+//! one picked for an STM32F407 (model ≤ 512 KB of flash, buffers and gallery
+//! ≤ 64 KB of RAM).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::{assemble, evaluate, fit_basis, split, GalleryKind, Spec};
+use crate::budget::{Budget, Shape};
+use crate::data::cli::SourceArgs;
+use crate::data::Dataset;
+
+/// Flash the model may take on the STM32F407 (half its 1 MB).
+pub const FLASH_LIMIT: usize = 512 * 1024;
+/// RAM the buffers and gallery may take (a third of its 192 KB).
+pub const RAM_LIMIT: usize = 64 * 1024;
+/// Run-time templates the firmware keeps room for (counted in RAM).
+pub const ENROLL_ROOM: usize = 16;
+
+/// One device model of the grid.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// Thumbnail height and width.
+    pub thumb: (usize, usize),
+    /// Components asked for and kept.
+    pub k: usize,
+    /// Gallery strategy.
+    pub gallery: GalleryKind,
+    /// Templates.
+    pub n: usize,
+    /// Comparison dimensions.
+    pub m: usize,
+    /// Test accuracy through the chip's pipeline.
+    pub accuracy: f64,
+    /// Mean encoder sweeps on the test split.
+    pub mean_sweeps: f64,
+    /// Flash, RAM and multiply-adds at the mean sweeps.
+    pub budget: Budget,
+    /// Within the STM32F407 limits.
+    pub fits: bool,
+}
+
+/// Runs the grid on `ds` with `base` for everything but size, K and gallery.
+pub fn run(
+    ds: &Dataset,
+    base: &Spec,
+    thumbs: &[(usize, usize)],
+    ks: &[usize],
+    progress: bool,
+) -> Result<Vec<Row>> {
+    let mut rows = Vec::new();
+    for &thumb in thumbs {
+        for &k in ks {
+            let d = thumb.0 * thumb.1;
+            let shape = Shape {
+                d,
+                k,
+                m: k,
+                map: base.lda,
+                n: ds.class_names.len(),
+            };
+            if shape.budget(0, 0).flash_bytes > 2 * FLASH_LIMIT {
+                continue; // the basis alone cannot fit: do not fit it
+            }
+            let mut spec = base.clone();
+            spec.thumb = thumb;
+            spec.nmf.n_components = k;
+            let (train, test) = split(ds, &spec)?;
+            let basis = fit_basis(&train, &spec)?;
+            for gallery in [GalleryKind::ClassMeans, GalleryKind::AllFaces] {
+                spec.gallery = gallery;
+                let model = assemble(ds, &train, &basis, &spec)?;
+                let accuracy = evaluate(&model, &test)?;
+                let encoder = model.encoder()?;
+                let mut code = vec![0.0f32; model.k];
+                let mut sweeps = 0.0;
+                for i in 0..test.len() {
+                    sweeps += f64::from(encoder.encode(test.image(i), &mut code)?.sweeps);
+                }
+                let mean_sweeps = sweeps / test.len() as f64;
+                let budget = Shape::of(&model).budget(mean_sweeps.round() as usize, ENROLL_ROOM);
+                let row = Row {
+                    thumb,
+                    k: model.k,
+                    gallery,
+                    n: model.templates.len(),
+                    m: model.m(),
+                    accuracy,
+                    mean_sweeps,
+                    budget,
+                    fits: budget.flash_bytes <= FLASH_LIMIT && budget.ram_bytes <= RAM_LIMIT,
+                };
+                if progress {
+                    eprintln!("{}", line(&row));
+                }
+                rows.push(row);
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// The most accurate row that fits; ties go to the smaller flash.
+pub fn pick(rows: &[Row]) -> Option<&Row> {
+    rows.iter().filter(|r| r.fits).max_by(|a, b| {
+        a.accuracy
+            .total_cmp(&b.accuracy)
+            .then(b.budget.flash_bytes.cmp(&a.budget.flash_bytes))
+    })
+}
+
+fn line(r: &Row) -> String {
+    format!(
+        "| {}x{} | {} | {:?} | {} | {:.1}% | {:.0} | {:.1} | {:.1} | {} | {} |",
+        r.thumb.0,
+        r.thumb.1,
+        r.k,
+        r.gallery,
+        r.n,
+        100.0 * r.accuracy,
+        r.mean_sweeps,
+        r.budget.flash_bytes as f64 / 1024.0,
+        r.budget.ram_bytes as f64 / 1024.0,
+        r.budget.macs,
+        if r.fits { "yes" } else { "no" }
+    )
+}
+
+/// The grid as a Markdown table.
+pub fn table(rows: &[Row]) -> String {
+    let mut s = String::from(
+        "| thumbnail | K | gallery | templates | accuracy | sweeps | flash KB | RAM KB | MAC/face | fits F407 |\n\
+         | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
+    );
+    for r in rows {
+        let _ = writeln!(s, "{}", line(r));
+    }
+    s
+}
+
+/// Options of `facenmf models`.
+#[derive(Debug, clap::Args)]
+pub struct ModelsArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Thumbnail sizes HxW, comma-separated.
+    #[arg(long, default_value = "24x18,32x24,48x36,64x48")]
+    pub thumbs: String,
+    /// Component counts, comma-separated.
+    #[arg(long, default_value = "16,32,48,64,96")]
+    pub components: String,
+    /// NMF iterations at most.
+    #[arg(long, default_value_t = 200)]
+    pub max_iter: usize,
+    /// Seed of the split and the NMF init.
+    #[arg(long, default_value_t = 8)]
+    pub seed: u32,
+    /// Write the rows as JSON to this file.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+}
+
+/// Runs `facenmf models`.
+pub fn cli(args: ModelsArgs) -> Result<()> {
+    let (ds, _) = args.source.load()?;
+    let thumbs = args
+        .thumbs
+        .split(',')
+        .map(|s| crate::data::cli::parse_size(s.trim()).map_err(anyhow::Error::msg))
+        .collect::<Result<Vec<_>>>()?;
+    let ks = args
+        .components
+        .split(',')
+        .map(|s| Ok(s.trim().parse::<usize>()?))
+        .collect::<Result<Vec<_>>>()?;
+    let mut base = Spec {
+        seed: args.seed,
+        ..Spec::default()
+    };
+    base.nmf.max_iter = args.max_iter;
+    base.nmf.seed = u64::from(args.seed);
+    let rows = run(&ds, &base, &thumbs, &ks, true)?;
+    println!("{}", table(&rows));
+    if let Some(best) = pick(&rows) {
+        println!("picked for the STM32F407: {}", line(best));
+    }
+    if let Some(path) = &args.json {
+        let doc = BTreeMap::from([
+            ("data", serde_json::json!(ds.source)),
+            ("rows", serde_json::to_value(&rows)?),
+        ]);
+        crate::atomic::write(path, serde_json::to_string_pretty(&doc)?.as_bytes())?;
+    }
+    Ok(())
+}
