@@ -5,12 +5,12 @@
 //! `BASIS` (K·D f32), `GRAM` (K² f32), `MAP` and `BIAS` (M·K + M f32),
 //! `TEMPLATES` (N · (4 + 4M) bytes: a u16 label padded to 4, then M f32).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::Model;
 
 /// The cost of one model shape.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Budget {
     /// Bytes of model data in flash.
     pub flash_bytes: usize,

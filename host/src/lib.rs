@@ -11,6 +11,7 @@
 //! - [`export`]: the model as Rust `const` data for the firmware.
 //! - [`atomic`]: output files written whole or not at all.
 //! - [`openset`]: recognition with strangers: the unknown threshold's curve.
+//! - [`plot`]: self-contained PNG line charts.
 //! - [`selftest`]: the kernel against the reference on synthetic frames.
 //! - [`train`]: the recipe that makes a device model.
 //! - [`synthetic`]: a documented generator of synthetic faces.
@@ -25,6 +26,7 @@ pub mod export;
 pub mod model;
 pub mod nmf;
 pub mod openset;
+pub mod plot;
 pub mod reference;
 pub mod selftest;
 pub mod synthetic;

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Result;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{assemble, evaluate, fit_basis, split, GalleryKind, Spec};
 use crate::budget::{Budget, Shape};
@@ -24,7 +24,7 @@ pub const RAM_LIMIT: usize = 64 * 1024;
 pub const ENROLL_ROOM: usize = 16;
 
 /// One device model of the grid.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Row {
     /// Thumbnail height and width.
     pub thumb: (usize, usize),
@@ -164,10 +164,62 @@ pub struct ModelsArgs {
     /// Write the rows as JSON to this file.
     #[arg(long)]
     pub json: Option<PathBuf>,
+    /// Draw accuracy against flash to this PNG.
+    #[arg(long)]
+    pub plot: Option<PathBuf>,
+    /// Read the rows from a JSON file written by `--json` instead of training.
+    #[arg(long)]
+    pub rows: Option<PathBuf>,
+}
+
+/// Accuracy against flash, one series per gallery strategy and thumbnail size.
+pub fn plot(rows: &[Row], title: &str, path: &std::path::Path) -> Result<()> {
+    let mut series: Vec<crate::plot::Series> = Vec::new();
+    for r in rows {
+        let name = format!(
+            "{}x{} {}",
+            r.thumb.0,
+            r.thumb.1,
+            match r.gallery {
+                GalleryKind::ClassMeans => "means",
+                GalleryKind::AllFaces => "all",
+            }
+        );
+        let point = (r.budget.flash_bytes as f64 / 1024.0, 100.0 * r.accuracy);
+        match series.iter_mut().find(|s| s.name == name) {
+            Some(s) => s.points.push(point),
+            None => series.push(crate::plot::Series {
+                name,
+                points: vec![point],
+                scatter: false,
+            }),
+        }
+    }
+    let chart = crate::plot::Chart {
+        title: title.to_string(),
+        x_label: "model flash (KB); F407 limit 512".to_string(),
+        y_label: "accuracy (%)".to_string(),
+        series,
+    };
+    crate::plot::write(&chart, path)
 }
 
 /// Runs `facenmf models`.
 pub fn cli(args: ModelsArgs) -> Result<()> {
+    if let Some(path) = &args.rows {
+        let text = std::fs::read_to_string(path)?;
+        let doc: serde_json::Value = serde_json::from_str(&text)?;
+        let rows: Vec<Row> = serde_json::from_value(doc["rows"].clone())?;
+        println!("{}", table(&rows));
+        if let Some(png) = &args.plot {
+            plot(
+                &rows,
+                &format!("device models: {}", doc["data"].as_str().unwrap_or("")),
+                png,
+            )?;
+        }
+        return Ok(());
+    }
     let (ds, _) = args.source.load()?;
     let thumbs = args
         .thumbs
@@ -189,6 +241,9 @@ pub fn cli(args: ModelsArgs) -> Result<()> {
     println!("{}", table(&rows));
     if let Some(best) = pick(&rows) {
         println!("picked for the STM32F407: {}", line(best));
+    }
+    if let Some(png) = &args.plot {
+        plot(&rows, "device models: accuracy against flash", png)?;
     }
     if let Some(path) = &args.json {
         let doc = BTreeMap::from([

@@ -27,7 +27,7 @@ use crate::model::{
 use crate::nmf::{self, NmfParams};
 
 /// Which templates go to the chip.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum GalleryKind {
     /// One mean per person (nearest class mean): the cheapest in flash.
