@@ -1,10 +1,122 @@
-//! Puts `memory.x` where the linker finds it and links with cortex-m-rt's `link.x`.
+//! Build script of the firmware.
+//!
+//! For the chip (`target_os = "none"`) it
+//! - puts `memory.x` where the linker finds it and links with cortex-m-rt's
+//!   `link.x`;
+//! - takes the exported model from `$FACENMF_MODEL` (a path) or else
+//!   `firmware/model.rs`, and fails saying how to make one when neither exists;
+//! - takes the replay camera's frames from `$FACENMF_FRAMES` (a path), or
+//!   else builds in none (the QEMU board then makes a few synthetic frames).
+//!
+//! On the host only the library is built (the tests crate tests it there), so
+//! nothing is needed.
 use std::{env, fs, path::PathBuf};
 
+/// Magic of a frames file: `FRMS`, then u32 LE count and u32 LE frame length,
+/// then `count * frame_len` bytes.
+const FRAMES_MAGIC: &[u8; 4] = b"FRMS";
+
 fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-env-changed=FACENMF_MODEL");
+    println!("cargo:rerun-if-env-changed=FACENMF_FRAMES");
+    if env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("none") {
+        return;
+    }
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("OUT_DIR"));
-    fs::copy("memory.x", out.join("memory.x")).expect("copy memory.x");
+    let here = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+
+    fs::copy(here.join("memory.x"), out.join("memory.x")).expect("copy memory.x");
     println!("cargo:rustc-link-search={}", out.display());
     println!("cargo:rerun-if-changed=memory.x");
     println!("cargo:rustc-link-arg-bins=-Tlink.x");
+    if env::var_os("CARGO_FEATURE_DEFMT").is_some() {
+        println!("cargo:rustc-link-arg-bins=-Tdefmt.x");
+    }
+
+    model(&here, &out);
+    frames(&out);
+}
+
+fn fail(msg: &str) -> ! {
+    eprintln!("\nerror: {msg}\n");
+    std::process::exit(1);
+}
+
+fn model(here: &std::path::Path, out: &std::path::Path) {
+    let path = match env::var_os("FACENMF_MODEL") {
+        Some(p) => PathBuf::from(p),
+        None => here.join("model.rs"),
+    };
+    println!("cargo:rerun-if-changed={}", path.display());
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| {
+        fail(&format!(
+            "no model for the firmware: cannot read {} ({e}).\n\
+             Make one with the trainer, from the repository root:\n\
+             \n    cargo run --release -p facenmf-host -- export -o firmware/model.rs\n\
+             \n\
+             or point FACENMF_MODEL at an exported model file.",
+            path.display()
+        ))
+    });
+    // The model is `include!`d into a module: inner doc comments and inner
+    // attributes of the file's header become plain comments.
+    let mut body = String::with_capacity(text.len());
+    for line in text.lines() {
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix("//!") {
+            body.push_str("//");
+            body.push_str(rest);
+        } else if t.starts_with("#![") {
+            body.push_str("// ");
+            body.push_str(t);
+        } else {
+            body.push_str(line);
+        }
+        body.push('\n');
+    }
+    fs::write(out.join("model.rs"), body).expect("write model.rs");
+}
+
+fn frames(out: &std::path::Path) {
+    let bytes = match env::var_os("FACENMF_FRAMES") {
+        Some(p) => {
+            let path = PathBuf::from(p);
+            println!("cargo:rerun-if-changed={}", path.display());
+            let bytes = fs::read(&path).unwrap_or_else(|e| {
+                fail(&format!(
+                    "FACENMF_FRAMES={}: cannot read ({e})",
+                    path.display()
+                ))
+            });
+            let word = |at: usize| {
+                u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes")) as usize
+            };
+            if bytes.len() < 12 || &bytes[..4] != FRAMES_MAGIC {
+                fail(&format!(
+                    "FACENMF_FRAMES={}: not a frames file (magic FRMS, u32 LE count, u32 LE frame length, frames)",
+                    path.display()
+                ));
+            }
+            let (count, len) = (word(4), word(8));
+            if bytes.len() != 12 + count * len {
+                fail(&format!(
+                    "FACENMF_FRAMES={}: {count} frames of {len} bytes need {} bytes, the file has {}",
+                    path.display(),
+                    12 + count * len,
+                    bytes.len()
+                ));
+            }
+            bytes
+        }
+        None => {
+            println!(
+                "cargo:warning=FACENMF_FRAMES not set: no recorded frames built in (the QEMU board makes synthetic ones)"
+            );
+            let mut b = FRAMES_MAGIC.to_vec();
+            b.extend_from_slice(&[0; 8]);
+            b
+        }
+    };
+    fs::write(out.join("frames.bin"), bytes).expect("write frames.bin");
 }
