@@ -211,27 +211,48 @@ impl<'a, const M: usize, const N: usize> Gallery<'a, M, N> {
         k: usize,
         metric: Metric,
     ) -> Result<Decision, GalleryError> {
-        if k == 0 || k > MAX_NEIGHBOURS {
-            return Err(GalleryError::BadK { k });
-        }
-        check_finite(query)?;
-        let mut nearest = Nearest::new(k);
-        for (label, v) in self.templates() {
-            nearest.offer(metric.distance(query, v), *label);
-        }
-        let (label, distance, votes) = nearest.vote().ok_or(GalleryError::Empty)?;
-        let identity = if distance <= self.threshold {
-            Identity::Known(label)
-        } else {
-            Identity::Unknown
-        };
-        Ok(Decision {
-            identity,
-            label,
-            distance,
-            votes,
-        })
+        classify(
+            self.templates().map(|(l, v)| (*l, v.as_slice())),
+            query,
+            k,
+            metric,
+            self.threshold,
+        )
     }
+}
+
+/// The decision of [`Gallery::classify`] over any templates of `query`'s
+/// length, in the order given (the host runs the chip's vote through this).
+/// Each template must be as long as `query`, and finite (the caller's
+/// promise, which [`Gallery`] keeps; a shorter one is compared on the common
+/// prefix).
+pub fn classify<'t>(
+    templates: impl IntoIterator<Item = (u16, &'t [f32])>,
+    query: &[f32],
+    k: usize,
+    metric: Metric,
+    threshold: f32,
+) -> Result<Decision, GalleryError> {
+    if k == 0 || k > MAX_NEIGHBOURS {
+        return Err(GalleryError::BadK { k });
+    }
+    check_finite(query)?;
+    let mut nearest = Nearest::new(k);
+    for (label, v) in templates {
+        nearest.offer(metric.distance(query, v), label);
+    }
+    let (label, distance, votes) = nearest.vote().ok_or(GalleryError::Empty)?;
+    let identity = if distance <= threshold {
+        Identity::Known(label)
+    } else {
+        Identity::Unknown
+    };
+    Ok(Decision {
+        identity,
+        label,
+        distance,
+        votes,
+    })
 }
 
 fn check_finite(v: &[f32]) -> Result<(), GalleryError> {

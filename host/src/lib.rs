@@ -3,9 +3,17 @@
 //! - [`reference`]: the float64 reference the f32 kernel of `facenmf-core` is
 //!   checked against (thumbnail, NNLS, k-NN), written for obviousness.
 //! - [`data`]: face datasets behind one [`data::Dataset`] type.
+//! - [`model`]: the trained model that drives evaluation, export and check.
+//! - [`check`]: the chip's kernel against the reference on a model's test set.
+//! - [`export`]: the model as Rust `const` data for the firmware.
+//! - [`atomic`]: output files written whole or not at all.
 //! - [`selftest`]: the kernel against the reference on synthetic frames.
 #![forbid(unsafe_code)]
 
+pub mod atomic;
+pub mod check;
 pub mod data;
+pub mod export;
+pub mod model;
 pub mod reference;
 pub mod selftest;

@@ -22,11 +22,30 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Write a trained model (JSON) as Rust const data for the firmware.
+    Export {
+        /// The model, as saved by the trainer.
+        #[arg(long)]
+        model: std::path::PathBuf,
+        /// Where to write the Rust source.
+        #[arg(long, default_value = "firmware/model.rs")]
+        out: std::path::PathBuf,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Selftest { seed } => facenmf_host::selftest::main(seed),
+        Command::Export { model, out } => {
+            let model = facenmf_host::model::Model::load(&model)?;
+            let bytes = facenmf_host::export::write(&model, &out)?;
+            println!(
+                "wrote {} ({bytes} bytes of source; {} bytes of model data in flash)",
+                out.display(),
+                facenmf_host::export::flash_bytes(&model)
+            );
+            Ok(())
+        }
     }
 }

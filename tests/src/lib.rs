@@ -4,3 +4,4 @@
 
 pub mod data_dir;
 pub mod gen;
+pub mod models;

@@ -1,0 +1,191 @@
+//! `facenmf check`: the chip's kernel (`facenmf-core`, compiled for the host)
+//! against the float64 reference on a model's test thumbnails.
+//!
+//! For every thumbnail: the f32 code of the kernel's encoder against the
+//! exact Lawson–Hanson code (absolute differences, and the relative
+//! objective gap `(f(w₃₂) − f(w*)) / max(f(w*), 1e-5·f(0))`), and the label
+//! of the kernel's projection and vote against the f64 projection and
+//! brute-force vote of the reference code.
+
+use anyhow::{anyhow, Result};
+use facenmf_core::gallery;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::model::{MetricName, Model};
+use crate::reference::{knn, nnls::Basis};
+
+/// Agreement below this fails the check.
+pub const MIN_AGREEMENT: f64 = 0.995;
+/// A relative objective gap above this fails the check.
+pub const MAX_OBJECTIVE_GAP: f64 = 1e-3;
+
+/// The figures of a check.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckReport {
+    /// Thumbnails compared.
+    pub n: usize,
+    /// Share of thumbnails where kernel and reference give the same label.
+    pub agreement: f64,
+    /// Largest |w₃₂ − w*| over all codes.
+    pub max_abs_code_diff: f64,
+    /// Mean |w₃₂ − w*| over all code values.
+    pub mean_abs_code_diff: f64,
+    /// Largest relative objective gap.
+    pub objective_gap: f64,
+    /// Mean relative objective gap.
+    pub mean_objective_gap: f64,
+    /// Mean sweeps of the kernel's encoder.
+    pub mean_sweeps: f64,
+    /// Share of encodes that met the tolerance before the sweep cap.
+    pub converged: f64,
+    /// Whether agreement and gap are within the limits.
+    pub pass: bool,
+}
+
+struct One {
+    agree: bool,
+    max_diff: f64,
+    sum_diff: f64,
+    gap: f64,
+    sweeps: u16,
+    converged: bool,
+}
+
+/// Checks `model` on `thumbs` (each D values).
+pub fn run(model: &Model, thumbs: &[Vec<f32>]) -> Result<CheckReport> {
+    model.validate()?;
+    anyhow::ensure!(!thumbs.is_empty(), "no thumbnail to check");
+    let encoder = model.encoder()?;
+    let projection = model.projection()?;
+    let basis = Basis::from_f32(&model.basis, model.k, model.d())?;
+    let templates: Vec<(u16, Vec<f32>)> = model
+        .templates
+        .iter()
+        .map(|t| (t.label, t.vector.clone()))
+        .collect();
+    let threshold = model.threshold.unwrap_or(f32::INFINITY);
+    let metric = model.metric.into();
+    let ref_metric = match model.metric {
+        MetricName::SquaredL2 => knn::Metric::SquaredL2,
+        MetricName::Cosine => knn::Metric::Cosine,
+    };
+    let results: Vec<One> = thumbs
+        .par_iter()
+        .map(|x| -> Result<One> {
+            let mut code = vec![0.0f32; model.k];
+            let solve = encoder
+                .encode(x, &mut code)
+                .map_err(|e| anyhow!("encode: {e}"))?;
+            let exact = basis.encode(x);
+            let w32: Vec<f64> = code.iter().map(|&v| f64::from(v)).collect();
+            let (o32, o64) = (basis.objective(x, &w32), basis.objective(x, &exact));
+            let o0 = basis.objective(x, &vec![0.0; model.k]);
+            let gap = ((o32 - o64) / o64.max(1e-5 * o0)).max(0.0);
+            let diffs: Vec<f64> = w32.iter().zip(&exact).map(|(a, b)| (a - b).abs()).collect();
+            let mut out = vec![0.0f32; model.m()];
+            let y = projection
+                .apply(&mut code, &mut out)
+                .map_err(|e| anyhow!("project: {e}"))?;
+            let kernel = gallery::classify(
+                model
+                    .templates
+                    .iter()
+                    .map(|t| (t.label, t.vector.as_slice())),
+                y,
+                model.neighbours,
+                metric,
+                threshold,
+            )
+            .map_err(|e| anyhow!("classify: {e}"))?;
+            let y_ref: Vec<f32> = project_f64(model, &exact)
+                .iter()
+                .map(|&v| v as f32)
+                .collect();
+            let (label, _, _) = knn::classify(&templates, &y_ref, model.neighbours, ref_metric)
+                .ok_or_else(|| anyhow!("empty gallery"))?;
+            Ok(One {
+                agree: kernel.label == label,
+                max_diff: diffs.iter().fold(0.0f64, |m, &d| m.max(d)),
+                sum_diff: diffs.iter().sum(),
+                gap,
+                sweeps: solve.sweeps,
+                converged: solve.converged,
+            })
+        })
+        .collect::<Result<_>>()?;
+    let n = results.len() as f64;
+    let agreement = results.iter().filter(|r| r.agree).count() as f64 / n;
+    let objective_gap = results.iter().fold(0.0f64, |m, r| m.max(r.gap));
+    Ok(CheckReport {
+        n: results.len(),
+        agreement,
+        max_abs_code_diff: results.iter().fold(0.0f64, |m, r| m.max(r.max_diff)),
+        mean_abs_code_diff: results.iter().map(|r| r.sum_diff).sum::<f64>() / (n * model.k as f64),
+        objective_gap,
+        mean_objective_gap: results.iter().map(|r| r.gap).sum::<f64>() / n,
+        mean_sweeps: results.iter().map(|r| f64::from(r.sweeps)).sum::<f64>() / n,
+        converged: results.iter().filter(|r| r.converged).count() as f64 / n,
+        pass: agreement >= MIN_AGREEMENT && objective_gap <= MAX_OBJECTIVE_GAP,
+    })
+}
+
+/// The model's projection of a code, in f64.
+pub fn project_f64(model: &Model, code: &[f64]) -> Vec<f64> {
+    let mut z: Vec<f64> = code.to_vec();
+    if model.sqrt {
+        z.iter_mut().for_each(|v| *v = v.max(0.0).sqrt());
+    }
+    if model.normalize {
+        let n = z.iter().map(|v| v * v).sum::<f64>().sqrt();
+        if n > 0.0 {
+            z.iter_mut().for_each(|v| *v /= n);
+        }
+    }
+    match &model.map {
+        None => z,
+        Some(map) => (0..map.m)
+            .map(|r| {
+                let row = &map.p[r * model.k..(r + 1) * model.k];
+                row.iter()
+                    .zip(&z)
+                    .map(|(p, v)| f64::from(*p) * v)
+                    .sum::<f64>()
+                    + f64::from(map.bias[r])
+            })
+            .collect(),
+    }
+}
+
+impl CheckReport {
+    /// The report as the terminal shows it.
+    pub fn print(&self) {
+        println!(
+            "check: facenmf-core (f32) against the float64 reference on {} thumbnails",
+            self.n
+        );
+        println!(
+            "  label agreement        {:.2}%  (limit {:.1}%)",
+            100.0 * self.agreement,
+            100.0 * MIN_AGREEMENT
+        );
+        println!(
+            "  objective gap, max     {:.2e}  (limit {MAX_OBJECTIVE_GAP:e})",
+            self.objective_gap
+        );
+        println!("  objective gap, mean    {:.2e}", self.mean_objective_gap);
+        println!(
+            "  |code diff|, max/mean  {:.2e} / {:.2e}",
+            self.max_abs_code_diff, self.mean_abs_code_diff
+        );
+        println!(
+            "  sweeps, mean           {:.1}  ({:.1}% within tolerance)",
+            self.mean_sweeps,
+            100.0 * self.converged
+        );
+        println!(
+            "  verdict                {}",
+            if self.pass { "PASS" } else { "FAIL" }
+        );
+    }
+}

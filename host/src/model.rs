@@ -1,0 +1,271 @@
+//! The trained model: one value that drives host evaluation, export to the
+//! chip and `check`. Saved as JSON (`facenmf eval --model`, `check`) and
+//! exported as Rust `const` data for the firmware (see [`crate::export`]).
+//!
+//! [`Model::validate`] runs the kernel's own checked constructors, so a model
+//! that validates here is one the chip accepts.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{bail, ensure, Context, Result};
+use facenmf_core::gallery::{self, Metric};
+use facenmf_core::thumbnail::{Crop, PixelFormat, Thumbnailer};
+use facenmf_core::{Encoder, LinearMap, Projection, StopRule};
+use serde::{Deserialize, Serialize};
+
+/// Version of the JSON layout.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The comparison metric, by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum MetricName {
+    /// Squared Euclidean distance.
+    SquaredL2,
+    /// One minus the cosine similarity.
+    Cosine,
+}
+
+impl From<MetricName> for Metric {
+    fn from(m: MetricName) -> Self {
+        match m {
+            MetricName::SquaredL2 => Metric::SquaredL2,
+            MetricName::Cosine => Metric::Cosine,
+        }
+    }
+}
+
+/// Where the thumbnail comes from: the training frames' size and crop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Geometry {
+    /// Width of the frames the model was trained on.
+    pub frame_width: usize,
+    /// Height of those frames.
+    pub frame_height: usize,
+    /// Crop rectangle `[x, y, width, height]` of those frames.
+    pub crop: [usize; 4],
+    /// Thumbnail width.
+    pub width: usize,
+    /// Thumbnail height.
+    pub height: usize,
+}
+
+impl Geometry {
+    /// Pixels per thumbnail (D).
+    pub fn d(&self) -> usize {
+        self.width * self.height
+    }
+
+    /// The crop as the kernel's type.
+    pub fn crop(&self) -> Crop {
+        let [x, y, width, height] = self.crop;
+        Crop {
+            x,
+            y,
+            width,
+            height,
+        }
+    }
+
+    /// The kernel's thumbnailer for 8-bit gray frames of this geometry.
+    pub fn thumbnailer(&self) -> Result<Thumbnailer> {
+        Thumbnailer::new_checked(
+            self.frame_width,
+            self.frame_height,
+            PixelFormat::Gray8,
+            self.crop(),
+            self.width,
+            self.height,
+        )
+        .map_err(|e| anyhow::anyhow!("model geometry: {e}"))
+    }
+}
+
+/// The affine map after encoding: `y = P z + c`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Map {
+    /// Rows M.
+    pub m: usize,
+    /// `P`, row-major M x K.
+    pub p: Vec<f32>,
+    /// `c`, M values.
+    pub bias: Vec<f32>,
+}
+
+/// A template: a person's label and a vector of the comparison space.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Template {
+    /// Index into [`Model::class_names`].
+    pub label: u16,
+    /// M values.
+    pub vector: Vec<f32>,
+}
+
+/// Everything the chip needs, plus where it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Model {
+    /// [`FORMAT_VERSION`].
+    pub format_version: u32,
+    /// Frame and thumbnail geometry.
+    pub geometry: Geometry,
+    /// Components K.
+    pub k: usize,
+    /// The NMF basis `H`, row-major K x D.
+    pub basis: Vec<f32>,
+    /// `G = H Hᵀ`, computed in f64 and rounded, row-major K x K.
+    pub gram: Vec<f32>,
+    /// Encoder sweep cap.
+    pub max_sweeps: u16,
+    /// Encoder relative tolerance.
+    pub tol: f32,
+    /// Element-wise square root of the code.
+    pub sqrt: bool,
+    /// L2 normalisation of the code (after the root).
+    pub normalize: bool,
+    /// Optional affine map (e.g. LDA).
+    pub map: Option<Map>,
+    /// Gallery templates.
+    pub templates: Vec<Template>,
+    /// Person names, by label.
+    pub class_names: Vec<String>,
+    /// Comparison metric.
+    pub metric: MetricName,
+    /// Neighbours voting.
+    pub neighbours: usize,
+    /// "Unknown" above this distance; `None` never answers unknown.
+    pub threshold: Option<f32>,
+    /// Dataset and its hash, split, seed, solver and parameters, accuracy.
+    pub provenance: BTreeMap<String, String>,
+}
+
+/// `G = H Hᵀ` of a K x D basis, summed in f64 and rounded to f32.
+pub fn gram_of(basis: &[f32], k: usize, d: usize) -> Vec<f32> {
+    let mut g = vec![0.0f32; k * k];
+    for i in 0..k {
+        for j in 0..=i {
+            let s: f64 = basis[i * d..(i + 1) * d]
+                .iter()
+                .zip(&basis[j * d..(j + 1) * d])
+                .map(|(a, b)| f64::from(*a) * f64::from(*b))
+                .sum();
+            g[i * k + j] = s as f32;
+            g[j * k + i] = s as f32;
+        }
+    }
+    g
+}
+
+impl Model {
+    /// Pixels per thumbnail D.
+    pub fn d(&self) -> usize {
+        self.geometry.d()
+    }
+
+    /// Length M of the comparison space (K without a map).
+    pub fn m(&self) -> usize {
+        self.map.as_ref().map_or(self.k, |m| m.m)
+    }
+
+    /// The encoder's stopping rule.
+    pub fn rule(&self) -> StopRule {
+        StopRule::new(self.max_sweeps, self.tol)
+    }
+
+    /// The kernel's encoder over this model's basis.
+    pub fn encoder(&self) -> Result<Encoder<'_>> {
+        Encoder::new_checked(&self.basis, &self.gram, self.k, self.d(), self.rule())
+            .map_err(|e| anyhow::anyhow!("model encoder: {e}"))
+    }
+
+    /// The kernel's projection of this model.
+    pub fn projection(&self) -> Result<Projection<'_>> {
+        let map = match &self.map {
+            None => None,
+            Some(m) => Some(
+                LinearMap::new_checked(&m.p, Some(&m.bias), m.m, self.k)
+                    .map_err(|e| anyhow::anyhow!("model map: {e}"))?,
+            ),
+        };
+        Projection::new_checked(self.k, self.sqrt, self.normalize, map)
+            .map_err(|e| anyhow::anyhow!("model projection: {e}"))
+    }
+
+    /// Checks every size and value as the chip will: geometry, basis (finite,
+    /// non-negative), Gram matrix (consistent with the basis), map, templates
+    /// (length M, finite, labels in range), k, threshold.
+    pub fn validate(&self) -> Result<()> {
+        ensure!(
+            self.format_version == FORMAT_VERSION,
+            "model format version {} is not {FORMAT_VERSION}",
+            self.format_version
+        );
+        self.geometry.thumbnailer()?;
+        ensure!(
+            self.basis.len() == self.k * self.d(),
+            "basis holds {} values, expected K x D = {} x {}",
+            self.basis.len(),
+            self.k,
+            self.d()
+        );
+        self.encoder()?;
+        self.projection()?;
+        ensure!(!self.templates.is_empty(), "model has no gallery template");
+        ensure!(!self.class_names.is_empty(), "model has no class name");
+        ensure!(
+            self.class_names.len() <= usize::from(u16::MAX),
+            "too many classes"
+        );
+        for (i, t) in self.templates.iter().enumerate() {
+            ensure!(
+                t.vector.len() == self.m(),
+                "template {i} holds {} values, expected M = {}",
+                t.vector.len(),
+                self.m()
+            );
+            if let Some(j) = t.vector.iter().position(|v| !v.is_finite()) {
+                bail!("template {i} is NaN or infinite at {j}");
+            }
+            ensure!(
+                usize::from(t.label) < self.class_names.len(),
+                "template {i} has label {} but there are {} classes",
+                t.label,
+                self.class_names.len()
+            );
+        }
+        ensure!(
+            (1..=gallery::MAX_NEIGHBOURS).contains(&self.neighbours),
+            "neighbours = {}, must be 1..={}",
+            self.neighbours,
+            gallery::MAX_NEIGHBOURS
+        );
+        if let Some(t) = self.threshold {
+            ensure!(
+                t.is_finite() && t >= 0.0,
+                "threshold {t} must be finite and non-negative"
+            );
+        }
+        Ok(())
+    }
+
+    /// Reads and validates a model saved by [`Model::save`].
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading model {}", path.display()))?;
+        let model: Self = serde_json::from_str(&text)
+            .with_context(|| format!("parsing model {}", path.display()))?;
+        model
+            .validate()
+            .with_context(|| format!("invalid model {}", path.display()))?;
+        Ok(model)
+    }
+
+    /// Validates, then writes the model as JSON atomically (temporary file,
+    /// then rename): a failure leaves no partial file.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        self.validate()
+            .context("refusing to save an invalid model")?;
+        let text = serde_json::to_string(self)?;
+        crate::atomic::write(path, text.as_bytes())
+    }
+}

@@ -1,0 +1,84 @@
+//! Seeded models for tests: random but valid, of any shape.
+
+use std::collections::BTreeMap;
+
+use facenmf_host::model::{gram_of, Geometry, Map, MetricName, Model, Template, FORMAT_VERSION};
+
+use crate::gen::Rng;
+
+/// The shape of a random model.
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    /// Training frame width and height.
+    pub frame: (usize, usize),
+    /// Thumbnail width and height.
+    pub thumb: (usize, usize),
+    /// Components.
+    pub k: usize,
+    /// Rows of the linear map, or `None` for no map.
+    pub m: Option<usize>,
+    /// Templates.
+    pub n: usize,
+    /// People.
+    pub classes: usize,
+}
+
+/// A random valid model: sparse non-negative basis, its Gram matrix, a
+/// random map, random templates, every flag set.
+pub fn random_model(seed: u64, shape: Shape) -> Model {
+    let mut rng = Rng::new(seed);
+    let (w, h) = shape.thumb;
+    let d = w * h;
+    let mut basis: Vec<f32> = (0..shape.k * d)
+        .map(|_| {
+            if rng.uniform() < 0.5 {
+                0.0
+            } else {
+                rng.uniform()
+            }
+        })
+        .collect();
+    for i in 0..shape.k {
+        basis[i * d + i % d] += 0.5;
+    }
+    let gram = gram_of(&basis, shape.k, d);
+    let map = shape.m.map(|m| Map {
+        m,
+        p: (0..m * shape.k).map(|_| rng.uniform() - 0.5).collect(),
+        bias: (0..m).map(|_| rng.uniform() - 0.5).collect(),
+    });
+    let mdim = shape.m.unwrap_or(shape.k);
+    let templates = (0..shape.n)
+        .map(|i| Template {
+            label: (i % shape.classes) as u16,
+            vector: (0..mdim).map(|_| rng.uniform()).collect(),
+        })
+        .collect();
+    let (fw, fh) = shape.frame;
+    Model {
+        format_version: FORMAT_VERSION,
+        geometry: Geometry {
+            frame_width: fw,
+            frame_height: fh,
+            crop: [0, 0, fw, fh],
+            width: w,
+            height: h,
+        },
+        k: shape.k,
+        basis,
+        gram,
+        max_sweeps: 40,
+        tol: 1e-4,
+        sqrt: true,
+        normalize: true,
+        map,
+        templates,
+        class_names: (0..shape.classes)
+            .map(|c| format!("Person \"{c}\" Ünïcode"))
+            .collect(),
+        metric: MetricName::SquaredL2,
+        neighbours: 1,
+        threshold: Some(0.75),
+        provenance: BTreeMap::from([("dataset".to_string(), format!("random, seed {seed}"))]),
+    }
+}

@@ -1,0 +1,240 @@
+//! `facenmf export` writes Rust that compiles in a `no_std` crate against
+//! `facenmf-core` and reads back bit-identically; bad models and paths give
+//! an error and no file.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use facenmf_host::export;
+use facenmf_host::model::Model;
+use facenmf_tests::models::{random_model, Shape};
+
+const SHAPE: Shape = Shape {
+    frame: (20, 26),
+    thumb: (6, 8),
+    k: 5,
+    m: Some(3),
+    n: 7,
+    classes: 4,
+};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// Every f32 of the model in the order the dump program prints them.
+fn values(model: &Model) -> Vec<u32> {
+    let mut v: Vec<f32> = vec![model.tol, model.threshold.unwrap_or(f32::INFINITY)];
+    v.extend(&model.basis);
+    v.extend(&model.gram);
+    if let Some(map) = &model.map {
+        v.extend(&map.p);
+        v.extend(&map.bias);
+    }
+    for t in &model.templates {
+        v.push(f32::from(t.label));
+        v.extend(&t.vector);
+    }
+    v.into_iter().map(f32::to_bits).collect()
+}
+
+const DUMP: &str = r#"
+use export_check::model::*;
+fn main() {
+    let mut v: Vec<f32> = vec![RULE.tol, THRESHOLD];
+    v.extend(BASIS.iter().flatten());
+    v.extend(GRAM.iter().flatten());
+    if let (Some(p), Some(c)) = (MAP, BIAS) {
+        v.extend(p.iter().flatten());
+        v.extend(c.iter());
+    }
+    for (l, t) in TEMPLATES.iter() {
+        v.push(f32::from(*l));
+        v.extend(t.iter());
+    }
+    for x in v {
+        println!("{:08x}", x.to_bits());
+    }
+    // The kernel accepts the exported arrays as they are.
+    let enc = facenmf_core::Encoder::from_arrays(&BASIS, &GRAM, RULE).expect("encoder");
+    let map = facenmf_core::LinearMap::from_arrays(MAP.unwrap(), BIAS).expect("map");
+    facenmf_core::Projection::new_checked(K, SQRT, NORMALIZE, Some(map)).expect("projection");
+    facenmf_core::Gallery::<M, 0>::new_checked(&TEMPLATES).expect("gallery");
+    assert_eq!((enc.k(), enc.d(), D, WIDTH * HEIGHT), (K, D, D, D));
+    println!("names {}", CLASS_NAMES.join("|"));
+    println!("geometry {FRAME_WIDTH} {FRAME_HEIGHT} {} {} {} {} {N} {CLASSES} {NEIGHBOURS} {:?} {:?}", CROP.x, CROP.y, CROP.width, CROP.height, METRIC, PIXEL_FORMAT);
+}
+"#;
+
+#[test]
+fn export_compiles_no_std_and_reads_back_bit_identically() {
+    let model = random_model(7, SHAPE);
+    let dir = tempfile::tempdir().unwrap();
+    let krate = dir.path().join("export-check");
+    std::fs::create_dir_all(krate.join("src/bin")).unwrap();
+    let core = workspace().join("core");
+    std::fs::write(
+        krate.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"export-check\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[dependencies]\nfacenmf-core = {{ path = {:?} }}\n\n[workspace]\n",
+            core.display().to_string()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        krate.join("src/lib.rs"),
+        "#![no_std]\n#[rustfmt::skip]\npub mod model;\n",
+    )
+    .unwrap();
+    std::fs::write(krate.join("src/bin/dump.rs"), DUMP).unwrap();
+    let path = krate.join("src/model.rs");
+    let bytes = export::write(&model, &path).unwrap();
+    assert_eq!(bytes, std::fs::metadata(&path).unwrap().len() as usize);
+
+    // Deterministic: the same model gives the same bytes.
+    assert_eq!(
+        export::render(&model).unwrap(),
+        std::fs::read_to_string(&path).unwrap()
+    );
+
+    // rustfmt-clean as written.
+    let fmt = Command::new("rustfmt")
+        .args(["--check", "--edition", "2021"])
+        .arg(&path)
+        .output();
+    match fmt {
+        Ok(out) => assert!(
+            out.status.success(),
+            "rustfmt would change the export:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        ),
+        Err(e) => assert!(
+            !facenmf_tests::data_dir::in_ci(),
+            "rustfmt missing in CI: {e}"
+        ),
+    }
+
+    // Compile and run the dump on the host; compare every value's bits.
+    let target = workspace().join("target/export-check");
+    let out = Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--release", "--bin", "dump"])
+        .current_dir(&krate)
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "export did not compile or run:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    let expected = values(&model);
+    let got: Vec<u32> = lines[..expected.len()]
+        .iter()
+        .map(|l| u32::from_str_radix(l, 16).unwrap())
+        .collect();
+    assert_eq!(got, expected, "exported values differ from the model's");
+    assert_eq!(
+        lines[expected.len()],
+        format!("names {}", model.class_names.join("|"))
+    );
+    assert_eq!(
+        lines[expected.len() + 1],
+        "geometry 20 26 0 0 20 26 7 4 1 SquaredL2 Gray8"
+    );
+
+    // The same file builds for the chip (no_std), where the target is installed.
+    let chip = Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "--quiet",
+            "--release",
+            "--lib",
+            "--target",
+            "thumbv7em-none-eabihf",
+        ])
+        .current_dir(&krate)
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&chip.stderr);
+    if stderr.contains("target may not be installed") {
+        assert!(
+            !facenmf_tests::data_dir::in_ci(),
+            "thumbv7em-none-eabihf missing in CI"
+        );
+        eprintln!("SKIPPED the no_std build: `rustup target add thumbv7em-none-eabihf` to run it");
+    } else {
+        assert!(
+            chip.status.success(),
+            "export does not build for thumbv7em-none-eabihf:\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn model_without_map_exports_none() {
+    let model = random_model(3, Shape { m: None, ..SHAPE });
+    let text = export::render(&model).unwrap();
+    assert!(text.contains("pub static MAP: Option<&[[f32; K]; M]> = None;"));
+    assert!(text.contains(&format!("pub const M: usize = {};", SHAPE.k)));
+}
+
+#[test]
+fn bad_models_and_paths_leave_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("model.rs");
+    let good = random_model(1, SHAPE);
+
+    let mut nan = good.clone();
+    nan.basis[3] = f32::NAN;
+    let err = export::write(&nan, &path).unwrap_err();
+    assert!(
+        format!("{err:#}").contains("basis is NaN or infinite at (0, 3)"),
+        "{err:#}"
+    );
+
+    let mut sizes = good.clone();
+    sizes.basis.pop();
+    let err = export::write(&sizes, &path).unwrap_err();
+    assert!(
+        format!("{err:#}").contains("basis holds 239 values, expected K x D = 5 x 48"),
+        "{err:#}"
+    );
+
+    let mut gram = good.clone();
+    gram.gram[1] *= 2.0;
+    assert!(format!("{:#}", export::write(&gram, &path).unwrap_err()).contains("Gram matrix"));
+
+    let mut template = good.clone();
+    template.templates[2].vector.push(0.0);
+    assert!(
+        format!("{:#}", export::write(&template, &path).unwrap_err())
+            .contains("template 2 holds 4 values")
+    );
+
+    let mut label = good.clone();
+    label.templates[0].label = 9;
+    assert!(format!("{:#}", export::write(&label, &path).unwrap_err()).contains("label 9"));
+
+    let err = export::write(&good, &dir.path().join("no/such/dir/model.rs")).unwrap_err();
+    assert!(format!("{err:#}").contains("cannot create"), "{err:#}");
+
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "files left behind: {left:?}");
+}
+
+#[test]
+fn model_json_round_trips_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("model.json");
+    let model = random_model(11, SHAPE);
+    model.save(&path).unwrap();
+    assert_eq!(Model::load(&path).unwrap(), model);
+    std::fs::write(&path, "{\"format_version\": 1}").unwrap();
+    assert!(format!("{:#}", Model::load(&path).unwrap_err()).contains("parsing model"));
+}
