@@ -125,6 +125,11 @@ where
         }
     }
 
+    /// The recogniser.
+    pub const fn recogniser(&self) -> &Recogniser<'m, M, N> {
+        &self.recogniser
+    }
+
     /// The recogniser (enrol people through its gallery).
     pub fn recogniser_mut(&mut self) -> &mut Recogniser<'m, M, N> {
         &mut self.recogniser

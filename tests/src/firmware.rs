@@ -276,6 +276,8 @@ pub struct ChipOutput {
     pub header: BTreeMap<String, String>,
     /// The frame lines in order.
     pub frames: Vec<ChipFrame>,
+    /// `key=value` of the `profile` line (SysTick ticks a stage).
+    pub profile: BTreeMap<String, String>,
     /// `key=value` of the `done` line.
     pub done: BTreeMap<String, String>,
 }
@@ -297,11 +299,14 @@ fn hex_list(s: &str) -> Result<Vec<u32>, String> {
 pub fn parse_output(stdout: &str) -> Result<ChipOutput, String> {
     let mut header = None;
     let mut done = None;
+    let mut profile = BTreeMap::new();
     let mut frames = Vec::new();
     for line in stdout.lines() {
         let line = line.trim_end_matches('\r');
         if line.starts_with("facenmf-qemu ") {
             header = Some(fields(line));
+        } else if line.starts_with("profile ") {
+            profile = fields(line);
         } else if line.starts_with("done ") {
             done = Some(fields(line));
         } else if line.starts_with("error=") {
@@ -338,6 +343,7 @@ pub fn parse_output(stdout: &str) -> Result<ChipOutput, String> {
     Ok(ChipOutput {
         header: header.ok_or("no header line")?,
         frames,
+        profile,
         done: done.ok_or("no `done` line: the run stopped early")?,
     })
 }

@@ -173,6 +173,16 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
     }
     let frames_bytes = std::fs::metadata(&frames_bin).unwrap().len();
     let peak: u64 = chip.done["stack_peak"].parse().unwrap();
+    // SysTick runs at 168 MHz of virtual time, one instruction a nanosecond.
+    let stage = |s: &str| {
+        chip.profile
+            .get(s)
+            .and_then(|t| t.parse::<f64>().ok())
+            .map_or(f64::NAN, |t| t * 1e9 / 168e6)
+    };
+    let (thumb_i, encode_i) = (stage("thumbnail"), stage("encode"));
+    let encode_macs =
+        (d * k) as f64 + f64::from(chip.frames.last().unwrap().sweeps) * (k * k) as f64;
     let sections: Vec<String> = sizes
         .sections
         .iter()
@@ -185,6 +195,7 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
          instructions per inference: mean {mean_i:.0}, min {}, max {} (exact, TCG plugin)\n\
          multiply-adds per inference: mean {mean_m:.0} = D·K {} + sweeps·K² ({sweeps:.2} sweeps avg) + M·K {map_macs} + N·M {}\n\
          instructions per multiply-add: {per_mac:.3} (target <= 3: {})\n\
+         by stage (last frame, SysTick, ~6 instructions a tick): thumbnail ~{thumb_i:.0} ({} frame pixels), encode ~{encode_i:.0} ({:.2} a multiply-add), project ~{:.0}, classify ~{:.0}\n\
          at 168 MHz, one instruction a cycle: {ms_168:.3} ms per inference (target <= 100 ms: {})\n\
          flash: {} bytes (model arrays {model_bytes}, built-in test frames {frames_bytes}, the rest code and constants {})\n\
          RAM (static): {} bytes; peak stack: {peak} bytes of {}\n\
@@ -203,6 +214,10 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
         d * k,
         n * m,
         if per_mac <= 3.0 { "met" } else { "NOT met" },
+        model.geometry.crop[2] * model.geometry.crop[3],
+        encode_i / encode_macs,
+        stage("project"),
+        stage("classify"),
         if ms_168 <= 100.0 { "met" } else { "NOT met" },
         sizes.flash,
         sizes.flash.saturating_sub(model_bytes + frames_bytes),

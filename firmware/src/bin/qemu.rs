@@ -8,8 +8,13 @@
 //! facenmf-qemu frames=<n> frame_len=<bytes> d=<D> k=<K> m=<M> templates=<N> classes=<C>
 //! frame=<i> label=<l> known=<0|1> distance=<hex> votes=<v> sweeps=<s> converged=<0|1> ticks=<t> led=<0|1> code=<hex,..> out=<hex,..> name=<name>
 //! error=<i> <what>
+//! profile thumbnail=<ticks> encode=<ticks> project=<ticks> classify=<ticks>
 //! done frames=<n> errors=<e> stack_peak=<bytes> stack_size=<bytes>
 //! ```
+//!
+//! The `profile` line times the stages once more on the last frame with
+//! SysTick (core clock ticks; under `-icount shift=0` a tick is 1e9/168e6
+//! instructions), to tell where an inference's instructions go.
 //!
 //! It exits through semihosting with 0 when every frame was recognised, 1
 //! when a frame failed, 101 on a panic and 102 on a HardFault. Each
@@ -245,7 +250,37 @@ fn run<C: Camera>(
             ControlFlow::Continue(())
         }
     });
+    profile(app.recogniser(), ws);
     errors
+}
+
+/// Times each stage on the frame in `ws` and prints the `profile` line.
+fn profile(r: &Recogniser<'static, M, 0>, ws: &mut Workspace<'_, M>) {
+    let mut t = [0u64; 5];
+    t[0] = SysTickWatch::now();
+    let thumb = r.thumbnailer().run(ws.frame, ws.thumb);
+    t[1] = SysTickWatch::now();
+    let code = r.encoder().encode(ws.thumb, ws.code);
+    t[2] = SysTickWatch::now();
+    let y = r.projection().apply(ws.code, &mut ws.out).map(|y| {
+        let mut v = [0.0; M];
+        v.copy_from_slice(y);
+        v
+    });
+    t[3] = SysTickWatch::now();
+    let decision = y.map(|y| r.gallery.classify(&y, NEIGHBOURS, METRIC));
+    t[4] = SysTickWatch::now();
+    if thumb.is_err() || code.is_err() || !matches!(decision, Ok(Ok(_))) {
+        println!("error=profile the stages failed");
+        return;
+    }
+    println!(
+        "profile thumbnail={} encode={} project={} classify={}",
+        t[1] - t[0],
+        t[2] - t[1],
+        t[3] - t[2],
+        t[4] - t[3]
+    );
 }
 
 fn print_report(r: &Report<'_>, ws: &Workspace<'_, M>) {
