@@ -1,8 +1,8 @@
 //! Build script of the firmware.
 //!
-//! For the chip (`target_os = "none"`) it
-//! - puts `memory.x` where the linker finds it and links with cortex-m-rt's
-//!   `link.x`;
+//! For the chip (`target_os = "none"`) it puts `memory.x` where the linker
+//! finds it and links the binaries with cortex-m-rt's `link.x` (and defmt's
+//! `defmt.x` with the `defmt` feature). For a board (feature `qemu`) it also
 //! - takes the exported model from `$FACENMF_MODEL` (a path) or else
 //!   `firmware/model.rs`, and fails saying how to make one when neither exists;
 //! - takes the replay camera's frames from `$FACENMF_FRAMES` (a path), or
@@ -34,8 +34,10 @@ fn main() {
         println!("cargo:rustc-link-arg-bins=-Tdefmt.x");
     }
 
-    model(&here, &out);
-    frames(&out);
+    if env::var_os("CARGO_FEATURE_QEMU").is_some() {
+        model(&here, &out);
+        frames(&out);
+    }
 }
 
 fn fail(msg: &str) -> ! {
