@@ -50,6 +50,23 @@ fn firmware_in_qemu_agrees_with_the_host() {
     let model_json = dir.join("model.json");
     set.model.save(&model_json).unwrap();
     check_firmware(&model_json, &set.frames, &dir);
+
+    // A board that cannot run fails the test with a clear message: frames of
+    // the wrong size make it refuse to start (exit 2). Run after the check
+    // above, in the same test, since both build the same binary.
+    let bad: Vec<Vec<u8>> = set.frames.iter().map(|f| f[1..].to_vec()).collect();
+    let bad_bin = dir.join("frames-wrong-size.bin");
+    write_frames(&bad_bin, &bad);
+    let elf = build_qemu_firmware(&dir.join("model.rs"), &bad_bin);
+    let failure = std::panic::catch_unwind(|| run_qemu(&elf, None, TIMEOUT_S)).unwrap_err();
+    let msg = failure
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        msg.contains("refused its model or frames") && msg.contains("do not fit"),
+        "unexpected failure message: {msg}"
+    );
 }
 
 /// Exports the model at `model_json`, builds the QEMU firmware with it and
