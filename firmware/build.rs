@@ -2,10 +2,11 @@
 //!
 //! For the chip (`target_os = "none"`) it puts `memory.x` where the linker
 //! finds it and links the binaries with cortex-m-rt's `link.x` (and defmt's
-//! `defmt.x` with the `defmt` feature). For a board (feature `qemu`) it also
+//! `defmt.x` with the `defmt` feature). For a board (features `qemu`,
+//! `disc1`) it also
 //! - takes the exported model from `$FACENMF_MODEL` (a path) or else
 //!   `firmware/model.rs`, and fails saying how to make one when neither exists;
-//! - takes the replay camera's frames from `$FACENMF_FRAMES` (a path), or
+//! - for the QEMU board, takes the replay camera's frames from `$FACENMF_FRAMES` (a path), or
 //!   else builds in none (the QEMU board then makes a few synthetic frames).
 //!
 //! On the host only the library is built (the tests crate tests it there), so
@@ -34,8 +35,10 @@ fn main() {
         println!("cargo:rustc-link-arg-bins=-Tdefmt.x");
     }
 
-    if env::var_os("CARGO_FEATURE_QEMU").is_some() {
+    if env::var_os("CARGO_FEATURE_QEMU").is_some() || env::var_os("CARGO_FEATURE_DISC1").is_some() {
         model(&here, &out);
+    }
+    if env::var_os("CARGO_FEATURE_QEMU").is_some() {
         frames(&out);
     }
 }
