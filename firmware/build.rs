@@ -9,6 +9,9 @@
 //! - for the QEMU board, takes the replay camera's frames from `$FACENMF_FRAMES` (a path), or
 //!   else builds in none (the QEMU board then makes a few synthetic frames).
 //!
+//! `$FACENMF_FAULT` (`panic`, `hardfault` or `hang`) builds a QEMU board that
+//! fails that way right after its header line, for the tests.
+//!
 //! On the host only the library is built (the tests crate tests it there), so
 //! nothing is needed.
 use std::{env, fs, path::PathBuf};
@@ -21,6 +24,10 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=FACENMF_MODEL");
     println!("cargo:rerun-if-env-changed=FACENMF_FRAMES");
+    println!("cargo:rerun-if-env-changed=FACENMF_FAULT");
+    println!(
+        "cargo::rustc-check-cfg=cfg(facenmf_fault, values(\"panic\", \"hardfault\", \"hang\"))"
+    );
     if env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("none") {
         return;
     }
@@ -40,6 +47,17 @@ fn main() {
     }
     if env::var_os("CARGO_FEATURE_QEMU").is_some() {
         frames(&out);
+        // For the tests only: a QEMU board that fails on purpose.
+        match env::var("FACENMF_FAULT").as_deref() {
+            Ok(f @ ("panic" | "hardfault" | "hang")) => {
+                println!("cargo:rustc-cfg=facenmf_fault=\"{f}\"");
+                println!("cargo:warning=FACENMF_FAULT={f}: this firmware fails on purpose");
+            }
+            Ok("") | Err(_) => {}
+            Ok(other) => fail(&format!(
+                "FACENMF_FAULT={other}: expected panic, hardfault or hang"
+            )),
+        }
     }
 }
 

@@ -115,8 +115,9 @@ pub fn write_frames(path: &Path, frames: &[Vec<u8>]) {
 }
 
 /// Builds the QEMU board (`--release --bin qemu`) with the exported model
-/// `model_rs` and the frames file `frames`; returns the ELF.
-pub fn build_qemu_firmware(model_rs: &Path, frames: &Path) -> PathBuf {
+/// `model_rs` and the frames file `frames`; returns the ELF. `fault`
+/// (`panic`, `hardfault`, `hang`) builds one that fails on purpose.
+pub fn build_qemu_firmware(model_rs: &Path, frames: &Path, fault: Option<&str>) -> PathBuf {
     let dir = firmware_dir();
     let target_dir = dir.join("target");
     let started = Instant::now();
@@ -130,6 +131,7 @@ pub fn build_qemu_firmware(model_rs: &Path, frames: &Path) -> PathBuf {
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .env("FACENMF_MODEL", model_rs)
         .env("FACENMF_FRAMES", frames)
+        .env("FACENMF_FAULT", fault.unwrap_or(""))
         .output()
         .expect("run cargo");
     assert!(

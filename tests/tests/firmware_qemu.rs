@@ -51,22 +51,39 @@ fn firmware_in_qemu_agrees_with_the_host() {
     set.model.save(&model_json).unwrap();
     check_firmware(&model_json, &set.frames, &dir);
 
-    // A board that cannot run fails the test with a clear message: frames of
-    // the wrong size make it refuse to start (exit 2). Run after the check
-    // above, in the same test, since both build the same binary.
+    eprintln!("(the next four failures, with their messages, are expected)");
+    // A board that fails makes the run fail with a clear message. Run after
+    // the check above, in the same test, since they build the same binary.
+    let model_rs = dir.join("model.rs");
+    let frames_bin = dir.join("frames.bin");
+    let failure = |elf: &Path, timeout_s| {
+        let payload = std::panic::catch_unwind(|| run_qemu(elf, None, timeout_s)).unwrap_err();
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_default()
+    };
+    // Frames of the wrong size: it refuses to start (exit 2).
     let bad: Vec<Vec<u8>> = set.frames.iter().map(|f| f[1..].to_vec()).collect();
     let bad_bin = dir.join("frames-wrong-size.bin");
     write_frames(&bad_bin, &bad);
-    let elf = build_qemu_firmware(&dir.join("model.rs"), &bad_bin);
-    let failure = std::panic::catch_unwind(|| run_qemu(&elf, None, TIMEOUT_S)).unwrap_err();
-    let msg = failure
-        .downcast_ref::<String>()
-        .cloned()
-        .unwrap_or_default();
+    let msg = failure(&build_qemu_firmware(&model_rs, &bad_bin, None), TIMEOUT_S);
     assert!(
         msg.contains("refused its model or frames") && msg.contains("do not fit"),
         "unexpected failure message: {msg}"
     );
+    // A panic, a HardFault and a hang.
+    for (fault, timeout_s, expected) in [
+        ("panic", TIMEOUT_S, "the firmware panicked"),
+        ("hardfault", TIMEOUT_S, "the firmware hit a HardFault"),
+        ("hang", 3, "the firmware hung"),
+    ] {
+        let msg = failure(
+            &build_qemu_firmware(&model_rs, &frames_bin, Some(fault)),
+            timeout_s,
+        );
+        assert!(msg.contains(expected), "{fault}: unexpected message: {msg}");
+    }
 }
 
 /// Exports the model at `model_json`, builds the QEMU firmware with it and
@@ -81,7 +98,7 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
     write_frames(&frames_bin, frames);
     let host = predict_on_host(&model, frames);
 
-    let elf = build_qemu_firmware(&model_rs, &frames_bin);
+    let elf = build_qemu_firmware(&model_rs, &frames_bin, None);
     let bytes = std::fs::read(&elf).unwrap();
     let sizes = elf_sizes(
         &bytes,

@@ -166,6 +166,8 @@ fn main() -> ! {
         CLASSES
     );
 
+    inject_fault();
+
     // SAFETY: main runs once and never returns; these are its only borrows.
     let mut ws = unsafe {
         Workspace {
@@ -309,6 +311,18 @@ fn print_hex(v: &[f32]) {
             print!(",");
         }
         print!("{:08x}", x.to_bits());
+    }
+}
+
+/// Fails on purpose when built with `FACENMF_FAULT` (tests only).
+fn inject_fault() {
+    #[cfg(facenmf_fault = "panic")]
+    panic!("injected (FACENMF_FAULT=panic)");
+    #[cfg(facenmf_fault = "hardfault")]
+    cortex_m::asm::udf(); // UsageFault, escalated to HardFault
+    #[cfg(facenmf_fault = "hang")]
+    loop {
+        cortex_m::asm::nop();
     }
 }
 
