@@ -27,6 +27,7 @@ pub mod nnls;
 pub mod project;
 pub mod recognise;
 pub mod thumbnail;
+mod validate;
 
 pub use encode::Encoder;
 pub use error::{GalleryError, InputError, ModelError, ThumbnailError};

@@ -11,7 +11,8 @@
 //! w_i ← max(0, w_i − g_i / G_ii)
 //! ```
 //!
-//! so a sweep costs K² multiply-adds and K divisions. The objective never
+//! so a sweep costs K² multiply-adds (plus 6 per block of four coordinates,
+//! see `solve_unchecked`) and K divisions. The objective never
 //! increases.
 //!
 //! # Stopping rule
@@ -29,6 +30,7 @@
 //! Rust never fuses `a * b + c`).
 
 use crate::error::{InputError, ModelError};
+use crate::validate;
 
 /// Largest number of components K the kernel accepts (fixed stack buffers).
 pub const MAX_COMPONENTS: usize = 256;
@@ -83,37 +85,8 @@ pub struct Gram<'a> {
 impl<'a> Gram<'a> {
     /// Validates `g` (K*K values, row-major) as a Gram matrix.
     pub fn new_checked(g: &'a [f32], k: usize) -> Result<Self, ModelError> {
-        if k == 0 || k > MAX_COMPONENTS {
-            return Err(ModelError::Dimension {
-                what: "K (components)",
-                value: k,
-                max: MAX_COMPONENTS,
-            });
-        }
-        if g.len() != k * k {
-            return Err(ModelError::Length {
-                what: "Gram matrix",
-                expected: k * k,
-                actual: g.len(),
-            });
-        }
-        for (idx, &v) in g.iter().enumerate() {
-            let (row, col) = (idx / k, idx % k);
-            if !v.is_finite() {
-                return Err(ModelError::NotFinite {
-                    what: "Gram matrix",
-                    row,
-                    col,
-                });
-            }
-            if v < 0.0 {
-                return Err(ModelError::Negative {
-                    what: "Gram matrix",
-                    row,
-                    col,
-                });
-            }
-        }
+        validate::dimension("K (components)", k, MAX_COMPONENTS)?;
+        validate::matrix("Gram matrix", g, k * k, k, true)?;
         for i in 0..k {
             if g[i * k + i] <= 0.0 {
                 return Err(ModelError::NonPositiveDiagonal { index: i });
@@ -185,7 +158,33 @@ pub fn solve(
     Ok(solve_unchecked(gram, b, w, rule))
 }
 
+/// Four dot products of four rows with one vector, each summed left to
+/// right: bit-identical to four calls of [`dot`], but `x` is loaded once for
+/// the four rows (1.25 loads per multiply-add instead of 2, which is what
+/// bounds the chip's speed).
+#[inline]
+pub fn dot4(rows: [&[f32]; 4], x: &[f32]) -> [f32; 4] {
+    let n = x.len();
+    let [r0, r1, r2, r3] = rows;
+    let (r0, r1, r2, r3) = (&r0[..n], &r1[..n], &r2[..n], &r3[..n]);
+    let mut s = [0.0f32; 4];
+    for t in 0..n {
+        let xt = x[t];
+        s[0] += r0[t] * xt;
+        s[1] += r1[t] * xt;
+        s[2] += r2[t] * xt;
+        s[3] += r3[t] * xt;
+    }
+    s
+}
+
 /// The sweeps themselves; lengths and finiteness are the caller's promise.
+///
+/// Coordinates go in blocks of four: the four gradients are taken together
+/// with [`dot4`] at the start of the block, and each is then corrected for
+/// the moves the block's earlier coordinates just made
+/// (`g_r += Σ_{q<r} G_{r,q} · Δw_q`), which equals the gradient at the
+/// current point up to rounding.
 pub(crate) fn solve_unchecked(
     gram: &Gram<'_>,
     b: &[f32],
@@ -202,12 +201,38 @@ pub(crate) fn solve_unchecked(
     };
     for sweep in 1..=rule.max_sweeps {
         let mut pg2 = 0.0f32;
-        for i in 0..k {
-            let row = gram.row(i);
-            let g = dot(row, w) - b[i];
-            let pg = if w[i] > 0.0 { g } else { g.min(0.0) };
-            pg2 += pg * pg;
-            w[i] = (w[i] - g / row[i]).max(0.0);
+        let mut i = 0;
+        while i < k {
+            let n = (k - i).min(4);
+            let grad = if n == 4 {
+                dot4(
+                    [
+                        gram.row(i),
+                        gram.row(i + 1),
+                        gram.row(i + 2),
+                        gram.row(i + 3),
+                    ],
+                    w,
+                )
+            } else {
+                core::array::from_fn(|r| if r < n { dot(gram.row(i + r), w) } else { 0.0 })
+            };
+            let mut moved = [0.0f32; 4];
+            for r in 0..n {
+                let c = i + r;
+                let row = gram.row(c);
+                let mut g = grad[r];
+                for q in 0..r {
+                    g += row[i + q] * moved[q];
+                }
+                g -= b[c];
+                let pg = if w[c] > 0.0 { g } else { g.min(0.0) };
+                pg2 += pg * pg;
+                let new = (w[c] - g / row[c]).max(0.0);
+                moved[r] = new - w[c];
+                w[c] = new;
+            }
+            i += n;
         }
         report.sweeps = sweep;
         report.pg_norm = libm::sqrtf(pg2);

@@ -9,6 +9,7 @@
 use crate::error::{InputError, ModelError};
 use crate::math;
 use crate::nnls::{dot, MAX_COMPONENTS};
+use crate::validate;
 
 /// An affine map `y = P z + c`, `P` row-major M x K.
 #[derive(Debug, Clone, Copy)]
@@ -28,18 +29,11 @@ impl<'a> LinearMap<'a> {
         m: usize,
         k: usize,
     ) -> Result<Self, ModelError> {
-        for (what, value) in [("M (map rows)", m), ("K (map columns)", k)] {
-            if value == 0 || value > MAX_COMPONENTS {
-                return Err(ModelError::Dimension {
-                    what,
-                    value,
-                    max: MAX_COMPONENTS,
-                });
-            }
-        }
-        check_finite("linear map", p, m * k, k)?;
+        validate::dimension("M (map rows)", m, MAX_COMPONENTS)?;
+        validate::dimension("K (map columns)", k, MAX_COMPONENTS)?;
+        validate::matrix("linear map", p, m * k, k, false)?;
         if let Some(c) = bias {
-            check_finite("map bias", c, m, m)?;
+            validate::matrix("map bias", c, m, m, false)?;
         }
         Ok(Self { p, bias, m, k })
     }
@@ -86,13 +80,7 @@ impl<'a> Projection<'a> {
         normalize: bool,
         map: Option<LinearMap<'a>>,
     ) -> Result<Self, ModelError> {
-        if k == 0 || k > MAX_COMPONENTS {
-            return Err(ModelError::Dimension {
-                what: "K (components)",
-                value: k,
-                max: MAX_COMPONENTS,
-            });
-        }
+        validate::dimension("K (components)", k, MAX_COMPONENTS)?;
         if let Some(map) = map {
             if map.k != k {
                 return Err(ModelError::Length {
@@ -180,28 +168,5 @@ impl<'a> Projection<'a> {
             }
         }
         Ok(out)
-    }
-}
-
-fn check_finite(
-    what: &'static str,
-    v: &[f32],
-    expected: usize,
-    cols: usize,
-) -> Result<(), ModelError> {
-    if v.len() != expected {
-        return Err(ModelError::Length {
-            what,
-            expected,
-            actual: v.len(),
-        });
-    }
-    match v.iter().position(|x| !x.is_finite()) {
-        Some(i) => Err(ModelError::NotFinite {
-            what,
-            row: i / cols,
-            col: i % cols,
-        }),
-        None => Ok(()),
     }
 }

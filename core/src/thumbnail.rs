@@ -123,11 +123,7 @@ impl Thumbnailer {
         out_width: usize,
         out_height: usize,
     ) -> Result<Self, ThumbnailError> {
-        if frame_width == 0
-            || frame_height == 0
-            || frame_width > MAX_FRAME_SIDE
-            || frame_height > MAX_FRAME_SIDE
-        {
+        if !side_ok(frame_width) || !side_ok(frame_height) {
             return Err(ThumbnailError::FrameSize {
                 width: frame_width,
                 height: frame_height,
@@ -142,11 +138,7 @@ impl Thumbnailer {
         {
             return Err(ThumbnailError::CropOutsideFrame);
         }
-        if out_width == 0
-            || out_height == 0
-            || out_width > MAX_FRAME_SIDE
-            || out_height > MAX_FRAME_SIDE
-        {
+        if !side_ok(out_width) || !side_ok(out_height) {
             return Err(ThumbnailError::OutputSize {
                 width: out_width,
                 height: out_height,
@@ -232,6 +224,11 @@ impl Thumbnailer {
         }
         Ok(())
     }
+}
+
+/// A width or height in `1..=MAX_FRAME_SIDE`.
+const fn side_ok(n: usize) -> bool {
+    n > 0 && n <= MAX_FRAME_SIDE
 }
 
 /// The source pixels under output pixel `o` along one axis, in units where a

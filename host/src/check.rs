@@ -3,7 +3,8 @@
 //!
 //! For every thumbnail: the f32 code of the kernel's encoder against the
 //! exact Lawson–Hanson code (absolute differences, and the relative
-//! objective gap `(f(w₃₂) − f(w*)) / max(f(w*), 1e-5·f(0))`), and the label
+//! objective gap `(f(w₃₂) − f(w*)) / max(f(w*), 1e-4·f(0))`, see
+//! [`relative_gap`]), and the label
 //! of the kernel's projection and vote against the f64 projection and
 //! brute-force vote of the reference code.
 
@@ -13,7 +14,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::{MetricName, Model};
-use crate::reference::{knn, nnls::Basis};
+use crate::reference::knn;
+use crate::reference::nnls::{relative_gap, Basis};
 
 /// Agreement below this fails the check.
 pub const MIN_AGREEMENT: f64 = 0.995;
@@ -81,7 +83,7 @@ pub fn run(model: &Model, thumbs: &[Vec<f32>]) -> Result<CheckReport> {
             let w32: Vec<f64> = code.iter().map(|&v| f64::from(v)).collect();
             let (o32, o64) = (basis.objective(x, &w32), basis.objective(x, &exact));
             let o0 = basis.objective(x, &vec![0.0; model.k]);
-            let gap = ((o32 - o64) / o64.max(1e-5 * o0)).max(0.0);
+            let gap = relative_gap(o32, o64, o0);
             let diffs: Vec<f64> = w32.iter().zip(&exact).map(|(a, b)| (a - b).abs()).collect();
             let mut out = vec![0.0f32; model.m()];
             let y = projection

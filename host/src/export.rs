@@ -118,17 +118,6 @@ pub fn write(model: &Model, path: &Path) -> Result<usize> {
     Ok(text.len())
 }
 
-/// Flash bytes the model's arrays take on the chip (f32 arrays, templates
-/// with their u16 label padded to 4 bytes; names not counted).
-pub fn flash_bytes(model: &Model) -> usize {
-    let m = model.m();
-    let map = model
-        .map
-        .as_ref()
-        .map_or(0, |map| map.p.len() + map.bias.len());
-    4 * (model.basis.len() + model.gram.len() + map) + model.templates.len() * (4 + 4 * m)
-}
-
 /// The shortest decimal that reads back to the same f32 bits.
 fn float(v: f32) -> String {
     let s = format!("{v:?}");

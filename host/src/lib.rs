@@ -4,16 +4,22 @@
 //!   checked against (thumbnail, NNLS, k-NN), written for obviousness.
 //! - [`data`]: face datasets behind one [`data::Dataset`] type.
 //! - [`model`]: the trained model that drives evaluation, export and check.
+//! - [`budget`]: flash, RAM and multiply-adds of a model on the chip.
 //! - [`check`]: the chip's kernel against the reference on a model's test set.
 //! - [`export`]: the model as Rust `const` data for the firmware.
 //! - [`atomic`]: output files written whole or not at all.
+//! - [`openset`]: recognition with strangers: the unknown threshold's curve.
 //! - [`selftest`]: the kernel against the reference on synthetic frames.
+//! - [`synthetic`]: a documented generator of synthetic faces.
 #![forbid(unsafe_code)]
 
 pub mod atomic;
+pub mod budget;
 pub mod check;
 pub mod data;
 pub mod export;
 pub mod model;
+pub mod openset;
 pub mod reference;
 pub mod selftest;
+pub mod synthetic;

@@ -31,6 +31,13 @@ enum Command {
         #[arg(long, default_value = "firmware/model.rs")]
         out: std::path::PathBuf,
     },
+    /// Inspect, convert and view face datasets.
+    Data {
+        #[command(subcommand)]
+        command: facenmf_host::data::cli::DataCommand,
+    },
+    /// Download Olivetti or LFW (checksummed) into the cache directory.
+    Fetch(facenmf_host::data::cli::FetchArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -43,9 +50,13 @@ fn main() -> anyhow::Result<()> {
             println!(
                 "wrote {} ({bytes} bytes of source; {} bytes of model data in flash)",
                 out.display(),
-                facenmf_host::export::flash_bytes(&model)
+                facenmf_host::budget::Shape::of(&model)
+                    .budget(0, 0)
+                    .flash_bytes
             );
             Ok(())
         }
+        Command::Data { command } => facenmf_host::data::cli::run_data(command),
+        Command::Fetch(args) => facenmf_host::data::cli::run_fetch(args),
     }
 }

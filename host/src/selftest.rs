@@ -11,7 +11,8 @@ use facenmf_core::gallery::{Gallery, Metric};
 use facenmf_core::thumbnail::{Crop, PixelFormat, Thumbnailer};
 use facenmf_core::{Encoder, StopRule};
 
-use crate::reference::{knn, nnls::Basis, thumbnail as ref_thumb};
+use crate::reference::nnls::{relative_gap, Basis};
+use crate::reference::{knn, thumbnail as ref_thumb};
 
 const W: usize = 18;
 const H: usize = 24;
@@ -150,7 +151,7 @@ pub fn run(seed: u64) -> Result<Figures> {
             reference.objective(&thumb, &w_ref),
         );
         let o0 = reference.objective(&thumb, &[0.0; K]);
-        f.max_objective_gap = f.max_objective_gap.max((o32 - o64) / o64.max(1e-5 * o0));
+        f.max_objective_gap = f.max_objective_gap.max(relative_gap(o32, o64, o0));
         for (a, b) in w32.iter().zip(&w_ref) {
             f.max_code_diff = f.max_code_diff.max((a - b).abs());
         }

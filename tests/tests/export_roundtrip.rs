@@ -65,6 +65,12 @@ fn main() {
     facenmf_core::Gallery::<M, 0>::new_checked(&TEMPLATES).expect("gallery");
     assert_eq!((enc.k(), enc.d(), D, WIDTH * HEIGHT), (K, D, D, D));
     println!("names {}", CLASS_NAMES.join("|"));
+    let flash = core::mem::size_of_val(&BASIS)
+        + core::mem::size_of_val(&GRAM)
+        + MAP.map_or(0, |p| core::mem::size_of_val(p))
+        + BIAS.map_or(0, |b| core::mem::size_of_val(b))
+        + core::mem::size_of_val(&TEMPLATES);
+    println!("flash {flash}");
     println!("geometry {FRAME_WIDTH} {FRAME_HEIGHT} {} {} {} {} {N} {CLASSES} {NEIGHBOURS} {:?} {:?}", CROP.x, CROP.y, CROP.width, CROP.height, METRIC, PIXEL_FORMAT);
 }
 "#;
@@ -142,8 +148,13 @@ fn export_compiles_no_std_and_reads_back_bit_identically() {
         lines[expected.len()],
         format!("names {}", model.class_names.join("|"))
     );
+    // The budget's flash figure is what the compiled arrays take.
+    let flash = facenmf_host::budget::Shape::of(&model)
+        .budget(0, 0)
+        .flash_bytes;
+    assert_eq!(lines[expected.len() + 1], format!("flash {flash}"));
     assert_eq!(
-        lines[expected.len() + 1],
+        lines[expected.len() + 2],
         "geometry 20 26 0 0 20 26 7 4 1 SquaredL2 Gray8"
     );
 

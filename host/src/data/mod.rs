@@ -1,5 +1,18 @@
 //! Face datasets: one [`Dataset`] type behind every source (raw cache folder,
 //! LFW folder, Olivetti `.mat`, a folder of a user's own images, downloads).
+//!
+//! - [`source::load`]`(path, &LoadOptions)`: detect the kind of `path` (or take
+//!   `LoadOptions::format`) and load it; what the commands use.
+//! - [`cache`]: the raw format of `shared/data` (`images.u8`, `labels.u8`,
+//!   `meta.json`), checked against its recorded sizes and sha256; also written.
+//! - [`lfw`]: an LFW folder exactly as scikit-learn's `fetch_lfw_people`
+//!   (order, labels, Pillow's bicubic resize in [`resample`]).
+//! - [`olivetti`]: `olivettifaces.mat` (via [`mat`]) as `fetch_olivetti_faces`.
+//! - [`folder`]: one sub-folder of JPEG/PNG/PGM pictures per person.
+//! - [`fetch`]: checksummed, atomic downloads of the archives scikit-learn uses.
+//! - Selection on [`Dataset`]: `max_per_person`, `with_min_per_person`,
+//!   `train_test_split`, `subset`, `thumbnails` (the chip's own thumbnail code).
+//! - [`cli`]: `facenmf data info|convert|show` and `facenmf fetch`.
 
 /// Gray face images with their labels, as every command of the trainer sees them.
 ///
@@ -42,4 +55,38 @@ impl Dataset {
         let d = self.pixels();
         &self.images[i * d..(i + 1) * d]
     }
+}
+
+mod error;
+pub use error::{DataError, Result};
+
+pub mod cache;
+pub mod cli;
+pub mod decode;
+pub mod fetch;
+pub mod folder;
+pub mod lfw;
+pub mod mat;
+pub mod olivetti;
+pub mod resample;
+pub mod rng;
+pub mod select;
+pub mod sheet;
+pub mod source;
+mod thumbs;
+
+/// Lowercase hex of a byte string (for sha256 digests).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// sha256 of `bytes`, as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex(&sha2::Sha256::digest(bytes))
 }

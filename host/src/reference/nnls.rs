@@ -82,6 +82,23 @@ impl Basis {
     }
 }
 
+/// Floor of the objective gap's denominator, as a share of `f(0) = ½‖x‖²`.
+///
+/// f32 resolves the gradient `Gw − b` to about `1e-6·‖b‖` (its sums cancel),
+/// so on an image the basis represents exactly, through an ill-conditioned
+/// basis, the f32 objective can only get within about `1e-9·f(0)` of zero.
+/// Measuring the gap against at least `1e-4·f(0)` (a residual of 1% of the
+/// image's norm; real faces leave 10–15%) keeps such images from dividing by
+/// a rounding error.
+pub const GAP_FLOOR: f64 = 1e-4;
+
+/// The relative objective gap of a code whose objective is `f`, against the
+/// optimum `f_opt`, for an image with `f(0) = f_zero`:
+/// `(f − f_opt) / max(f_opt, GAP_FLOOR · f_zero)`, never negative.
+pub fn relative_gap(f: f64, f_opt: f64, f_zero: f64) -> f64 {
+    ((f - f_opt) / f_opt.max(GAP_FLOOR * f_zero)).max(0.0)
+}
+
 /// Dot product in f64.
 pub fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()

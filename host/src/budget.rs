@@ -1,0 +1,64 @@
+//! What a model costs on the chip: flash, RAM and multiply-adds per face.
+//!
+//! Counted from the shapes alone (D pixels, K components, M comparison
+//! dimensions, N templates), as the export lays the model out in flash:
+//! `BASIS` (K·D f32), `GRAM` (K² f32), `MAP` and `BIAS` (M·K + M f32),
+//! `TEMPLATES` (N · (4 + 4M) bytes: a u16 label padded to 4, then M f32).
+
+use serde::Serialize;
+
+use crate::model::Model;
+
+/// The cost of one model shape.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Budget {
+    /// Bytes of model data in flash.
+    pub flash_bytes: usize,
+    /// Bytes of RAM for the working buffers of one inference (thumbnail,
+    /// code, correlation, projected vector) plus room for `enrolled`
+    /// templates; the camera frame buffer is the board's and not counted.
+    pub ram_bytes: usize,
+    /// Multiply-adds of one inference at `sweeps` encoder sweeps:
+    /// `D·K + sweeps·K² + M·K + N·M`.
+    pub macs: usize,
+}
+
+/// The shape of a model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Shape {
+    /// Pixels per thumbnail.
+    pub d: usize,
+    /// Components.
+    pub k: usize,
+    /// Comparison dimensions (K without a map).
+    pub m: usize,
+    /// Whether a linear map is stored.
+    pub map: bool,
+    /// Templates in flash.
+    pub n: usize,
+}
+
+impl Shape {
+    /// The shape of `model`.
+    pub fn of(model: &Model) -> Self {
+        Self {
+            d: model.d(),
+            k: model.k,
+            m: model.m(),
+            map: model.map.is_some(),
+            n: model.templates.len(),
+        }
+    }
+
+    /// Its cost at `sweeps` encoder sweeps with room for `enrolled` run-time
+    /// templates.
+    pub fn budget(&self, sweeps: usize, enrolled: usize) -> Budget {
+        let Self { d, k, m, map, n } = *self;
+        let map_floats = if map { m * k + m } else { 0 };
+        Budget {
+            flash_bytes: 4 * (k * d + k * k + map_floats) + n * (4 + 4 * m),
+            ram_bytes: 4 * (d + 2 * k + m) + enrolled * (4 + 4 * m),
+            macs: d * k + sweeps * k * k + if map { m * k } else { 0 } + n * m,
+        }
+    }
+}

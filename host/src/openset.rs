@@ -1,0 +1,152 @@
+//! Open-set recognition: most faces a camera sees belong to nobody in the
+//! gallery. Given the decisions of the chip's vote (threshold off) on probes
+//! of enrolled people and of strangers, this sweeps the "unknown" threshold
+//! and reports, at each:
+//!
+//! - **known correct rate** (detection and identification rate): enrolled
+//!   probes named correctly *and* within the threshold;
+//! - **false accept rate**: strangers within the threshold (named as
+//!   somebody, which is always wrong).
+//!
+//! [`Curve::threshold_at`] picks the largest threshold whose false accept
+//! rate stays at or below a target, the value the exported model carries.
+
+use anyhow::{ensure, Result};
+use facenmf_core::gallery::{self, Metric};
+use serde::Serialize;
+
+/// The vote's answer for one probe, before any threshold.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Probe {
+    /// Distance to the winner's nearest template.
+    pub distance: f32,
+    /// Whether the winner is the probe's person (always false for strangers).
+    pub correct: bool,
+}
+
+/// Decides every probe with the kernel's vote (no threshold): `known` are
+/// (true label, vector) of enrolled people, `strangers` vectors of others.
+pub fn decide(
+    templates: &[(u16, Vec<f32>)],
+    known: &[(u16, Vec<f32>)],
+    strangers: &[Vec<f32>],
+    k: usize,
+    metric: Metric,
+) -> Result<(Vec<Probe>, Vec<Probe>)> {
+    let vote = |q: &[f32]| {
+        gallery::classify(
+            templates.iter().map(|(l, v)| (*l, v.as_slice())),
+            q,
+            k,
+            metric,
+            f32::INFINITY,
+        )
+        .map_err(|e| anyhow::anyhow!("open-set vote: {e}"))
+    };
+    let known = known
+        .iter()
+        .map(|(l, q)| {
+            vote(q).map(|d| Probe {
+                distance: d.distance,
+                correct: d.label == *l,
+            })
+        })
+        .collect::<Result<_>>()?;
+    let strangers = strangers
+        .iter()
+        .map(|q| {
+            vote(q).map(|d| Probe {
+                distance: d.distance,
+                correct: false,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok((known, strangers))
+}
+
+/// One point of the curve.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Point {
+    /// Answer `Unknown` above this distance.
+    pub threshold: f32,
+    /// Share of enrolled probes named correctly within the threshold.
+    pub known_correct: f64,
+    /// Share of strangers within the threshold.
+    pub false_accept: f64,
+}
+
+/// The curve over every distinct threshold that changes an answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Curve {
+    /// Points by increasing threshold, from "reject all" to "accept all".
+    pub points: Vec<Point>,
+    /// Enrolled probes.
+    pub n_known: usize,
+    /// Stranger probes.
+    pub n_strangers: usize,
+}
+
+impl Curve {
+    /// Builds the curve from the probes' decisions.
+    pub fn new(known: &[Probe], strangers: &[Probe]) -> Result<Self> {
+        ensure!(
+            !known.is_empty(),
+            "open-set evaluation needs probes of enrolled people"
+        );
+        ensure!(
+            !strangers.is_empty(),
+            "open-set evaluation needs stranger probes"
+        );
+        let mut cuts: Vec<f32> = known.iter().chain(strangers).map(|p| p.distance).collect();
+        ensure!(
+            cuts.iter().all(|d| !d.is_nan()),
+            "a probe's distance is NaN"
+        );
+        cuts.sort_by(f32::total_cmp);
+        cuts.dedup();
+        let below = |t: f32| -> f32 {
+            // Just below the smallest distance: rejects everything.
+            if t > 0.0 {
+                f32::from_bits(t.to_bits() - 1)
+            } else {
+                -1.0
+            }
+        };
+        let mut thresholds = vec![below(cuts[0])];
+        thresholds.extend(&cuts);
+        let points = thresholds
+            .into_iter()
+            .map(|t| Point {
+                threshold: t,
+                known_correct: known
+                    .iter()
+                    .filter(|p| p.correct && p.distance <= t)
+                    .count() as f64
+                    / known.len() as f64,
+                false_accept: strangers.iter().filter(|p| p.distance <= t).count() as f64
+                    / strangers.len() as f64,
+            })
+            .collect();
+        Ok(Self {
+            points,
+            n_known: known.len(),
+            n_strangers: strangers.len(),
+        })
+    }
+
+    /// The point with the largest threshold whose false accept rate is at
+    /// most `far` (the first point, rejecting everything, always qualifies).
+    pub fn threshold_at(&self, far: f64) -> Point {
+        self.points
+            .iter()
+            .rev()
+            .find(|p| p.false_accept <= far)
+            .copied()
+            .unwrap_or(self.points[0])
+    }
+
+    /// Closed-set accuracy: the known correct rate with no threshold.
+    pub fn closed_set_accuracy(&self) -> f64 {
+        self.points.last().map_or(0.0, |p| p.known_correct)
+    }
+}
