@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use facenmf_core::gallery::{self, Identity};
@@ -30,6 +31,13 @@ pub const EXIT_PANIC: i32 = 101;
 pub const EXIT_HARDFAULT: i32 = 102;
 /// `timeout` cut off a hang.
 pub const EXIT_TIMEOUT: i32 = 124;
+
+/// Held while a test builds and runs the QEMU board: every test builds into
+/// the same `firmware/target`.
+pub fn firmware_lock() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// The repository root.
 pub fn workspace() -> PathBuf {
@@ -581,27 +589,125 @@ pub fn synthetic_set(seed: u64, s: SyntheticShape) -> SyntheticSet {
         )]),
     };
     // Enrol: the templates are the host's vectors of the enrolment frames.
-    let enrol_frames: Vec<Vec<u8>> = enrol.iter().map(|(_, f)| f.clone()).collect();
-    model.templates = embed_on_host(&model, &enrol_frames)
-        .into_iter()
-        .zip(&enrol)
-        .map(|((_, _, out), (person, _))| Template {
-            label: *person as u16,
-            vector: out,
-        })
-        .collect();
-    let mut distances: Vec<f32> = predict_on_host(&model, &frames)
-        .iter()
-        .map(|h| h.distance)
-        .collect();
-    distances.sort_by(f32::total_cmp);
-    model.threshold = Some(distances[distances.len() * 3 / 4]);
-    model.validate().expect("synthetic model is valid");
+    finish(&mut model, &enrol, &frames);
     SyntheticSet {
         model,
         frames,
         people: who,
     }
+}
+
+/// Real faces for the firmware: 8-bit frames of a dataset (e.g. LFW as
+/// scikit-learn makes it) and a simple model of them, until the trainer
+/// provides one. The basis is `k` thumbnails of faces that are neither
+/// enrolled nor tested (non-negative, so a valid basis, if not an NMF one);
+/// the `known` people with the most images are enrolled with
+/// `templates_each` faces each, `strangers` more people are not; each
+/// person then gives `frames_each` test frames. Square root, normalisation,
+/// no map, cosine, 1 neighbour, threshold at the 75th percentile.
+pub fn exemplar_set(
+    data: &facenmf_host::data::Dataset,
+    thumb: (usize, usize),
+    k: usize,
+    known: usize,
+    strangers: usize,
+    templates_each: usize,
+    frames_each: usize,
+) -> SyntheticSet {
+    let frame = |i: usize| -> Vec<u8> {
+        data.image(i)
+            .iter()
+            .map(|&v| (v * 255.0).round().clamp(0.0, 255.0) as u8)
+            .collect()
+    };
+    let mut by_count: Vec<(usize, u16)> = (0..data.class_names.len() as u16)
+        .map(|c| (data.labels.iter().filter(|&&l| l == c).count(), c))
+        .collect();
+    by_count.sort_by(|a, b| b.cmp(a));
+    let chosen: Vec<u16> = by_count[..known + strangers].iter().map(|x| x.1).collect();
+    let (mut enrol, mut frames, mut who, mut used) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (person, &class) in chosen.iter().enumerate() {
+        let mine: Vec<usize> = (0..data.len())
+            .filter(|&i| data.labels[i] == class)
+            .collect();
+        let skip = if person < known { templates_each } else { 0 };
+        for &i in &mine[..skip] {
+            enrol.push((person, frame(i)));
+        }
+        for &i in &mine[skip..skip + frames_each] {
+            frames.push(frame(i));
+            who.push(person);
+        }
+        used.extend(&mine[..skip + frames_each]);
+    }
+    let (w, h) = thumb;
+    let (fw, fh) = (data.width, data.height);
+    let geometry = Geometry {
+        frame_width: fw,
+        frame_height: fh,
+        crop: [0, 0, fw, fh],
+        width: w,
+        height: h,
+    };
+    let thumbnailer = geometry.thumbnailer().expect("thumbnailer");
+    let mut basis = vec![0.0f32; k * w * h];
+    let spare = (0..data.len()).filter(|i| !used.contains(i)).step_by(7);
+    for (row, i) in basis.chunks_mut(w * h).zip(spare) {
+        thumbnailer.run(&frame(i), row).expect("thumbnail");
+    }
+    let gram = gram_of(&basis, k, w * h);
+    let mut model = Model {
+        format_version: FORMAT_VERSION,
+        geometry,
+        k,
+        basis,
+        gram,
+        max_sweeps: 50,
+        tol: 1e-4,
+        sqrt: true,
+        normalize: true,
+        map: None,
+        templates: Vec::new(),
+        class_names: chosen[..known]
+            .iter()
+            .map(|&c| data.class_names[usize::from(c)].clone())
+            .collect(),
+        metric: MetricName::Cosine,
+        neighbours: 1,
+        threshold: None,
+        provenance: BTreeMap::from([(
+            "dataset".to_string(),
+            format!("{}: exemplar basis, firmware test", data.source),
+        )]),
+    };
+    finish(&mut model, &enrol, &frames);
+    SyntheticSet {
+        model,
+        frames,
+        people: who,
+    }
+}
+
+/// Enrols the host's vectors of `enrol` as templates, sets the threshold at
+/// the 75th percentile of the distances of `frames`, validates.
+fn finish(model: &mut Model, enrol: &[(usize, Vec<u8>)], frames: &[Vec<u8>]) {
+    let enrol_frames: Vec<Vec<u8>> = enrol.iter().map(|(_, f)| f.clone()).collect();
+    model.templates = embed_on_host(model, &enrol_frames)
+        .into_iter()
+        .zip(enrol)
+        .map(|((_, _, out), (person, _))| Template {
+            label: *person as u16,
+            vector: out,
+        })
+        .collect();
+    let mut distances: Vec<f32> = predict_on_host(model, frames)
+        .iter()
+        .map(|h| h.distance)
+        .collect();
+    distances.sort_by(f32::total_cmp);
+    model.threshold = Some(distances[distances.len() * 3 / 4]);
+    model.validate().expect("test model is valid");
 }
 
 /// Sizes read from the firmware's ELF.

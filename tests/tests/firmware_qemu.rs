@@ -9,9 +9,10 @@ use std::path::{Path, PathBuf};
 
 use facenmf_host::export;
 use facenmf_host::model::Model;
+use facenmf_tests::data_dir;
 use facenmf_tests::firmware::{
-    build_plugin, build_qemu_firmware, elf_sizes, marks, parse_output, predict_on_host, run_qemu,
-    synthetic_set, tools_present, write_frames, SyntheticShape,
+    build_plugin, build_qemu_firmware, elf_sizes, exemplar_set, firmware_lock, marks, parse_output,
+    predict_on_host, run_qemu, synthetic_set, tools_present, write_frames, SyntheticShape,
 };
 
 /// At least this many frames go through the chip.
@@ -33,8 +34,8 @@ const SHAPE: SyntheticShape = SyntheticShape {
     frames_each: 8,
 };
 
-fn scratch() -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("firmware_qemu");
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
@@ -44,7 +45,8 @@ fn firmware_in_qemu_agrees_with_the_host() {
     if !tools_present(true) {
         return;
     }
-    let dir = scratch();
+    let _lock = firmware_lock();
+    let dir = scratch("firmware_qemu");
     // The model is a path: a trained model (`facenmf` JSON) drops in here.
     let set = synthetic_set(7, SHAPE);
     let model_json = dir.join("model.json");
@@ -84,6 +86,27 @@ fn firmware_in_qemu_agrees_with_the_host() {
         );
         assert!(msg.contains(expected), "{fault}: unexpected message: {msg}");
     }
+}
+
+/// Real faces: 64 LFW frames (87 x 65, as scikit-learn's
+/// `fetch_lfw_people(min_faces_per_person=20, resize=0.7)`), of the 6 people
+/// with the most images and 2 strangers, through a model with an exemplar
+/// basis (K = 32 faces) until the trainer's LFW model replaces it here.
+#[test]
+fn firmware_on_lfw_faces_agrees_with_the_host() {
+    let Some(lfw) = data_dir::dataset("lfw_people_min20_r07") else {
+        return;
+    };
+    if !tools_present(true) {
+        return;
+    }
+    let data = facenmf_host::data::cache::load(&lfw).unwrap();
+    let _lock = firmware_lock();
+    let dir = scratch("firmware_qemu_lfw");
+    let set = exemplar_set(&data, (24, 32), 32, 6, 2, 4, 8);
+    let model_json = dir.join("model.json");
+    set.model.save(&model_json).unwrap();
+    check_firmware(&model_json, &set.frames, &dir);
 }
 
 /// Exports the model at `model_json`, builds the QEMU firmware with it and
