@@ -75,8 +75,8 @@ fn model(here: &std::path::Path, out: &std::path::Path) {
     let text = fs::read_to_string(&path).unwrap_or_else(|e| {
         fail(&format!(
             "no model for the firmware: cannot read {} ({e}).\n\
-             Make one with the trainer, from the repository root:\n\
-             \n    cargo run --release -p facenmf-host -- export -o firmware/model.rs\n\
+             Export a trained model (JSON) with the trainer, from the repository root:\n\
+             \n    cargo run --release -p facenmf-host -- export --model model.json --out firmware/model.rs\n\
              \n\
              or point FACENMF_MODEL at an exported model file.",
             path.display()
