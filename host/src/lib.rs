@@ -3,6 +3,8 @@
 //! - [`reference`]: the float64 reference the f32 kernel of `facenmf-core` is
 //!   checked against (thumbnail, NNLS, k-NN), written for obviousness.
 //! - [`data`]: face datasets behind one [`data::Dataset`] type.
+//! - [`nmf`]: NMF solvers (scikit-learn's `mu` and `cd`, accelerated HALS), init, transform.
+//! - [`eval`]: k-NN, PCA, LDA, the two protocols, `eval` and `sweep`.
 //! - [`model`]: the trained model that drives evaluation, export and check.
 //! - [`budget`]: flash, RAM and multiply-adds of a model on the chip.
 //! - [`check`]: the chip's kernel against the reference on a model's test set.
@@ -17,8 +19,10 @@ pub mod atomic;
 pub mod budget;
 pub mod check;
 pub mod data;
+pub mod eval;
 pub mod export;
 pub mod model;
+pub mod nmf;
 pub mod openset;
 pub mod reference;
 pub mod selftest;

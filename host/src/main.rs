@@ -38,6 +38,10 @@ enum Command {
     },
     /// Download Olivetti or LFW (checksummed) into the cache directory.
     Fetch(facenmf_host::data::cli::FetchArgs),
+    /// Fit NMF and measure recognition (k-NN on codes, both protocols, PCA, LDA recipe).
+    Eval(facenmf_host::eval::cli::EvalArgs),
+    /// Evaluate over a range of component counts (table, CSV).
+    Sweep(facenmf_host::eval::cli::SweepArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -58,5 +62,7 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Data { command } => facenmf_host::data::cli::run_data(command),
         Command::Fetch(args) => facenmf_host::data::cli::run_fetch(args),
+        Command::Eval(args) => facenmf_host::eval::cli::run_eval(args),
+        Command::Sweep(args) => facenmf_host::eval::cli::run_sweep(args),
     }
 }

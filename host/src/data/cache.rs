@@ -10,8 +10,7 @@
 use super::{sha256_hex, DataError, Dataset, Result};
 use serde_json::{json, Map, Value};
 use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// File names of the format.
 pub const IMAGES: &str = "images.u8";
@@ -169,24 +168,9 @@ pub fn load(dir: &Path) -> Result<Dataset> {
     })
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file in `dir`, then rename.
+/// Writes `bytes` to `path` atomically (see [`crate::atomic::write_io`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp: PathBuf = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    result.map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        DataError::io(path, e)
-    })
+    crate::atomic::write_io(path, bytes).map_err(|e| DataError::io(path, e))
 }
 
 /// Writes `ds` as a cache folder in `dir` (created if needed): pixels as

@@ -1,0 +1,449 @@
+//! `facenmf eval` and `facenmf sweep`.
+
+use super::knn::Metric;
+use super::{eval_nmf, eval_pca, EvalConfig, Recipe};
+use crate::data::source::{load, LoadOptions};
+use crate::data::Dataset;
+use crate::nmf::{Init, NmfParams, Solver};
+use anyhow::{bail, Context, Result};
+use facenmf_core::nnls::StopRule;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Which protocols to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Protocol {
+    /// Fit on the training split, encode the test split (what a device does).
+    Inductive,
+    /// Fit on all images, split the codes (the study's protocol).
+    Transductive,
+    /// Both.
+    Both,
+}
+
+/// Starting factors, by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InitName {
+    /// `|N(0,1)|·sqrt(mean/k)`.
+    Random,
+    /// NNDSVD.
+    Nndsvd,
+    /// NNDSVD, zeros filled with the mean.
+    Nndsvda,
+    /// NNDSVD, zeros filled with small random values.
+    Nndsvdar,
+}
+
+/// Options shared by `eval` and `sweep`.
+#[derive(Debug, clap::Args)]
+pub struct CommonArgs {
+    /// The dataset: a cache folder, an LFW folder, an olivettifaces.mat or a folder of person folders.
+    #[arg(long, value_name = "SOURCE")]
+    pub data: PathBuf,
+    /// Keep people with at least N images.
+    #[arg(long, value_name = "N")]
+    pub min_faces: Option<usize>,
+    /// Keep the first N images of each person.
+    #[arg(long, value_name = "N")]
+    pub max_per_person: Option<usize>,
+    /// Share of images in the test split.
+    #[arg(long, default_value_t = 0.2)]
+    pub test_size: f64,
+    /// Seed of the split (scikit-learn's `random_state`: the same split) and of the fit.
+    #[arg(long, default_value_t = 8)]
+    pub seed: u32,
+    /// Stratify the split by person.
+    #[arg(long)]
+    pub stratify: bool,
+    /// NMF solver.
+    #[arg(long, value_enum, default_value_t = Solver::Mu)]
+    pub solver: Solver,
+    /// NMF init (default: scikit-learn's, nndsvda).
+    #[arg(long, value_enum)]
+    pub init: Option<InitName>,
+    /// Most NMF iterations.
+    #[arg(long, default_value_t = 400)]
+    pub max_iter: usize,
+    /// NMF tolerance (scikit-learn's rule of the solver; 0 runs max_iter).
+    #[arg(long, default_value_t = 1e-4)]
+    pub tol: f64,
+    /// Neighbours of the k-NN.
+    #[arg(long, default_value_t = 1)]
+    pub k: usize,
+    /// Metric of the k-NN.
+    #[arg(long, value_enum, default_value_t = Metric::SquaredL2)]
+    pub metric: Metric,
+    /// Protocols to run.
+    #[arg(long, value_enum, default_value_t = Protocol::Both)]
+    pub protocol: Protocol,
+    /// Most sweeps of the chip's NNLS per image in transform.
+    #[arg(long, default_value_t = 200)]
+    pub transform_sweeps: u16,
+    /// Relative tolerance of the chip's NNLS in transform.
+    #[arg(long, default_value_t = 1e-4)]
+    pub transform_tol: f32,
+    /// Skip the recipe (codes → sqrt → L2 → LDA → nearest class mean).
+    #[arg(long)]
+    pub no_recipe: bool,
+    /// Skip the PCA baselines.
+    #[arg(long)]
+    pub no_pca: bool,
+    /// Show progress bars.
+    #[arg(long)]
+    pub progress: bool,
+}
+
+impl CommonArgs {
+    fn load(&self) -> Result<Dataset> {
+        let opts = LoadOptions {
+            min_faces_per_person: self.min_faces,
+            max_per_person: self.max_per_person,
+            ..LoadOptions::default()
+        };
+        load(&self.data, &opts).with_context(|| format!("loading {}", self.data.display()))
+    }
+
+    fn config(&self, k: usize) -> EvalConfig {
+        EvalConfig {
+            nmf: NmfParams {
+                n_components: k,
+                solver: self.solver,
+                init: self.init.map(|i| match i {
+                    InitName::Random => Init::Random,
+                    InitName::Nndsvd => Init::Nndsvd,
+                    InitName::Nndsvda => Init::Nndsvda,
+                    InitName::Nndsvdar => Init::Nndsvdar,
+                }),
+                max_iter: self.max_iter,
+                tol: self.tol,
+                seed: self.seed as u64,
+                progress: self.progress,
+                ..NmfParams::default()
+            },
+            knn_k: self.k,
+            metric: self.metric,
+            transform_rule: StopRule::new(self.transform_sweeps, self.transform_tol),
+            recipe: (!self.no_recipe).then(Recipe::default),
+            inductive: self.protocol != Protocol::Transductive,
+            transductive: self.protocol != Protocol::Inductive,
+        }
+    }
+}
+
+/// `facenmf eval`.
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Number of NMF (and PCA) components.
+    #[arg(long, default_value_t = 110)]
+    pub components: usize,
+    /// Split seeds to average over, e.g. `0..5` (overrides --seed).
+    #[arg(long, value_name = "A..B")]
+    pub seeds: Option<String>,
+    /// Print one JSON object instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map_or("-".into(), |a| format!("{:.1}%", 100.0 * a))
+}
+
+fn mean_std(v: &[f64]) -> (f64, f64) {
+    let m = v.iter().sum::<f64>() / v.len().max(1) as f64;
+    let s = (v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (v.len().max(2) - 1) as f64).sqrt();
+    (m, s)
+}
+
+fn parse_seeds(s: &str) -> Result<Vec<u32>> {
+    let (a, b) = s.split_once("..").context("--seeds wants A..B")?;
+    let (a, b): (u32, u32) = (a.parse()?, b.trim_start_matches('=').parse()?);
+    let b = if s.contains("..=") { b + 1 } else { b };
+    if b <= a {
+        bail!("--seeds: empty range");
+    }
+    Ok((a..b).collect())
+}
+
+/// Runs `facenmf eval`.
+pub fn run_eval(args: EvalArgs) -> Result<()> {
+    let c = &args.common;
+    let ds = c.load()?;
+    let seeds = match &args.seeds {
+        Some(s) => parse_seeds(s)?,
+        None => vec![c.seed],
+    };
+    let mut per_seed = Vec::new();
+    for &seed in &seeds {
+        let split = ds.train_test_split(c.test_size, seed, c.stratify)?;
+        let mut cfg = c.config(args.components);
+        cfg.nmf.seed = seed as u64;
+        let nmf = eval_nmf(&ds, &split.train_indices, &split.test_indices, &cfg)?;
+        let pca = (!c.no_pca).then(|| {
+            eval_pca(
+                &ds,
+                &split.train_indices,
+                &split.test_indices,
+                &cfg,
+                seed as u64,
+            )
+        });
+        per_seed.push((
+            seed,
+            split.train_indices.len(),
+            split.test_indices.len(),
+            nmf,
+            pca,
+        ));
+    }
+    let recipe: Vec<f64> = per_seed
+        .iter()
+        .filter_map(|s| s.3.recipe_accuracy)
+        .collect();
+    let fisher: Vec<f64> = per_seed
+        .iter()
+        .filter_map(|s| s.4.as_ref().map(|p| p.fisherfaces))
+        .collect();
+    let ind: Vec<f64> = per_seed
+        .iter()
+        .filter_map(|s| s.3.accuracy.inductive)
+        .collect();
+    let first = &per_seed[0];
+    if args.json {
+        let runs: Vec<_> = per_seed
+            .iter()
+            .map(|(seed, ntr, nte, nmf, pca)| serde_json::json!({"seed": seed, "n_train": ntr, "n_test": nte, "nmf": nmf, "pca": pca}))
+            .collect();
+        let (rm, rs) = mean_std(&recipe);
+        let (fm, fs) = mean_std(&fisher);
+        let (im, is) = mean_std(&ind);
+        let v = serde_json::json!({
+            "data": ds.source,
+            "images": ds.len(),
+            "people": ds.class_names.len(),
+            "components": args.components,
+            "solver": c.solver,
+            "seeds": seeds,
+            "accuracy": first.3.accuracy,
+            "fit_seconds": first.3.fit_seconds,
+            "n_iter": first.3.n_iter,
+            "rel_error": first.3.rel_error,
+            "recipe_accuracy": first.3.recipe_accuracy,
+            "pca": first.4,
+            "mean": {"inductive": [im, is], "recipe": [rm, rs], "fisherfaces": [fm, fs]},
+            "runs": runs,
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(());
+    }
+    println!(
+        "{}: {} images, {} people, {}x{}; k = {}, solver {:?}",
+        ds.source,
+        ds.len(),
+        ds.class_names.len(),
+        ds.height,
+        ds.width,
+        args.components,
+        c.solver
+    );
+    println!(
+        "{:>5} {:>6} {:>6} | {:>7} {:>6} {:>7} | {:>10} {:>10} {:>8} | {:>9} {:>9} {:>9} {:>9} {:>8}",
+        "seed", "train", "test", "fit s", "iter", "rel err", "nmf ind", "nmf trans", "recipe", "pca ind", "pca trans", "pcaw ind", "pcaw tr", "fisher"
+    );
+    for (seed, ntr, nte, n, p) in &per_seed {
+        let (pi, pt, wi, wt, f) = match p {
+            Some(p) => (
+                p.accuracy.inductive,
+                p.accuracy.transductive,
+                p.whiten_accuracy.inductive,
+                p.whiten_accuracy.transductive,
+                Some(p.fisherfaces),
+            ),
+            None => (None, None, None, None, None),
+        };
+        println!(
+            "{:>5} {:>6} {:>6} | {:>7.2} {:>6} {:>7.4} | {:>10} {:>10} {:>8} | {:>9} {:>9} {:>9} {:>9} {:>8}",
+            seed,
+            ntr,
+            nte,
+            n.fit_seconds,
+            n.n_iter,
+            n.rel_error,
+            pct(n.accuracy.inductive),
+            pct(n.accuracy.transductive),
+            pct(n.recipe_accuracy),
+            pct(pi),
+            pct(pt),
+            pct(wi),
+            pct(wt),
+            pct(f)
+        );
+    }
+    if seeds.len() > 1 {
+        let (im, is) = mean_std(&ind);
+        let (rm, rs) = mean_std(&recipe);
+        let (fm, fs) = mean_std(&fisher);
+        println!(
+            "mean over {} seeds: nmf 1-NN inductive {:.1} ± {:.1}%, recipe {:.1} ± {:.1}%, Fisherfaces {:.1} ± {:.1}%",
+            seeds.len(),
+            100.0 * im,
+            100.0 * is,
+            100.0 * rm,
+            100.0 * rs,
+            100.0 * fm,
+            100.0 * fs
+        );
+    }
+    Ok(())
+}
+
+/// `facenmf sweep`.
+#[derive(Debug, clap::Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Component counts: `A..=B:STEP` (or `A..B:STEP`, or a comma list).
+    #[arg(long, default_value = "10..=200:10")]
+    pub components: String,
+    /// Write the table as CSV here.
+    #[arg(long)]
+    pub csv: Option<PathBuf>,
+    /// Print JSON lines instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Parses `10..=200:10`, `10..200:10` or `10,20,40`.
+pub fn parse_components(s: &str) -> Result<Vec<usize>> {
+    if let Some((range, step)) = s.split_once(':') {
+        let step: usize = step.parse().context("step")?;
+        let (a, b) = range.split_once("..").context("A..=B:STEP")?;
+        let incl = b.starts_with('=');
+        let (a, b): (usize, usize) = (a.parse()?, b.trim_start_matches('=').parse()?);
+        if step == 0 {
+            bail!("step must be positive");
+        }
+        let v: Vec<usize> = (a..if incl { b + 1 } else { b }).step_by(step).collect();
+        if v.is_empty() || v[0] == 0 {
+            bail!("component counts must be positive");
+        }
+        return Ok(v);
+    }
+    let v = s
+        .split(',')
+        .map(|t| t.trim().parse::<usize>())
+        .collect::<Result<Vec<_>, _>>()?;
+    if v.is_empty() || v.contains(&0) {
+        bail!("component counts must be positive");
+    }
+    Ok(v)
+}
+
+/// One row of the sweep.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SweepRow {
+    /// Components.
+    pub components: usize,
+    /// NMF result.
+    pub nmf: super::NmfEval,
+    /// PCA result.
+    pub pca: Option<super::PcaEval>,
+}
+
+/// Runs `facenmf sweep`.
+pub fn run_sweep(args: SweepArgs) -> Result<()> {
+    let c = &args.common;
+    let ks = parse_components(&args.components)?;
+    let ds = c.load()?;
+    let split = ds.train_test_split(c.test_size, c.seed, c.stratify)?;
+    let t0 = std::time::Instant::now();
+    let mut table = Vec::new();
+    if !args.json {
+        println!(
+            "{:>5} | {:>7} {:>6} {:>7} | {:>8} {:>9} {:>8} | {:>8} {:>9} {:>8}",
+            "k",
+            "fit s",
+            "iter",
+            "rel err",
+            "nmf ind",
+            "nmf trans",
+            "recipe",
+            "pca ind",
+            "pca trans",
+            "fisher"
+        );
+    }
+    for &k in &ks {
+        let cfg = c.config(k);
+        let nmf = eval_nmf(&ds, &split.train_indices, &split.test_indices, &cfg)?;
+        let pca = (!c.no_pca).then(|| {
+            eval_pca(
+                &ds,
+                &split.train_indices,
+                &split.test_indices,
+                &cfg,
+                c.seed as u64,
+            )
+        });
+        let row = SweepRow {
+            components: k,
+            nmf,
+            pca,
+        };
+        if args.json {
+            println!("{}", serde_json::to_string(&row)?);
+        } else {
+            let p = row.pca.as_ref();
+            println!(
+                "{:>5} | {:>7.2} {:>6} {:>7.4} | {:>8} {:>9} {:>8} | {:>8} {:>9} {:>8}",
+                k,
+                row.nmf.fit_seconds,
+                row.nmf.n_iter,
+                row.nmf.rel_error,
+                pct(row.nmf.accuracy.inductive),
+                pct(row.nmf.accuracy.transductive),
+                pct(row.nmf.recipe_accuracy),
+                pct(p.and_then(|p| p.accuracy.inductive)),
+                pct(p.and_then(|p| p.accuracy.transductive)),
+                pct(p.map(|p| p.fisherfaces)),
+            );
+        }
+        table.push(row);
+    }
+    eprintln!(
+        "sweep of {} component counts: {:.1} s",
+        ks.len(),
+        t0.elapsed().as_secs_f64()
+    );
+    if let Some(path) = &args.csv {
+        let mut f =
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+        writeln!(
+            f,
+            "components,fit_seconds,n_iter,rel_error,nmf_inductive,nmf_transductive,recipe_inductive,pca_inductive,pca_transductive,pca_whiten_inductive,pca_whiten_transductive,fisherfaces_inductive"
+        )?;
+        let o = |v: Option<f64>| v.map_or(String::new(), |a| format!("{a:.4}"));
+        for r in &table {
+            let p = r.pca.as_ref();
+            writeln!(
+                f,
+                "{},{:.3},{},{:.5},{},{},{},{},{},{},{},{}",
+                r.components,
+                r.nmf.fit_seconds,
+                r.nmf.n_iter,
+                r.nmf.rel_error,
+                o(r.nmf.accuracy.inductive),
+                o(r.nmf.accuracy.transductive),
+                o(r.nmf.recipe_accuracy),
+                o(p.and_then(|p| p.accuracy.inductive)),
+                o(p.and_then(|p| p.accuracy.transductive)),
+                o(p.and_then(|p| p.whiten_accuracy.inductive)),
+                o(p.and_then(|p| p.whiten_accuracy.transductive)),
+                o(p.map(|p| p.fisherfaces)),
+            )?;
+        }
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,259 @@
+//! Evaluation: the study's experiment (NMF codes → k-NN, both protocols, PCA
+//! baseline) and the recognition recipe (codes → LDA → nearest class mean).
+//!
+//! - *inductive* (the default, what a device does): NMF is fitted on the
+//!   training split; gallery and test images are both encoded with
+//!   [`crate::nmf::transform::transform`] (the chip's NNLS).
+//! - *transductive* (the study's): NMF is fitted on all images, the codes `W`
+//!   are then split.
+
+pub mod cli;
+pub mod knn;
+pub mod lda;
+pub mod pca;
+
+use crate::data::Dataset;
+use crate::nmf::{self, NmfParams};
+use facenmf_core::nnls::StopRule;
+use knn::{accuracy, knn_predict, Metric};
+use lda::Lda;
+use pca::Pca;
+
+/// Rows of `images` at `idx`.
+pub fn rows(images: &[f32], d: usize, idx: &[usize]) -> Vec<f32> {
+    idx.iter()
+        .flat_map(|&i| images[i * d..(i + 1) * d].iter().copied())
+        .collect()
+}
+
+/// How codes are prepared before the LDA map.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Recipe {
+    /// Element-wise square root of the codes.
+    pub sqrt: bool,
+    /// L2-normalise the (square-rooted) codes.
+    pub l2: bool,
+    /// Metric of the nearest-class-mean decision in the LDA space.
+    pub metric: Metric,
+}
+
+impl Default for Recipe {
+    fn default() -> Self {
+        Recipe {
+            sqrt: true,
+            l2: true,
+            metric: Metric::Cosine,
+        }
+    }
+}
+
+impl Recipe {
+    /// Applies the square root / normalisation to codes (`n×k`).
+    pub fn prepare(&self, codes: &[f32], k: usize) -> Vec<f32> {
+        let mut c: Vec<f32> = if self.sqrt {
+            codes.iter().map(|v| v.max(0.0).sqrt()).collect()
+        } else {
+            codes.to_vec()
+        };
+        if self.l2 {
+            knn::l2_normalise(&mut c, k);
+        }
+        c
+    }
+
+    /// Fits LDA on prepared training codes and classifies the test codes by
+    /// the nearest class mean; returns `(accuracy, the fitted map)`.
+    pub fn run(
+        &self,
+        train: &[f32],
+        train_labels: &[u16],
+        test: &[f32],
+        test_labels: &[u16],
+        k: usize,
+        classes: usize,
+    ) -> (f64, Lda) {
+        let (tr, te) = (self.prepare(train, k), self.prepare(test, k));
+        let lda = Lda::fit(&tr, train_labels, k, classes, 1e-6);
+        let zt = lda.apply(&te);
+        let labels: Vec<u16> = (0..classes as u16).collect();
+        let pred = knn_predict(&lda.templates, &labels, &zt, lda.m, 1, self.metric);
+        (accuracy(&pred, test_labels), lda)
+    }
+}
+
+/// Everything one evaluation needs besides the data.
+#[derive(Debug, Clone)]
+pub struct EvalConfig {
+    /// NMF options (`n_components` included).
+    pub nmf: NmfParams,
+    /// Neighbours of the k-NN.
+    pub knn_k: usize,
+    /// Metric of the k-NN.
+    pub metric: Metric,
+    /// Stopping rule of `transform` (the chip's NNLS).
+    pub transform_rule: StopRule,
+    /// The recipe (`None`: skip it).
+    pub recipe: Option<Recipe>,
+    /// Run the inductive protocol.
+    pub inductive: bool,
+    /// Run the transductive protocol.
+    pub transductive: bool,
+}
+
+/// One method's accuracies under both protocols (`None`: not run).
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct Accuracy {
+    /// Fit on train, encode test.
+    pub inductive: Option<f64>,
+    /// Fit on all, split the codes.
+    pub transductive: Option<f64>,
+}
+
+/// The result of evaluating NMF on one split.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct NmfEval {
+    /// k-NN accuracy on the codes.
+    pub accuracy: Accuracy,
+    /// Seconds of the inductive fit (else the transductive one).
+    pub fit_seconds: f64,
+    /// Iterations of that fit.
+    pub n_iter: usize,
+    /// `‖X−WH‖/‖X‖` of that fit.
+    pub rel_error: f64,
+    /// Seconds to encode gallery and test with the chip's NNLS (inductive).
+    pub transform_seconds: Option<f64>,
+    /// Recipe accuracy (inductive).
+    pub recipe_accuracy: Option<f64>,
+}
+
+/// The result of the PCA baselines on one split.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PcaEval {
+    /// Plain PCA, k-NN.
+    pub accuracy: Accuracy,
+    /// PCA with whitening, k-NN.
+    pub whiten_accuracy: Accuracy,
+    /// Fisherfaces: PCA-whiten → L2 → LDA → nearest class mean (inductive).
+    pub fisherfaces: f64,
+    /// Seconds of the inductive PCA fit.
+    pub fit_seconds: f64,
+}
+
+/// Evaluates NMF on `ds` with the split `(train_idx, test_idx)`.
+pub fn eval_nmf(
+    ds: &Dataset,
+    train_idx: &[usize],
+    test_idx: &[usize],
+    cfg: &EvalConfig,
+) -> anyhow::Result<NmfEval> {
+    let d = ds.pixels();
+    let k = cfg.nmf.n_components;
+    let classes = ds.class_names.len();
+    let ytr: Vec<u16> = train_idx.iter().map(|&i| ds.labels[i]).collect();
+    let yte: Vec<u16> = test_idx.iter().map(|&i| ds.labels[i]).collect();
+    let mut out = NmfEval {
+        accuracy: Accuracy::default(),
+        fit_seconds: 0.0,
+        n_iter: 0,
+        rel_error: 0.0,
+        transform_seconds: None,
+        recipe_accuracy: None,
+    };
+    if cfg.transductive {
+        let fit = nmf::fit(&ds.images, ds.len(), d, &cfg.nmf)?;
+        let ctr = rows(&fit.w, k, train_idx);
+        let cte = rows(&fit.w, k, test_idx);
+        let pred = knn_predict(&ctr, &ytr, &cte, k, cfg.knn_k, cfg.metric);
+        out.accuracy.transductive = Some(accuracy(&pred, &yte));
+        (out.fit_seconds, out.n_iter, out.rel_error) = (fit.fit_seconds, fit.n_iter, fit.rel_error);
+    }
+    if cfg.inductive {
+        let xtr = rows(&ds.images, d, train_idx);
+        let xte = rows(&ds.images, d, test_idx);
+        let fit = nmf::fit(&xtr, train_idx.len(), d, &cfg.nmf)?;
+        let t = std::time::Instant::now();
+        let ctr =
+            nmf::transform::transform(&xtr, train_idx.len(), &fit.h, k, d, cfg.transform_rule)?.w;
+        let cte =
+            nmf::transform::transform(&xte, test_idx.len(), &fit.h, k, d, cfg.transform_rule)?.w;
+        out.transform_seconds = Some(t.elapsed().as_secs_f64());
+        let pred = knn_predict(&ctr, &ytr, &cte, k, cfg.knn_k, cfg.metric);
+        out.accuracy.inductive = Some(accuracy(&pred, &yte));
+        if let Some(r) = cfg.recipe {
+            out.recipe_accuracy = Some(r.run(&ctr, &ytr, &cte, &yte, k, classes).0);
+        }
+        (out.fit_seconds, out.n_iter, out.rel_error) = (fit.fit_seconds, fit.n_iter, fit.rel_error);
+    }
+    Ok(out)
+}
+
+/// Evaluates the PCA baselines (plain and whitened k-NN; Fisherfaces).
+pub fn eval_pca(
+    ds: &Dataset,
+    train_idx: &[usize],
+    test_idx: &[usize],
+    cfg: &EvalConfig,
+    seed: u64,
+) -> PcaEval {
+    let d = ds.pixels();
+    let k = cfg.nmf.n_components;
+    let classes = ds.class_names.len();
+    let ytr: Vec<u16> = train_idx.iter().map(|&i| ds.labels[i]).collect();
+    let yte: Vec<u16> = test_idx.iter().map(|&i| ds.labels[i]).collect();
+    let xtr = rows(&ds.images, d, train_idx);
+    let xte = rows(&ds.images, d, test_idx);
+    let mut acc = Accuracy::default();
+    let mut wacc = Accuracy::default();
+    let t = std::time::Instant::now();
+    let pca_w = Pca::fit(&xtr, train_idx.len(), d, k, true, seed);
+    let fit_seconds = t.elapsed().as_secs_f64();
+    let (ztr, zte) = (pca_w.transform(&xtr), pca_w.transform(&xte));
+    let kk = pca_w.k;
+    let fisher = Recipe {
+        sqrt: false,
+        l2: true,
+        metric: Metric::SquaredL2,
+    };
+    let fisherfaces = fisher.run(&ztr, &ytr, &zte, &yte, kk, classes).0;
+    if cfg.inductive {
+        wacc.inductive = Some(accuracy(
+            &knn_predict(&ztr, &ytr, &zte, kk, cfg.knn_k, cfg.metric),
+            &yte,
+        ));
+        // Plain PCA: same axes, unscaled.
+        let plain = Pca {
+            scale: vec![1.0; kk],
+            ..pca_w.clone()
+        };
+        let (ptr, pte) = (plain.transform(&xtr), plain.transform(&xte));
+        acc.inductive = Some(accuracy(
+            &knn_predict(&ptr, &ytr, &pte, kk, cfg.knn_k, cfg.metric),
+            &yte,
+        ));
+    }
+    if cfg.transductive {
+        let all = Pca::fit(&ds.images, ds.len(), d, k, true, seed);
+        let z = all.transform(&ds.images);
+        let (ztr, zte) = (rows(&z, all.k, train_idx), rows(&z, all.k, test_idx));
+        wacc.transductive = Some(accuracy(
+            &knn_predict(&ztr, &ytr, &zte, all.k, cfg.knn_k, cfg.metric),
+            &yte,
+        ));
+        let plain = Pca {
+            scale: vec![1.0; all.k],
+            ..all
+        };
+        let z = plain.transform(&ds.images);
+        let (ptr, pte) = (rows(&z, plain.k, train_idx), rows(&z, plain.k, test_idx));
+        acc.transductive = Some(accuracy(
+            &knn_predict(&ptr, &ytr, &pte, plain.k, cfg.knn_k, cfg.metric),
+            &yte,
+        ));
+    }
+    PcaEval {
+        accuracy: acc,
+        whiten_accuracy: wacc,
+        fisherfaces,
+        fit_seconds,
+    }
+}

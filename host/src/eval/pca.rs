@@ -1,0 +1,82 @@
+//! PCA (randomised SVD of the centred data), optionally whitened: the
+//! baseline the study compared NMF with.
+
+use crate::nmf::init::randomized_svd;
+use crate::nmf::linalg::gemm;
+
+/// A fitted PCA.
+#[derive(Debug, Clone)]
+pub struct Pca {
+    /// Mean image (`d`).
+    pub mean: Vec<f32>,
+    /// `k×d` principal axes, one per row.
+    pub components: Vec<f32>,
+    /// Per-component scale applied after projection (1, or `1/σ` when whitening).
+    pub scale: Vec<f32>,
+    /// Pixels.
+    pub d: usize,
+    /// Components.
+    pub k: usize,
+}
+
+impl Pca {
+    /// Fits `k` components on `x` (`n×d`).
+    pub fn fit(x: &[f32], n: usize, d: usize, k: usize, whiten: bool, seed: u64) -> Pca {
+        let k = k.min(n).min(d);
+        let mut mean = vec![0.0f64; d];
+        for row in x.chunks(d) {
+            for (m, &v) in mean.iter_mut().zip(row) {
+                *m += v as f64;
+            }
+        }
+        let mean: Vec<f32> = mean.iter().map(|&m| (m / n as f64) as f32).collect();
+        let xc: Vec<f32> = x
+            .chunks(d)
+            .flat_map(|r| r.iter().zip(&mean).map(|(a, b)| a - b))
+            .collect();
+        let (_, s, vt) = randomized_svd(&xc, n, d, k, seed);
+        let scale = s
+            .iter()
+            .map(|&sv| {
+                if whiten && sv > 0.0 {
+                    ((n as f64 - 1.0).sqrt() / sv) as f32
+                } else {
+                    1.0
+                }
+            })
+            .collect();
+        Pca {
+            mean,
+            components: vt.iter().map(|&v| v as f32).collect(),
+            scale,
+            d,
+            k,
+        }
+    }
+
+    /// Scores of the rows of `x` (`n×k`).
+    pub fn transform(&self, x: &[f32]) -> Vec<f32> {
+        let n = x.len() / self.d;
+        let xc: Vec<f32> = x
+            .chunks(self.d)
+            .flat_map(|r| r.iter().zip(&self.mean).map(|(a, b)| a - b))
+            .collect();
+        let mut z = vec![0.0f32; n * self.k];
+        gemm(
+            &mut z,
+            &xc,
+            (n, self.d),
+            false,
+            &self.components,
+            (self.k, self.d),
+            true,
+            false,
+        );
+        for row in z.chunks_mut(self.k) {
+            for (v, s) in row.iter_mut().zip(&self.scale) {
+                *v *= s;
+            }
+        }
+        z
+    }
+}

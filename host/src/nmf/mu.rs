@@ -1,0 +1,201 @@
+//! Multiplicative updates (scikit-learn's `_fit_multiplicative_update`),
+//! Frobenius and Kullback–Leibler, the products through faer's GEMM.
+
+use super::linalg::{gemm, residual_sq};
+use super::{kl_divergence, progress_bar, BetaLoss, NmfError, NmfFit, NmfParams, EPSILON};
+use rayon::prelude::*;
+use std::time::Instant;
+
+/// The error scikit-learn's stopping rule watches: `sqrt(2 · divergence)`.
+fn error(
+    x: &[f32],
+    w: &[f32],
+    h: &[f32],
+    n: usize,
+    k: usize,
+    d: usize,
+    loss: BetaLoss,
+    buf: &mut Vec<f32>,
+) -> f64 {
+    match loss {
+        BetaLoss::Frobenius => residual_sq(x, w, h, n, k, d, buf).sqrt(),
+        BetaLoss::KullbackLeibler => (2.0 * kl_divergence(x, w, h, n, k, d, buf).max(0.0)).sqrt(),
+    }
+}
+
+/// `a *= num / max_eps(den + l1 + l2·a)` element-wise, in parallel.
+fn apply_update(a: &mut [f32], num: &[f32], den: &[f32], l1: f32, l2: f32) {
+    a.par_chunks_mut(1024)
+        .zip(num.par_chunks(1024))
+        .zip(den.par_chunks(1024))
+        .for_each(|((a, num), den)| {
+            for ((a, &nu), &de) in a.iter_mut().zip(num).zip(den) {
+                let mut de = de;
+                if l1 > 0.0 {
+                    de += l1;
+                }
+                if l2 > 0.0 {
+                    de += l2 * *a;
+                }
+                if de == 0.0 {
+                    de = EPSILON;
+                }
+                *a *= nu / de;
+            }
+        });
+}
+
+/// `R = X / max(W H, EPSILON)` into `buf` (`n×d`).
+fn ratio(x: &[f32], w: &[f32], h: &[f32], n: usize, k: usize, d: usize, buf: &mut Vec<f32>) {
+    buf.resize(n * d, 0.0);
+    gemm(buf, w, (n, k), false, h, (k, d), false, false);
+    buf.par_chunks_mut(4096)
+        .zip(x.par_chunks(4096))
+        .for_each(|(r, x)| {
+            for (r, &x) in r.iter_mut().zip(x) {
+                *r = x / r.max(EPSILON);
+            }
+        });
+}
+
+/// Runs `mu` from `(w, h)`. With `update_h = false` only `W` moves (transform).
+#[allow(clippy::too_many_arguments)]
+pub fn run_mu(
+    x: &[f32],
+    n: usize,
+    d: usize,
+    k: usize,
+    w: &mut [f32],
+    h: &mut [f32],
+    p: &NmfParams,
+    (l1_w, l1_h, l2_w, l2_h): (f32, f32, f32, f32),
+    update_h: bool,
+    start: Instant,
+    trace: &mut Vec<(usize, f64, f64)>,
+) -> (usize, f64) {
+    let loss = p.beta_loss;
+    let mut buf = Vec::new();
+    let error_at_init = error(x, w, h, n, k, d, loss, &mut buf);
+    let mut previous_error = error_at_init;
+    let mut num_w = vec![0.0f32; n * k];
+    let mut den_w = vec![0.0f32; n * k];
+    let mut num_h = vec![0.0f32; k * d];
+    let mut den_h = vec![0.0f32; k * d];
+    let mut hht = vec![0.0f32; k * k];
+    let mut wtw = vec![0.0f32; k * k];
+    let pb = progress_bar(p.progress && p.max_iter >= 50, p.max_iter, "nmf mu");
+    let mut n_iter = 0;
+    let mut last_error = f64::NAN;
+    for it in 1..=p.max_iter {
+        n_iter = it;
+        // W update.
+        match loss {
+            BetaLoss::Frobenius => {
+                gemm(&mut num_w, x, (n, d), false, h, (k, d), true, false);
+                gemm(&mut hht, h, (k, d), false, h, (k, d), true, false);
+                gemm(&mut den_w, w, (n, k), false, &hht, (k, k), false, false);
+            }
+            BetaLoss::KullbackLeibler => {
+                ratio(x, w, h, n, k, d, &mut buf);
+                gemm(&mut num_w, &buf, (n, d), false, h, (k, d), true, false);
+                let hsum: Vec<f32> = h.chunks(d).map(|r| r.iter().sum()).collect();
+                for row in den_w.chunks_mut(k) {
+                    row.copy_from_slice(&hsum);
+                }
+            }
+        }
+        apply_update(w, &num_w, &den_w, l1_w, l2_w);
+        if update_h {
+            match loss {
+                BetaLoss::Frobenius => {
+                    gemm(&mut num_h, w, (n, k), true, x, (n, d), false, false);
+                    gemm(&mut wtw, w, (n, k), true, w, (n, k), false, false);
+                    gemm(&mut den_h, &wtw, (k, k), false, h, (k, d), false, false);
+                    apply_update(h, &num_h, &den_h, l1_h, l2_h);
+                }
+                BetaLoss::KullbackLeibler => {
+                    ratio(x, w, h, n, k, d, &mut buf);
+                    gemm(&mut num_h, w, (n, k), true, &buf, (n, d), false, false);
+                    let mut wsum = vec![0.0f32; k];
+                    for row in w.chunks(k) {
+                        for (s, &v) in wsum.iter_mut().zip(row) {
+                            *s += v;
+                        }
+                    }
+                    for s in wsum.iter_mut() {
+                        if *s == 0.0 {
+                            *s = 1.0;
+                        }
+                    }
+                    for (t, row) in den_h.chunks_mut(d).enumerate() {
+                        row.fill(wsum[t]);
+                    }
+                    apply_update(h, &num_h, &den_h, l1_h, l2_h);
+                    // scikit-learn: H[H < float64 eps] = 0 for beta ≤ 1.
+                    for v in h.iter_mut() {
+                        if (*v as f64) < f64::EPSILON {
+                            *v = 0.0;
+                        }
+                    }
+                }
+            }
+        }
+        if p.trace {
+            let e = error(x, w, h, n, k, d, loss, &mut buf);
+            trace.push((it, start.elapsed().as_secs_f64(), e));
+            last_error = e;
+        }
+        pb.inc(1);
+        if p.tol > 0.0 && it % 10 == 0 {
+            let e = if p.trace {
+                last_error
+            } else {
+                error(x, w, h, n, k, d, loss, &mut buf)
+            };
+            pb.set_message(format!("error {e:.4}"));
+            if (previous_error - e) / error_at_init < p.tol {
+                break;
+            }
+            previous_error = e;
+        }
+    }
+    pb.finish_and_clear();
+    let final_error = error(x, w, h, n, k, d, loss, &mut buf);
+    (n_iter, final_error)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn fit_mu(
+    x: &[f32],
+    n: usize,
+    d: usize,
+    k: usize,
+    mut w: Vec<f32>,
+    mut h: Vec<f32>,
+    p: &NmfParams,
+    reg: (f32, f32, f32, f32),
+    start: Instant,
+) -> Result<NmfFit, NmfError> {
+    let mut trace = Vec::new();
+    let (n_iter, err) = run_mu(x, n, d, k, &mut w, &mut h, p, reg, true, start, &mut trace);
+    let xnorm = super::linalg::sum_sq(x).sqrt();
+    let rel_error = match p.beta_loss {
+        BetaLoss::Frobenius => err / xnorm,
+        BetaLoss::KullbackLeibler => {
+            let mut buf = Vec::new();
+            residual_sq(x, &w, &h, n, k, d, &mut buf).sqrt() / xnorm
+        }
+    };
+    Ok(NmfFit {
+        w,
+        h,
+        n_samples: n,
+        n_features: d,
+        n_components: k,
+        n_iter,
+        reconstruction_err: err,
+        rel_error,
+        fit_seconds: 0.0,
+        trace,
+    })
+}
