@@ -598,14 +598,15 @@ pub fn synthetic_set(seed: u64, s: SyntheticShape) -> SyntheticSet {
 }
 
 /// Real faces for the firmware: 8-bit frames of a dataset (e.g. LFW as
-/// scikit-learn makes it) and a simple model of them, until the trainer
-/// provides one. The basis is `k` thumbnails of faces that are neither
-/// enrolled nor tested (non-negative, so a valid basis, if not an NMF one);
-/// the `known` people with the most images are enrolled with
-/// `templates_each` faces each, `strangers` more people are not; each
-/// person then gives `frames_each` test frames. Square root, normalisation,
-/// no map, cosine, 1 neighbour, threshold at the 75th percentile.
-pub fn exemplar_set(
+/// scikit-learn makes it) and a model of them, until the trainer exports
+/// one. The basis is an NMF (facenmf-host's `nmf::fit`, scikit-learn's `cd`
+/// solver, 200 iterations) of `k` components fitted on the thumbnails of
+/// every third image that is neither enrolled nor tested; the `known` people
+/// with the most images are enrolled with `templates_each` faces each,
+/// `strangers` more people are not; each person then gives `frames_each`
+/// test frames. Square root, normalisation, no map, cosine, 1 neighbour,
+/// threshold at the 75th percentile.
+pub fn face_set(
     data: &facenmf_host::data::Dataset,
     thumb: (usize, usize),
     k: usize,
@@ -651,11 +652,22 @@ pub fn exemplar_set(
         height: h,
     };
     let thumbnailer = geometry.thumbnailer().expect("thumbnailer");
-    let mut basis = vec![0.0f32; k * w * h];
-    let spare = (0..data.len()).filter(|i| !used.contains(i)).step_by(7);
-    for (row, i) in basis.chunks_mut(w * h).zip(spare) {
+    let spare: Vec<usize> = (0..data.len())
+        .filter(|i| !used.contains(i))
+        .step_by(3)
+        .collect();
+    let mut x = vec![0.0f32; spare.len() * w * h];
+    for (row, &i) in x.chunks_mut(w * h).zip(&spare) {
         thumbnailer.run(&frame(i), row).expect("thumbnail");
     }
+    let params = facenmf_host::nmf::NmfParams {
+        n_components: k,
+        max_iter: 200,
+        ..Default::default()
+    };
+    let basis = facenmf_host::nmf::fit(&x, spare.len(), w * h, &params)
+        .expect("NMF fit")
+        .h;
     let gram = gram_of(&basis, k, w * h);
     let mut model = Model {
         format_version: FORMAT_VERSION,
@@ -678,7 +690,11 @@ pub fn exemplar_set(
         threshold: None,
         provenance: BTreeMap::from([(
             "dataset".to_string(),
-            format!("{}: exemplar basis, firmware test", data.source),
+            format!(
+                "{}: NMF basis of {} images, firmware test",
+                data.source,
+                spare.len()
+            ),
         )]),
     };
     finish(&mut model, &enrol, &frames);

@@ -11,7 +11,7 @@ use facenmf_host::export;
 use facenmf_host::model::Model;
 use facenmf_tests::data_dir;
 use facenmf_tests::firmware::{
-    build_plugin, build_qemu_firmware, elf_sizes, exemplar_set, firmware_lock, marks, parse_output,
+    build_plugin, build_qemu_firmware, elf_sizes, face_set, firmware_lock, marks, parse_output,
     predict_on_host, run_qemu, synthetic_set, tools_present, write_frames, SyntheticShape,
 };
 
@@ -90,8 +90,8 @@ fn firmware_in_qemu_agrees_with_the_host() {
 
 /// Real faces: 64 LFW frames (87 x 65, as scikit-learn's
 /// `fetch_lfw_people(min_faces_per_person=20, resize=0.7)`), of the 6 people
-/// with the most images and 2 strangers, through a model with an exemplar
-/// basis (K = 32 faces) until the trainer's LFW model replaces it here.
+/// with the most images and 2 strangers, through a model with an NMF basis
+/// (K = 32) fitted here, until the trainer's exported LFW model replaces it.
 #[test]
 fn firmware_on_lfw_faces_agrees_with_the_host() {
     let Some(lfw) = data_dir::dataset("lfw_people_min20_r07") else {
@@ -103,7 +103,7 @@ fn firmware_on_lfw_faces_agrees_with_the_host() {
     let data = facenmf_host::data::cache::load(&lfw).unwrap();
     let _lock = firmware_lock();
     let dir = scratch("firmware_qemu_lfw");
-    let set = exemplar_set(&data, (24, 32), 32, 6, 2, 4, 8);
+    let set = face_set(&data, (24, 32), 32, 6, 2, 4, 8);
     let model_json = dir.join("model.json");
     set.model.save(&model_json).unwrap();
     check_firmware(&model_json, &set.frames, &dir);
