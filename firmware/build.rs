@@ -1,10 +1,145 @@
-//! Puts `memory.x` where the linker finds it and links with cortex-m-rt's `link.x`.
+//! Build script of the firmware.
+//!
+//! For the chip (`target_os = "none"`) it puts `memory.x` where the linker
+//! finds it and links the binaries with cortex-m-rt's `link.x` (and defmt's
+//! `defmt.x` with the `defmt` feature). For a board (features `qemu`,
+//! `disc1`) it also
+//! - takes the exported model from `$FACENMF_MODEL` (a path) or else
+//!   `firmware/model.rs`, and fails saying how to make one when neither exists;
+//! - for the QEMU board, takes the replay camera's frames from `$FACENMF_FRAMES` (a path), or
+//!   else builds in none (the QEMU board then makes a few synthetic frames).
+//!
+//! `$FACENMF_FAULT` (`panic`, `hardfault` or `hang`) builds a QEMU board that
+//! fails that way right after its header line, for the tests.
+//!
+//! On the host only the library is built (the tests crate tests it there), so
+//! nothing is needed.
 use std::{env, fs, path::PathBuf};
 
+/// Magic of a frames file: `FRMS`, then u32 LE count and u32 LE frame length,
+/// then `count * frame_len` bytes.
+const FRAMES_MAGIC: &[u8; 4] = b"FRMS";
+
 fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-env-changed=FACENMF_MODEL");
+    println!("cargo:rerun-if-env-changed=FACENMF_FRAMES");
+    println!("cargo:rerun-if-env-changed=FACENMF_FAULT");
+    println!(
+        "cargo::rustc-check-cfg=cfg(facenmf_fault, values(\"panic\", \"hardfault\", \"hang\"))"
+    );
+    if env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("none") {
+        return;
+    }
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("OUT_DIR"));
-    fs::copy("memory.x", out.join("memory.x")).expect("copy memory.x");
+    let here = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+
+    fs::copy(here.join("memory.x"), out.join("memory.x")).expect("copy memory.x");
     println!("cargo:rustc-link-search={}", out.display());
     println!("cargo:rerun-if-changed=memory.x");
     println!("cargo:rustc-link-arg-bins=-Tlink.x");
+    if env::var_os("CARGO_FEATURE_DEFMT").is_some() {
+        println!("cargo:rustc-link-arg-bins=-Tdefmt.x");
+    }
+
+    if env::var_os("CARGO_FEATURE_QEMU").is_some() || env::var_os("CARGO_FEATURE_DISC1").is_some() {
+        model(&here, &out);
+    }
+    if env::var_os("CARGO_FEATURE_QEMU").is_some() {
+        frames(&out);
+        // For the tests only: a QEMU board that fails on purpose.
+        match env::var("FACENMF_FAULT").as_deref() {
+            Ok(f @ ("panic" | "hardfault" | "hang")) => {
+                println!("cargo:rustc-cfg=facenmf_fault=\"{f}\"");
+                println!("cargo:warning=FACENMF_FAULT={f}: this firmware fails on purpose");
+            }
+            Ok("") | Err(_) => {}
+            Ok(other) => fail(&format!(
+                "FACENMF_FAULT={other}: expected panic, hardfault or hang"
+            )),
+        }
+    }
+}
+
+fn fail(msg: &str) -> ! {
+    eprintln!("\nerror: {msg}\n");
+    std::process::exit(1);
+}
+
+fn model(here: &std::path::Path, out: &std::path::Path) {
+    let path = match env::var_os("FACENMF_MODEL") {
+        Some(p) => PathBuf::from(p),
+        None => here.join("model.rs"),
+    };
+    println!("cargo:rerun-if-changed={}", path.display());
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| {
+        fail(&format!(
+            "no model for the firmware: cannot read {} ({e}).\n\
+             Export a trained model (JSON) with the trainer, from the repository root:\n\
+             \n    cargo run --release -p facenmf-host -- export --model model.json --out firmware/model.rs\n\
+             \n\
+             or point FACENMF_MODEL at an exported model file.",
+            path.display()
+        ))
+    });
+    // The model is `include!`d into a module: inner doc comments and inner
+    // attributes of the file's header become plain comments.
+    let mut body = String::with_capacity(text.len());
+    for line in text.lines() {
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix("//!") {
+            body.push_str("//");
+            body.push_str(rest);
+        } else if t.starts_with("#![") {
+            body.push_str("// ");
+            body.push_str(t);
+        } else {
+            body.push_str(line);
+        }
+        body.push('\n');
+    }
+    fs::write(out.join("model.rs"), body).expect("write model.rs");
+}
+
+fn frames(out: &std::path::Path) {
+    let bytes = match env::var_os("FACENMF_FRAMES") {
+        Some(p) => {
+            let path = PathBuf::from(p);
+            println!("cargo:rerun-if-changed={}", path.display());
+            let bytes = fs::read(&path).unwrap_or_else(|e| {
+                fail(&format!(
+                    "FACENMF_FRAMES={}: cannot read ({e})",
+                    path.display()
+                ))
+            });
+            let word = |at: usize| {
+                u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes")) as usize
+            };
+            if bytes.len() < 12 || &bytes[..4] != FRAMES_MAGIC {
+                fail(&format!(
+                    "FACENMF_FRAMES={}: not a frames file (magic FRMS, u32 LE count, u32 LE frame length, frames)",
+                    path.display()
+                ));
+            }
+            let (count, len) = (word(4), word(8));
+            if bytes.len() != 12 + count * len {
+                fail(&format!(
+                    "FACENMF_FRAMES={}: {count} frames of {len} bytes need {} bytes, the file has {}",
+                    path.display(),
+                    12 + count * len,
+                    bytes.len()
+                ));
+            }
+            bytes
+        }
+        None => {
+            println!(
+                "cargo:warning=FACENMF_FRAMES not set: no recorded frames built in (the QEMU board makes synthetic ones)"
+            );
+            let mut b = FRAMES_MAGIC.to_vec();
+            b.extend_from_slice(&[0; 8]);
+            b
+        }
+    };
+    fs::write(out.join("frames.bin"), bytes).expect("write frames.bin");
 }

@@ -1,0 +1,369 @@
+//! Board 1: QEMU's `netduinoplus2` (STM32F405, Cortex-M4F).
+//!
+//! Replays the frames built in from `$FACENMF_FRAMES` through the exported
+//! model once each and writes one line per frame over semihosting (plain
+//! text, f32 as `to_bits` hex, parsed by the tests crate):
+//!
+//! ```text
+//! facenmf-qemu frames=<n> frame_len=<bytes> d=<D> k=<K> m=<M> templates=<N> classes=<C>
+//! frame=<i> label=<l> known=<0|1> distance=<hex> votes=<v> sweeps=<s> converged=<0|1> ticks=<t> led=<0|1> code=<hex,..> out=<hex,..> name=<name>
+//! error=<i> <what>
+//! profile thumbnail=<ticks> encode=<ticks> project=<ticks> classify=<ticks>
+//! done frames=<n> errors=<e> stack_peak=<bytes> stack_size=<bytes>
+//! ```
+//!
+//! The `profile` line times the stages once more on the last frame with
+//! SysTick (core clock ticks; under `-icount shift=0` a tick is 1e9/168e6
+//! instructions), to tell where an inference's instructions go.
+//!
+//! It exits through semihosting with 0 when every frame was recognised, 1
+//! when a frame failed, 101 on a panic and 102 on a HardFault. Each
+//! inference runs between two calls of [`facenmf_mark`], where the
+//! instruction-counting QEMU plugin reads its counter. The stopwatch is
+//! SysTick at the core clock (deterministic under `-icount shift=0`).
+#![no_std]
+#![no_main]
+
+use core::convert::Infallible;
+use core::ops::ControlFlow;
+use core::ptr::{addr_of, addr_of_mut};
+use core::sync::atomic::{AtomicU32, Ordering};
+
+use cortex_m::peripheral::syst::SystClkSource;
+use cortex_m::peripheral::SYST;
+use cortex_m_rt::{entry, exception, ExceptionFrame};
+use facenmf_core::gallery::{Gallery, Identity};
+use facenmf_core::{Encoder, LinearMap, Projection, Recogniser, Thumbnailer};
+use facenmf_firmware::frames::{Frames, Replay, Synthetic};
+use facenmf_firmware::{App, AppError, Camera, Report, Stopwatch, Workspace};
+use semihosting::{eprintln, print, println};
+
+/// The exported model (see `build.rs`).
+#[allow(dead_code, clippy::all, clippy::pedantic)]
+mod model {
+    include!(concat!(env!("OUT_DIR"), "/model.rs"));
+}
+use model::*;
+
+/// The recorded frames (a header only when none were given).
+static FRAMES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/frames.bin"));
+
+/// Synthetic frames run when none are built in.
+const SYNTHETIC_FRAMES: usize = 4;
+
+const FRAME_LEN: usize = FRAME_WIDTH * FRAME_HEIGHT * PIXEL_FORMAT.bytes_per_pixel();
+/// Core clock of the STM32F405 as QEMU models it.
+const CORE_HZ: u32 = 168_000_000;
+/// Word written over the free stack before the run.
+const PAINT: u32 = 0xDEAD_BEEF;
+
+static mut FRAME: [u8; FRAME_LEN] = [0; FRAME_LEN];
+static mut THUMB: [f32; D] = [0.0; D];
+static mut CODE: [f32; K] = [0.0; K];
+
+extern "C" {
+    /// Lowest address the stack may reach (cortex-m-rt).
+    static mut _stack_end: u32;
+    /// Initial stack pointer (cortex-m-rt).
+    static _stack_start: u32;
+}
+
+/// The instruction-counting plugin prints its counter each time this runs.
+#[no_mangle]
+#[inline(never)]
+pub extern "C" fn facenmf_mark() {
+    cortex_m::asm::nop();
+}
+
+/// SysTick wraps counted by its exception.
+static WRAPS: AtomicU32 = AtomicU32::new(0);
+const RELOAD: u32 = 0x00FF_FFFF;
+
+#[exception]
+fn SysTick() {
+    WRAPS.fetch_add(1, Ordering::Relaxed);
+}
+
+/// SysTick at the core clock, extended by counting wraps.
+struct SysTickWatch {
+    start: u64,
+}
+
+impl SysTickWatch {
+    fn now() -> u64 {
+        loop {
+            let w = WRAPS.load(Ordering::Relaxed);
+            let v = SYST::get_current();
+            if WRAPS.load(Ordering::Relaxed) == w {
+                return u64::from(w) * u64::from(RELOAD + 1) + u64::from(RELOAD - v);
+            }
+        }
+    }
+}
+
+impl Stopwatch for SysTickWatch {
+    fn start(&mut self) {
+        facenmf_mark();
+        self.start = Self::now();
+    }
+    fn stop(&mut self) -> u32 {
+        let t = Self::now() - self.start;
+        facenmf_mark();
+        t as u32
+    }
+    fn hz(&self) -> u32 {
+        CORE_HZ
+    }
+}
+
+/// The indicator: no LED on this board, the state goes into the report.
+#[derive(Default)]
+struct Led(bool);
+
+impl embedded_hal::digital::ErrorType for Led {
+    type Error = Infallible;
+}
+
+impl embedded_hal::digital::OutputPin for Led {
+    fn set_low(&mut self) -> Result<(), Infallible> {
+        self.0 = false;
+        Ok(())
+    }
+    fn set_high(&mut self) -> Result<(), Infallible> {
+        self.0 = true;
+        Ok(())
+    }
+}
+
+#[entry]
+fn main() -> ! {
+    paint_stack();
+    let mut cp = cortex_m::Peripherals::take().unwrap();
+    cp.SYST.set_clock_source(SystClkSource::Core);
+    cp.SYST.set_reload(RELOAD);
+    cp.SYST.clear_current();
+    cp.SYST.enable_interrupt();
+    cp.SYST.enable_counter();
+
+    let frames = match Frames::parse(FRAMES) {
+        Some(f) if f.count() == 0 || f.frame_len() == FRAME_LEN => f,
+        _ => fail(&"the built-in frames do not fit the model's frame size"),
+    };
+    let recogniser = match build() {
+        Ok(r) => r,
+        Err(e) => fail(&e),
+    };
+    println!(
+        "facenmf-qemu frames={} frame_len={} d={} k={} m={} templates={} classes={}",
+        frames
+            .count()
+            .max(SYNTHETIC_FRAMES * usize::from(frames.count() == 0)),
+        FRAME_LEN,
+        D,
+        K,
+        M,
+        N,
+        CLASSES
+    );
+
+    inject_fault();
+
+    // SAFETY: main runs once and never returns; these are its only borrows.
+    let mut ws = unsafe {
+        Workspace {
+            frame: &mut *addr_of_mut!(FRAME),
+            thumb: &mut *addr_of_mut!(THUMB),
+            code: &mut *addr_of_mut!(CODE),
+            out: [0.0; M],
+        }
+    };
+    let watch = SysTickWatch { start: 0 };
+    let errors = match Replay::new(frames) {
+        Some(camera) => run(recogniser, camera, watch, &mut ws, frames.count()),
+        None => run(
+            recogniser,
+            Synthetic::new(FRAME_LEN),
+            watch,
+            &mut ws,
+            SYNTHETIC_FRAMES,
+        ),
+    };
+    let (peak, size) = stack_use();
+    println!(
+        "done frames={} errors={} stack_peak={} stack_size={}",
+        frames
+            .count()
+            .max(SYNTHETIC_FRAMES * usize::from(frames.count() == 0)),
+        errors,
+        peak,
+        size
+    );
+    semihosting::process::exit(i32::from(errors > 0))
+}
+
+fn build() -> Result<Recogniser<'static, M, 0>, facenmf_core::recognise::Error> {
+    let thumbnailer =
+        Thumbnailer::new_checked(FRAME_WIDTH, FRAME_HEIGHT, PIXEL_FORMAT, CROP, WIDTH, HEIGHT)?;
+    let encoder = Encoder::from_arrays(&BASIS, &GRAM, RULE)?;
+    let map = match MAP {
+        Some(p) => Some(LinearMap::from_arrays(p, BIAS)?),
+        None => None,
+    };
+    let projection = Projection::new_checked(K, SQRT, NORMALIZE, map)?;
+    let mut gallery = Gallery::new_checked(&TEMPLATES)?;
+    gallery.set_threshold(THRESHOLD);
+    Recogniser::new_checked(
+        thumbnailer,
+        encoder,
+        projection,
+        gallery,
+        NEIGHBOURS,
+        METRIC,
+    )
+}
+
+/// Runs `count` frames, printing a line each; returns how many failed.
+fn run<C: Camera>(
+    recogniser: Recogniser<'static, M, 0>,
+    camera: C,
+    watch: SysTickWatch,
+    ws: &mut Workspace<'_, M>,
+    count: usize,
+) -> u32 {
+    let mut app = App::new(recogniser, &CLASS_NAMES, camera, Led::default(), watch);
+    let mut errors = 0;
+    let mut seen = 0;
+    app.run(ws, |result, ws| {
+        match result {
+            Ok(r) => print_report(r, ws),
+            Err(e) => {
+                errors += 1;
+                match e {
+                    AppError::Camera(e) => println!("error={} camera {:?}", seen, e),
+                    AppError::Recognise(e) => println!("error={} {}", seen, e),
+                    AppError::Indicator(e) => match *e {},
+                }
+            }
+        }
+        seen += 1;
+        if seen >= count {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    });
+    profile(app.recogniser(), ws);
+    errors
+}
+
+/// Times each stage on the frame in `ws` and prints the `profile` line.
+fn profile(r: &Recogniser<'static, M, 0>, ws: &mut Workspace<'_, M>) {
+    let mut t = [0u64; 5];
+    t[0] = SysTickWatch::now();
+    let thumb = r.thumbnailer().run(ws.frame, ws.thumb);
+    t[1] = SysTickWatch::now();
+    let code = r.encoder().encode(ws.thumb, ws.code);
+    t[2] = SysTickWatch::now();
+    let y = r.projection().apply(ws.code, &mut ws.out).map(|y| {
+        let mut v = [0.0; M];
+        v.copy_from_slice(y);
+        v
+    });
+    t[3] = SysTickWatch::now();
+    let decision = y.map(|y| r.gallery.classify(&y, NEIGHBOURS, METRIC));
+    t[4] = SysTickWatch::now();
+    if thumb.is_err() || code.is_err() || !matches!(decision, Ok(Ok(_))) {
+        println!("error=profile the stages failed");
+        return;
+    }
+    println!(
+        "profile thumbnail={} encode={} project={} classify={}",
+        t[1] - t[0],
+        t[2] - t[1],
+        t[3] - t[2],
+        t[4] - t[3]
+    );
+}
+
+fn print_report(r: &Report<'_>, ws: &Workspace<'_, M>) {
+    let known = matches!(r.identity, Identity::Known(_));
+    print!(
+        "frame={} label={} known={} distance={:08x} votes={} sweeps={} converged={} ticks={} led={} code=",
+        r.frame,
+        r.label,
+        u8::from(known),
+        r.distance.to_bits(),
+        r.votes,
+        r.sweeps,
+        u8::from(r.converged),
+        r.ticks,
+        u8::from(known),
+    );
+    print_hex(ws.code);
+    print!(" out=");
+    print_hex(&ws.out);
+    println!(" name={}", r.name.unwrap_or("?"));
+}
+
+fn print_hex(v: &[f32]) {
+    for (i, x) in v.iter().enumerate() {
+        if i > 0 {
+            print!(",");
+        }
+        print!("{:08x}", x.to_bits());
+    }
+}
+
+/// Fails on purpose when built with `FACENMF_FAULT` (tests only).
+fn inject_fault() {
+    #[cfg(facenmf_fault = "panic")]
+    panic!("injected (FACENMF_FAULT=panic)");
+    #[cfg(facenmf_fault = "hardfault")]
+    cortex_m::asm::udf(); // UsageFault, escalated to HardFault
+    #[cfg(facenmf_fault = "hang")]
+    loop {
+        cortex_m::asm::nop();
+    }
+}
+
+/// Writes [`PAINT`] over the stack below the current frame.
+#[inline(never)]
+fn paint_stack() {
+    let lo = addr_of_mut!(_stack_end) as usize;
+    let sp = cortex_m::register::msp::read() as usize;
+    let mut a = lo;
+    while a + 256 < sp {
+        // SAFETY: `lo..sp - 256` is free stack, word aligned, nobody uses it yet.
+        unsafe { core::ptr::write_volatile(a as *mut u32, PAINT) };
+        a += 4;
+    }
+}
+
+/// (peak bytes used, bytes available) of the stack, from the paint left.
+fn stack_use() -> (usize, usize) {
+    let lo = addr_of_mut!(_stack_end) as usize;
+    let hi = addr_of!(_stack_start) as usize;
+    let mut a = lo;
+    // SAFETY: reads of aligned words of the stack region.
+    while a < hi && unsafe { core::ptr::read_volatile(a as *const u32) } == PAINT {
+        a += 4;
+    }
+    (hi - a, hi - lo)
+}
+
+fn fail(what: &dyn core::fmt::Display) -> ! {
+    eprintln!("error: {}", what);
+    semihosting::process::exit(2)
+}
+
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo) -> ! {
+    eprintln!("panic: {}", info);
+    semihosting::process::exit(101)
+}
+
+#[exception]
+unsafe fn HardFault(frame: &ExceptionFrame) -> ! {
+    eprintln!("hardfault at pc={:#010x}", frame.pc());
+    semihosting::process::exit(102)
+}

@@ -1,0 +1,814 @@
+//! Running the firmware in QEMU from tests: the tools it needs, the files it
+//! is built from (model and frames), the build, the run, the parse of its
+//! output, the instruction counts of the TCG plugin and the ELF's sizes.
+//!
+//! Outside CI a missing tool (qemu-system-arm, the thumbv7em target, gcc)
+//! skips the test with a loud message saying how to install it; in CI
+//! (`CI=true`) it is a failure.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use facenmf_core::gallery::{self, Identity};
+use facenmf_host::model::{gram_of, Geometry, Map, MetricName, Model, Template, FORMAT_VERSION};
+
+use crate::data_dir::in_ci;
+use crate::gen::Rng;
+
+/// The chip's target triple.
+pub const TARGET: &str = "thumbv7em-none-eabihf";
+
+/// Exit codes of the QEMU board (see `firmware/src/bin/qemu.rs`).
+pub const EXIT_FRAME_FAILED: i32 = 1;
+/// The board could not build its model or frames.
+pub const EXIT_SETUP: i32 = 2;
+/// A panic.
+pub const EXIT_PANIC: i32 = 101;
+/// A HardFault.
+pub const EXIT_HARDFAULT: i32 = 102;
+/// `timeout` cut off a hang.
+pub const EXIT_TIMEOUT: i32 = 124;
+
+/// Held while a test builds and runs the QEMU board: every test builds into
+/// the same `firmware/target`.
+pub fn firmware_lock() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The repository root.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// The firmware crate.
+pub fn firmware_dir() -> PathBuf {
+    workspace().join("firmware")
+}
+
+fn runs(cmd: &str, args: &[&str]) -> bool {
+    Command::new(cmd)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn target_installed() -> bool {
+    let out = Command::new("rustc")
+        .args(["--print", "target-libdir", "--target", TARGET])
+        .output();
+    match out {
+        Ok(o) if o.status.success() => {
+            Path::new(String::from_utf8_lossy(&o.stdout).trim()).is_dir()
+        }
+        _ => false,
+    }
+}
+
+/// True when qemu-system-arm, the thumbv7em target and (if `gcc` is asked
+/// for, to build the counting plugin) gcc are there. Otherwise prints how to
+/// get them and returns false, or panics in CI.
+pub fn tools_present(need_gcc: bool) -> bool {
+    let mut missing = Vec::new();
+    if !runs("qemu-system-arm", &["--version"]) {
+        missing.push("qemu-system-arm (`apt-get install -y qemu-system-arm`)");
+    }
+    if !target_installed() {
+        missing
+            .push("the thumbv7em-none-eabihf target (`rustup target add thumbv7em-none-eabihf`)");
+    }
+    if !runs("timeout", &["--version"]) {
+        missing.push("timeout (coreutils)");
+    }
+    if need_gcc && !runs("gcc", &["--version"]) {
+        missing.push("gcc (`apt-get install -y gcc`)");
+    }
+    if missing.is_empty() {
+        return true;
+    }
+    let msg = format!(
+        "\n=== SKIPPED: the firmware test needs {}.\n",
+        missing.join(", ")
+    );
+    if in_ci() {
+        panic!("{msg}(CI=true: a missing tool is a failure)");
+    }
+    eprintln!("{msg}");
+    false
+}
+
+/// Writes frames in the layout `firmware/build.rs` reads: `FRMS`, u32 LE
+/// count, u32 LE frame length, the frames.
+pub fn write_frames(path: &Path, frames: &[Vec<u8>]) {
+    let len = frames.first().map_or(0, Vec::len);
+    assert!(
+        frames.iter().all(|f| f.len() == len),
+        "frames differ in size"
+    );
+    let mut bytes = b"FRMS".to_vec();
+    bytes.extend_from_slice(&(frames.len() as u32).to_le_bytes());
+    bytes.extend_from_slice(&(len as u32).to_le_bytes());
+    for f in frames {
+        bytes.extend_from_slice(f);
+    }
+    std::fs::write(path, bytes).expect("write frames");
+}
+
+/// Builds the QEMU board (`--release --bin qemu`) with the exported model
+/// `model_rs` and the frames file `frames`; returns the ELF. `fault`
+/// (`panic`, `hardfault`, `hang`) builds one that fails on purpose.
+pub fn build_qemu_firmware(model_rs: &Path, frames: &Path, fault: Option<&str>) -> PathBuf {
+    let dir = firmware_dir();
+    let target_dir = dir.join("target");
+    let started = Instant::now();
+    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "--release", "--bin", "qemu"])
+        .current_dir(&dir)
+        // Its own target dir: the outer `cargo test` holds the workspace's.
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .env_remove("CARGO_BUILD_TARGET")
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env("FACENMF_MODEL", model_rs)
+        .env("FACENMF_FRAMES", frames)
+        .env("FACENMF_FAULT", fault.unwrap_or(""))
+        .output()
+        .expect("run cargo");
+    assert!(
+        out.status.success(),
+        "building the firmware failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!(
+        "built the QEMU firmware in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    target_dir.join(TARGET).join("release").join("qemu")
+}
+
+/// Compiles the instruction-counting TCG plugin (`firmware/tools/icount.c`)
+/// into `out_dir`.
+pub fn build_plugin(out_dir: &Path) -> PathBuf {
+    let so = out_dir.join("libicount.so");
+    let out = Command::new("gcc")
+        .args(["-shared", "-fPIC", "-O2", "-Wall", "-o"])
+        .arg(&so)
+        .arg(firmware_dir().join("tools/icount.c"))
+        .output()
+        .expect("run gcc");
+    assert!(
+        out.status.success(),
+        "compiling the QEMU plugin failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    so
+}
+
+/// What one QEMU run gave.
+#[derive(Debug)]
+pub struct QemuRun {
+    /// The board's stdout (the result lines).
+    pub stdout: String,
+    /// Its stderr (errors, panics, the plugin's counts).
+    pub stderr: String,
+    /// Wall time of the run.
+    pub wall: Duration,
+}
+
+/// Runs `elf` on `-machine netduinoplus2` under `timeout`, with the counting
+/// plugin marking the address of `marker` when given. Panics with a clear
+/// message on a panic, HardFault, hang or any other non-zero exit.
+pub fn run_qemu(elf: &Path, plugin: Option<(&Path, u64)>, timeout_s: u32) -> QemuRun {
+    let mut cmd = Command::new("timeout");
+    cmd.arg(timeout_s.to_string())
+        .args([
+            "qemu-system-arm",
+            "-machine",
+            "netduinoplus2",
+            "-nographic",
+            "-monitor",
+            "none",
+            "-serial",
+            "none",
+            "-icount",
+            "shift=0",
+            "-semihosting-config",
+            "enable=on,target=native",
+        ])
+        .stdin(Stdio::null());
+    if let Some((so, mark)) = plugin {
+        cmd.arg("-plugin")
+            .arg(format!("{},mark={mark:#x}", so.display()))
+            .args(["-d", "plugin"]);
+    }
+    cmd.arg("-kernel").arg(elf);
+    let started = Instant::now();
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().expect("run qemu-system-arm under timeout");
+    let wall = started.elapsed();
+    let stdout = String::from_utf8_lossy(&stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&stderr).into_owned();
+    let code = status.code();
+    let what = match code {
+        Some(0) => None,
+        Some(EXIT_PANIC) => Some("the firmware panicked".to_string()),
+        Some(EXIT_HARDFAULT) => Some("the firmware hit a HardFault".to_string()),
+        Some(EXIT_TIMEOUT) => Some(format!(
+            "the firmware hung: QEMU cut off by `timeout` after {timeout_s} s"
+        )),
+        Some(EXIT_FRAME_FAILED) => Some("the firmware failed on a frame".to_string()),
+        Some(EXIT_SETUP) => Some("the firmware refused its model or frames".to_string()),
+        other => Some(format!("QEMU exited with {other:?}")),
+    };
+    if let Some(what) = what {
+        let tail: Vec<&str> = stdout.lines().rev().take(5).collect();
+        panic!(
+            "{what} (exit {code:?}).\n--- stderr:\n{}\n--- last stdout lines:\n{}",
+            stderr
+                .lines()
+                .filter(|l| !l.starts_with("icount"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+        );
+    }
+    QemuRun {
+        stdout,
+        stderr,
+        wall,
+    }
+}
+
+/// One `frame=` line of the board.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChipFrame {
+    /// Frame index.
+    pub frame: usize,
+    /// Nearest label before the threshold.
+    pub label: u16,
+    /// Known after the threshold.
+    pub known: bool,
+    /// Distance bits.
+    pub distance: u32,
+    /// Votes.
+    pub votes: u8,
+    /// NNLS sweeps.
+    pub sweeps: u16,
+    /// Converged.
+    pub converged: bool,
+    /// SysTick ticks of the inference.
+    pub ticks: u32,
+    /// Indicator state.
+    pub led: bool,
+    /// Code bits (K).
+    pub code: Vec<u32>,
+    /// Projected vector bits (M).
+    pub out: Vec<u32>,
+    /// The label's name.
+    pub name: String,
+}
+
+/// The board's whole output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChipOutput {
+    /// `key=value` of the header line.
+    pub header: BTreeMap<String, String>,
+    /// The frame lines in order.
+    pub frames: Vec<ChipFrame>,
+    /// `key=value` of the `profile` line (SysTick ticks a stage).
+    pub profile: BTreeMap<String, String>,
+    /// `key=value` of the `done` line.
+    pub done: BTreeMap<String, String>,
+}
+
+fn fields(line: &str) -> BTreeMap<String, String> {
+    line.split_whitespace()
+        .filter_map(|t| t.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn hex_list(s: &str) -> Result<Vec<u32>, String> {
+    s.split(',')
+        .map(|h| u32::from_str_radix(h, 16).map_err(|e| format!("{h}: {e}")))
+        .collect()
+}
+
+/// Parses the board's stdout (the format of `firmware/src/bin/qemu.rs`).
+pub fn parse_output(stdout: &str) -> Result<ChipOutput, String> {
+    let mut header = None;
+    let mut done = None;
+    let mut profile = BTreeMap::new();
+    let mut frames = Vec::new();
+    for line in stdout.lines() {
+        let line = line.trim_end_matches('\r');
+        if line.starts_with("facenmf-qemu ") {
+            header = Some(fields(line));
+        } else if line.starts_with("profile ") {
+            profile = fields(line);
+        } else if line.starts_with("done ") {
+            done = Some(fields(line));
+        } else if line.starts_with("error=") {
+            return Err(format!("the board reported: {line}"));
+        } else if line.starts_with("frame=") {
+            let (head, name) = line
+                .split_once(" name=")
+                .ok_or_else(|| format!("no name in {line:?}"))?;
+            let f = fields(head);
+            let get = |k: &str| {
+                f.get(k)
+                    .cloned()
+                    .ok_or_else(|| format!("no {k}= in {line:?}"))
+            };
+            let num = |k: &str| -> Result<u64, String> {
+                get(k)?.parse().map_err(|e| format!("{k}: {e} in {line:?}"))
+            };
+            frames.push(ChipFrame {
+                frame: num("frame")? as usize,
+                label: num("label")? as u16,
+                known: num("known")? == 1,
+                distance: u32::from_str_radix(&get("distance")?, 16).map_err(|e| e.to_string())?,
+                votes: num("votes")? as u8,
+                sweeps: num("sweeps")? as u16,
+                converged: num("converged")? == 1,
+                ticks: num("ticks")? as u32,
+                led: num("led")? == 1,
+                code: hex_list(&get("code")?)?,
+                out: hex_list(&get("out")?)?,
+                name: name.to_string(),
+            });
+        }
+    }
+    Ok(ChipOutput {
+        header: header.ok_or("no header line")?,
+        frames,
+        profile,
+        done: done.ok_or("no `done` line: the run stopped early")?,
+    })
+}
+
+/// The plugin's `icount mark <n>` counts, in order.
+pub fn marks(stderr: &str) -> Vec<u64> {
+    stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("icount mark "))
+        .filter_map(|n| n.trim().parse().ok())
+        .collect()
+}
+
+/// What `facenmf-core` computes on the host for one frame, the very steps of
+/// `Recogniser::recognise`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HostFrame {
+    /// Nearest label.
+    pub label: u16,
+    /// Known after the threshold.
+    pub known: bool,
+    /// Distance.
+    pub distance: f32,
+    /// NNLS sweeps.
+    pub sweeps: u16,
+    /// Code after root and normalisation (K).
+    pub code: Vec<f32>,
+    /// Projected vector (M).
+    pub out: Vec<f32>,
+}
+
+/// Thumbnail, code (after root and normalisation) and projected vector of
+/// each frame, with the sweeps run: the first steps of
+/// `Recogniser::recognise`, on the host.
+pub fn embed_on_host(model: &Model, frames: &[Vec<u8>]) -> Vec<(u16, Vec<f32>, Vec<f32>)> {
+    let thumbnailer = model.geometry.thumbnailer().expect("thumbnailer");
+    let encoder = model.encoder().expect("encoder");
+    let projection = model.projection().expect("projection");
+    let mut thumb = vec![0.0f32; model.d()];
+    frames
+        .iter()
+        .map(|frame| {
+            thumbnailer.run(frame, &mut thumb).expect("thumbnail");
+            let mut code = vec![0.0f32; model.k];
+            let solve = encoder.encode(&thumb, &mut code).expect("encode");
+            let mut out = vec![0.0f32; model.m()];
+            let y = projection
+                .apply(&mut code, &mut out)
+                .expect("project")
+                .to_vec();
+            (solve.sweeps, code, y)
+        })
+        .collect()
+}
+
+/// Runs `model` through facenmf-core on the host, frame by frame.
+pub fn predict_on_host(model: &Model, frames: &[Vec<u8>]) -> Vec<HostFrame> {
+    let threshold = model.threshold.unwrap_or(f32::INFINITY);
+    embed_on_host(model, frames)
+        .into_iter()
+        .map(|(sweeps, code, out)| {
+            let d = gallery::classify(
+                model
+                    .templates
+                    .iter()
+                    .map(|t| (t.label, t.vector.as_slice())),
+                &out,
+                model.neighbours,
+                model.metric.into(),
+                threshold,
+            )
+            .expect("classify");
+            HostFrame {
+                label: d.label,
+                known: matches!(d.identity, Identity::Known(_)),
+                distance: d.distance,
+                sweeps,
+                code,
+                out,
+            }
+        })
+        .collect()
+}
+
+/// A synthetic but face-like test set for the firmware: frames and a model
+/// whose gallery holds faces of the same people.
+#[derive(Debug, Clone)]
+pub struct SyntheticSet {
+    /// The model (templates enrolled from other frames of the same people).
+    pub model: Model,
+    /// Test frames, 8-bit gray, of the model's frame geometry.
+    pub frames: Vec<Vec<u8>>,
+    /// The person of each frame (people `>= model.class_names.len()` are
+    /// strangers, not in the gallery).
+    pub people: Vec<usize>,
+}
+
+/// The shape of a [`synthetic_set`].
+#[derive(Debug, Clone, Copy)]
+pub struct SyntheticShape {
+    /// Thumbnail width and height.
+    pub thumb: (usize, usize),
+    /// Frame pixels a thumbnail pixel (each side).
+    pub scale: usize,
+    /// Components K.
+    pub k: usize,
+    /// Rows M of the linear map.
+    pub m: usize,
+    /// People in the gallery.
+    pub known: usize,
+    /// People not in it.
+    pub strangers: usize,
+    /// Enrolled templates a known person.
+    pub templates_each: usize,
+    /// Test frames a person.
+    pub frames_each: usize,
+}
+
+/// People made of K smooth non-negative components (Gaussian blobs on the
+/// thumbnail grid), each person a fixed mixture; a frame is that mixture with
+/// jitter and noise drawn at `scale` times the thumbnail size. The model
+/// (square root, normalisation, a random map, cosine metric, 3 neighbours)
+/// enrols `templates_each` frames a known person; its threshold is the 75th
+/// percentile of the test frames' distances, so some answers are "unknown".
+pub fn synthetic_set(seed: u64, s: SyntheticShape) -> SyntheticSet {
+    let mut rng = Rng::new(seed);
+    let (w, h) = s.thumb;
+    let d = w * h;
+    let mut basis = vec![0.0f32; s.k * d];
+    for i in 0..s.k {
+        let (cy, cx, sd) = (
+            rng.uniform() * h as f32,
+            rng.uniform() * w as f32,
+            1.0 + 3.0 * rng.uniform(),
+        );
+        for p in 0..d {
+            let (y, x) = ((p / w) as f32, (p % w) as f32);
+            basis[i * d + p] = (-((y - cy).powi(2) + (x - cx).powi(2)) / (2.0 * sd * sd)).exp();
+        }
+    }
+    let people = s.known + s.strangers;
+    let mixtures: Vec<Vec<f32>> = (0..people)
+        .map(|_| {
+            (0..s.k)
+                .map(|_| {
+                    if rng.uniform() < 0.5 {
+                        0.0
+                    } else {
+                        rng.uniform()
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let (fw, fh) = (w * s.scale, h * s.scale);
+    let frame_of = |person: usize, rng: &mut Rng| -> Vec<u8> {
+        let mix: Vec<f32> = mixtures[person]
+            .iter()
+            .map(|&v| v * (0.8 + 0.4 * rng.uniform()))
+            .collect();
+        let img: Vec<f32> = (0..d)
+            .map(|p| (0..s.k).map(|i| mix[i] * basis[i * d + p]).sum())
+            .collect();
+        let peak = img.iter().cloned().fold(1e-6, f32::max);
+        (0..fw * fh)
+            .map(|q| {
+                let (y, x) = (q / fw / s.scale, q % fw / s.scale);
+                let v = img[y * w + x] / peak * 230.0 + 20.0 * rng.uniform();
+                v.clamp(0.0, 255.0) as u8
+            })
+            .collect()
+    };
+    let mut enrol = Vec::new();
+    for person in 0..s.known {
+        for _ in 0..s.templates_each {
+            enrol.push((person, frame_of(person, &mut rng)));
+        }
+    }
+    let mut frames = Vec::new();
+    let mut who = Vec::new();
+    for n in 0..people * s.frames_each {
+        let person = n % people;
+        frames.push(frame_of(person, &mut rng));
+        who.push(person);
+    }
+    let gram = gram_of(&basis, s.k, d);
+    let map = Map {
+        m: s.m,
+        p: (0..s.m * s.k).map(|_| rng.uniform() - 0.5).collect(),
+        bias: (0..s.m).map(|_| 0.1 * (rng.uniform() - 0.5)).collect(),
+    };
+    const NAMES: [&str; 8] = [
+        "Ada Lovelace",
+        "Alan Turing",
+        "Grace Hopper",
+        "Edsger W. Dijkstra",
+        "Barbara Liskov",
+        "Donald Knuth",
+        "Frances Allen",
+        "John von Neumann",
+    ];
+    let mut model = Model {
+        format_version: FORMAT_VERSION,
+        geometry: Geometry {
+            frame_width: fw,
+            frame_height: fh,
+            crop: [0, 0, fw, fh],
+            width: w,
+            height: h,
+        },
+        k: s.k,
+        basis,
+        gram,
+        max_sweeps: 50,
+        tol: 1e-4,
+        sqrt: true,
+        normalize: true,
+        map: Some(map),
+        templates: Vec::new(),
+        class_names: (0..s.known)
+            .map(|i| {
+                NAMES
+                    .get(i)
+                    .map_or(format!("Person {i}"), |n| n.to_string())
+            })
+            .collect(),
+        metric: MetricName::Cosine,
+        neighbours: 3,
+        threshold: None,
+        provenance: BTreeMap::from([(
+            "dataset".to_string(),
+            format!("synthetic firmware test set, seed {seed}"),
+        )]),
+    };
+    // Enrol: the templates are the host's vectors of the enrolment frames.
+    finish(&mut model, &enrol, &frames);
+    SyntheticSet {
+        model,
+        frames,
+        people: who,
+    }
+}
+
+/// Real faces for the firmware: 8-bit frames of a dataset (e.g. LFW as
+/// scikit-learn makes it) and a model of them, until the trainer exports
+/// one. The basis is an NMF (facenmf-host's `nmf::fit`, scikit-learn's `cd`
+/// solver, 200 iterations) of `k` components fitted on the thumbnails of
+/// every third image that is neither enrolled nor tested; the `known` people
+/// with the most images are enrolled with `templates_each` faces each,
+/// `strangers` more people are not; each person then gives `frames_each`
+/// test frames. Square root, normalisation, no map, cosine, 1 neighbour,
+/// threshold at the 75th percentile.
+pub fn face_set(
+    data: &facenmf_host::data::Dataset,
+    thumb: (usize, usize),
+    k: usize,
+    known: usize,
+    strangers: usize,
+    templates_each: usize,
+    frames_each: usize,
+) -> SyntheticSet {
+    let frame = |i: usize| -> Vec<u8> {
+        data.image(i)
+            .iter()
+            .map(|&v| (v * 255.0).round().clamp(0.0, 255.0) as u8)
+            .collect()
+    };
+    let mut by_count: Vec<(usize, u16)> = (0..data.class_names.len() as u16)
+        .map(|c| (data.labels.iter().filter(|&&l| l == c).count(), c))
+        .collect();
+    by_count.sort_by(|a, b| b.cmp(a));
+    let chosen: Vec<u16> = by_count[..known + strangers].iter().map(|x| x.1).collect();
+    let (mut enrol, mut frames, mut who, mut used) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (person, &class) in chosen.iter().enumerate() {
+        let mine: Vec<usize> = (0..data.len())
+            .filter(|&i| data.labels[i] == class)
+            .collect();
+        let skip = if person < known { templates_each } else { 0 };
+        for &i in &mine[..skip] {
+            enrol.push((person, frame(i)));
+        }
+        for &i in &mine[skip..skip + frames_each] {
+            frames.push(frame(i));
+            who.push(person);
+        }
+        used.extend(&mine[..skip + frames_each]);
+    }
+    let (w, h) = thumb;
+    let (fw, fh) = (data.width, data.height);
+    let geometry = Geometry {
+        frame_width: fw,
+        frame_height: fh,
+        crop: [0, 0, fw, fh],
+        width: w,
+        height: h,
+    };
+    let thumbnailer = geometry.thumbnailer().expect("thumbnailer");
+    let spare: Vec<usize> = (0..data.len())
+        .filter(|i| !used.contains(i))
+        .step_by(3)
+        .collect();
+    let mut x = vec![0.0f32; spare.len() * w * h];
+    for (row, &i) in x.chunks_mut(w * h).zip(&spare) {
+        thumbnailer.run(&frame(i), row).expect("thumbnail");
+    }
+    let params = facenmf_host::nmf::NmfParams {
+        n_components: k,
+        max_iter: 200,
+        ..Default::default()
+    };
+    let basis = facenmf_host::nmf::fit(&x, spare.len(), w * h, &params)
+        .expect("NMF fit")
+        .h;
+    let gram = gram_of(&basis, k, w * h);
+    let mut model = Model {
+        format_version: FORMAT_VERSION,
+        geometry,
+        k,
+        basis,
+        gram,
+        max_sweeps: 50,
+        tol: 1e-4,
+        sqrt: true,
+        normalize: true,
+        map: None,
+        templates: Vec::new(),
+        class_names: chosen[..known]
+            .iter()
+            .map(|&c| data.class_names[usize::from(c)].clone())
+            .collect(),
+        metric: MetricName::Cosine,
+        neighbours: 1,
+        threshold: None,
+        provenance: BTreeMap::from([(
+            "dataset".to_string(),
+            format!(
+                "{}: NMF basis of {} images, firmware test",
+                data.source,
+                spare.len()
+            ),
+        )]),
+    };
+    finish(&mut model, &enrol, &frames);
+    SyntheticSet {
+        model,
+        frames,
+        people: who,
+    }
+}
+
+/// Enrols the host's vectors of `enrol` as templates, sets the threshold at
+/// the 75th percentile of the distances of `frames`, validates.
+fn finish(model: &mut Model, enrol: &[(usize, Vec<u8>)], frames: &[Vec<u8>]) {
+    let enrol_frames: Vec<Vec<u8>> = enrol.iter().map(|(_, f)| f.clone()).collect();
+    model.templates = embed_on_host(model, &enrol_frames)
+        .into_iter()
+        .zip(enrol)
+        .map(|((_, _, out), (person, _))| Template {
+            label: *person as u16,
+            vector: out,
+        })
+        .collect();
+    let mut distances: Vec<f32> = predict_on_host(model, frames)
+        .iter()
+        .map(|h| h.distance)
+        .collect();
+    distances.sort_by(f32::total_cmp);
+    model.threshold = Some(distances[distances.len() * 3 / 4]);
+    model.validate().expect("test model is valid");
+}
+
+/// Sizes read from the firmware's ELF.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sizes {
+    /// Flash: `.vector_table`, `.text`, `.rodata` and `.data`'s load image.
+    pub flash: u64,
+    /// Static RAM: `.data`, `.bss`, `.uninit`.
+    pub ram: u64,
+    /// Each allocated section's (address, size), by name.
+    pub sections: BTreeMap<String, (u64, u64)>,
+    /// (address, size) of symbols whose name contains one of the asked words.
+    pub symbols: BTreeMap<String, (u64, u64)>,
+}
+
+/// Section sizes and a few symbols (those whose name contains one of
+/// `words`) of a 32-bit little-endian ELF.
+pub fn elf_sizes(elf: &[u8], words: &[&str]) -> Sizes {
+    let u16_at = |o: usize| u16::from_le_bytes([elf[o], elf[o + 1]]) as usize;
+    let u32_at = |o: usize| u32::from_le_bytes(elf[o..o + 4].try_into().unwrap()) as usize;
+    assert_eq!(&elf[..5], b"\x7fELF\x01", "not a 32-bit ELF");
+    let (shoff, shentsize, shnum, shstrndx) = (u32_at(32), u16_at(46), u16_at(48), u16_at(50));
+    struct Sh {
+        name: usize,
+        kind: usize,
+        flags: usize,
+        addr: usize,
+        offset: usize,
+        size: usize,
+        link: usize,
+    }
+    let sh: Vec<Sh> = (0..shnum)
+        .map(|i| {
+            let o = shoff + i * shentsize;
+            Sh {
+                name: u32_at(o),
+                kind: u32_at(o + 4),
+                flags: u32_at(o + 8),
+                addr: u32_at(o + 12),
+                offset: u32_at(o + 16),
+                size: u32_at(o + 20),
+                link: u32_at(o + 24),
+            }
+        })
+        .collect();
+    let cstr = |table: &Sh, at: usize| {
+        let start = table.offset + at;
+        let end = elf[start..].iter().position(|&b| b == 0).unwrap() + start;
+        String::from_utf8_lossy(&elf[start..end]).into_owned()
+    };
+    let shstr = &sh[shstrndx];
+    const SHF_ALLOC: usize = 2;
+    const SHT_NOBITS: usize = 8;
+    const SHT_SYMTAB: usize = 2;
+    let mut sizes = Sizes {
+        flash: 0,
+        ram: 0,
+        sections: BTreeMap::new(),
+        symbols: BTreeMap::new(),
+    };
+    for s in &sh {
+        if s.flags & SHF_ALLOC == 0 || s.size == 0 {
+            continue;
+        }
+        let name = cstr(shstr, s.name);
+        let in_ram = (0x2000_0000..0x4000_0000).contains(&s.addr);
+        if in_ram {
+            sizes.ram += s.size as u64;
+        }
+        if !in_ram || s.kind != SHT_NOBITS {
+            // Code and constants, or the initial values of `.data`.
+            sizes.flash += s.size as u64;
+        }
+        sizes.sections.insert(name, (s.addr as u64, s.size as u64));
+    }
+    for s in sh.iter().filter(|s| s.kind == SHT_SYMTAB) {
+        let strtab = &sh[s.link];
+        for e in (s.offset..s.offset + s.size).step_by(16) {
+            let name = cstr(strtab, u32_at(e));
+            if words.iter().any(|w| name.contains(w)) {
+                sizes
+                    .symbols
+                    .insert(name, (u32_at(e + 4) as u64, u32_at(e + 8) as u64));
+            }
+        }
+    }
+    sizes
+}

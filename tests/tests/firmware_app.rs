@@ -1,0 +1,186 @@
+//! The firmware's board-independent loop on the host: frames in, reports
+//! out, the indicator high only for a known face and low on any error,
+//! camera errors passed through, replayed frames in order.
+
+use std::ops::ControlFlow;
+
+use embedded_hal_mock::eh1::digital::{Mock as PinMock, State, Transaction as Pin};
+use facenmf_core::gallery::{Gallery, Identity, Metric};
+use facenmf_core::thumbnail::{Crop, PixelFormat, Thumbnailer};
+use facenmf_core::{Encoder, Projection, Recogniser, StopRule};
+use facenmf_firmware::app::NoStopwatch;
+use facenmf_firmware::camera::{Camera, ErrorKind, ErrorType};
+use facenmf_firmware::frames::{Frames, Replay};
+use facenmf_firmware::{App, AppError, Stopwatch, Workspace};
+
+// A 2 x 1 frame is its own thumbnail; the basis is the two pixels, so the
+// code is the frame / 255 and the gallery has one person a pixel.
+static BASIS: [[f32; 2]; 2] = [[1.0, 0.0], [0.0, 1.0]];
+static GRAM: [[f32; 2]; 2] = [[1.0, 0.0], [0.0, 1.0]];
+static TEMPLATES: [(u16, [f32; 2]); 2] = [(0, [1.0, 0.0]), (1, [0.0, 1.0])];
+static NAMES: [&str; 2] = ["Ada", "Alan"];
+
+fn recogniser() -> Recogniser<'static, 2, 0> {
+    let thumbnailer =
+        Thumbnailer::new_checked(2, 1, PixelFormat::Gray8, Crop::full(2, 1), 2, 1).unwrap();
+    let encoder = Encoder::from_arrays(&BASIS, &GRAM, StopRule::new(50, 1e-6)).unwrap();
+    let projection = Projection::new_checked(2, false, false, None).unwrap();
+    let mut gallery = Gallery::new_checked(&TEMPLATES).unwrap();
+    gallery.set_threshold(0.1);
+    Recogniser::new_checked(
+        thumbnailer,
+        encoder,
+        projection,
+        gallery,
+        1,
+        Metric::SquaredL2,
+    )
+    .unwrap()
+}
+
+/// Serves the given frames, then fails with a timeout.
+struct Script(Vec<[u8; 2]>);
+
+impl ErrorType for Script {
+    type Error = ErrorKind;
+}
+
+impl Camera for Script {
+    fn frame_len(&self) -> usize {
+        2
+    }
+    fn capture(&mut self, frame: &mut [u8]) -> Result<(), ErrorKind> {
+        if self.0.is_empty() {
+            return Err(ErrorKind::Timeout);
+        }
+        frame.copy_from_slice(&self.0.remove(0));
+        Ok(())
+    }
+}
+
+/// Counts ticks: 5 an inference at 1 kHz.
+struct Fake(u32);
+
+impl Stopwatch for Fake {
+    fn start(&mut self) {
+        self.0 += 1;
+    }
+    fn stop(&mut self) -> u32 {
+        5
+    }
+    fn hz(&self) -> u32 {
+        1000
+    }
+}
+
+fn buffers() -> (Vec<u8>, Vec<f32>, Vec<f32>) {
+    (vec![0; 2], vec![0.0; 2], vec![0.0; 2])
+}
+
+#[test]
+fn known_faces_light_the_indicator_and_others_do_not() {
+    let camera = Script(vec![[255, 0], [0, 255], [128, 128], [255, 0]]);
+    let mut pin = PinMock::new(&[
+        Pin::set(State::High), // Ada
+        Pin::set(State::High), // Alan
+        Pin::set(State::Low),  // unknown
+        Pin::set(State::High), // Ada
+        Pin::set(State::Low),  // camera timeout
+    ]);
+    let (mut f, mut t, mut c) = buffers();
+    let mut ws = Workspace {
+        frame: &mut f,
+        thumb: &mut t,
+        code: &mut c,
+        out: [0.0; 2],
+    };
+    let mut app = App::new(recogniser(), &NAMES, camera, pin.clone(), Fake(0));
+    let mut reports = Vec::new();
+    app.run(&mut ws, |r, ws| {
+        reports.push((r.clone(), ws.code.to_vec(), ws.out));
+        if r.is_err() {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    });
+    assert_eq!(reports.len(), 5);
+    let ok: Vec<_> = reports[..4]
+        .iter()
+        .map(|(r, ..)| r.clone().unwrap())
+        .collect();
+    assert_eq!(ok[0].identity, Identity::Known(0));
+    assert_eq!(ok[0].name, Some("Ada"));
+    assert_eq!(ok[0].distance, 0.0);
+    assert_eq!(reports[0].1, vec![1.0, 0.0]);
+    assert_eq!(reports[0].2, [1.0, 0.0]);
+    assert_eq!(ok[1].identity, Identity::Known(1));
+    assert_eq!(ok[1].name, Some("Alan"));
+    assert_eq!(ok[2].identity, Identity::Unknown);
+    assert!(ok[2].distance > 0.1);
+    assert_eq!(ok[3].frame, 3);
+    assert!(ok
+        .iter()
+        .all(|r| r.ticks == 5 && r.micros == 5000 && r.converged));
+    assert_eq!(
+        reports[4].0.clone().unwrap_err(),
+        AppError::Camera(ErrorKind::Timeout)
+    );
+    assert_eq!(app.frames(), 5);
+    let (_, _, watch) = app.release();
+    assert_eq!(
+        watch.0, 4,
+        "the stopwatch times inferences, not failed captures"
+    );
+    pin.done();
+}
+
+#[test]
+fn a_frame_of_the_wrong_size_is_an_error_and_the_indicator_goes_low() {
+    let frames_file = [
+        b"FRMS".as_slice(),
+        &1u32.to_le_bytes(),
+        &3u32.to_le_bytes(),
+        &[1, 2, 3],
+    ]
+    .concat();
+    let frames = Frames::parse(&frames_file).unwrap();
+    let camera = Replay::new(frames).unwrap();
+    let mut pin = PinMock::new(&[Pin::set(State::Low)]);
+    let (mut f, mut t, mut c) = buffers();
+    let mut ws = Workspace {
+        frame: &mut f,
+        thumb: &mut t,
+        code: &mut c,
+        out: [0.0; 2],
+    };
+    let mut app = App::new(recogniser(), &NAMES, camera, pin.clone(), NoStopwatch);
+    // The replay camera holds 3-byte frames; the model wants 2 bytes.
+    assert_eq!(
+        app.step(&mut ws).unwrap_err(),
+        AppError::Camera(ErrorKind::FrameSize)
+    );
+    pin.done();
+}
+
+#[test]
+fn replay_serves_frames_in_order_and_wraps() {
+    let mut file = b"FRMS".to_vec();
+    file.extend(3u32.to_le_bytes());
+    file.extend(2u32.to_le_bytes());
+    file.extend([1, 2, 3, 4, 5, 6]);
+    let frames = Frames::parse(&file).unwrap();
+    assert_eq!((frames.count(), frames.frame_len()), (3, 2));
+    let mut cam = Replay::new(frames).unwrap();
+    let mut got = Vec::new();
+    for _ in 0..4 {
+        let mut f = [0u8; 2];
+        cam.capture(&mut f).unwrap();
+        got.push(f);
+    }
+    assert_eq!(got, [[1, 2], [3, 4], [5, 6], [1, 2]]);
+    // Bad files are refused.
+    assert!(Frames::parse(&file[..file.len() - 1]).is_none());
+    assert!(Frames::parse(b"FRMX\0\0\0\0\0\0\0\0").is_none());
+    assert!(Replay::new(Frames::parse(b"FRMS\0\0\0\0\x02\0\0\0").unwrap()).is_none());
+}

@@ -1,0 +1,289 @@
+//! The firmware in QEMU (`-machine netduinoplus2`, a Cortex-M4F) agrees
+//! with `facenmf-core` on the host, frame by frame: same label, same answer
+//! after the threshold, codes bit-identical (or within 1e-6 relative).
+//! Prints what an inference costs on the chip (run with `--nocapture`):
+//! instructions counted by a TCG plugin against the multiply-adds of the
+//! model, flash and RAM from the ELF, peak stack from the painted stack.
+
+use std::path::{Path, PathBuf};
+
+use facenmf_host::export;
+use facenmf_host::model::Model;
+use facenmf_tests::data_dir;
+use facenmf_tests::firmware::{
+    build_plugin, build_qemu_firmware, elf_sizes, face_set, firmware_lock, marks, parse_output,
+    predict_on_host, run_qemu, synthetic_set, tools_present, write_frames, SyntheticShape,
+};
+
+/// At least this many frames go through the chip.
+const MIN_FRAMES: usize = 50;
+
+/// Seconds before a hung QEMU is cut off.
+const TIMEOUT_S: u32 = 120;
+
+/// The synthetic set: 8 people (6 in the gallery), 8 frames each, 72 x 96
+/// frames to 24 x 32 thumbnails, K = 32, M = 16.
+const SHAPE: SyntheticShape = SyntheticShape {
+    thumb: (24, 32),
+    scale: 3,
+    k: 32,
+    m: 16,
+    known: 6,
+    strangers: 2,
+    templates_each: 3,
+    frames_each: 8,
+};
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn firmware_in_qemu_agrees_with_the_host() {
+    if !tools_present(true) {
+        return;
+    }
+    let _lock = firmware_lock();
+    let dir = scratch("firmware_qemu");
+    // The model is a path: a trained model (`facenmf` JSON) drops in here.
+    let set = synthetic_set(7, SHAPE);
+    let model_json = dir.join("model.json");
+    set.model.save(&model_json).unwrap();
+    check_firmware(&model_json, &set.frames, &dir);
+
+    eprintln!("(the next four failures, with their messages, are expected)");
+    // A board that fails makes the run fail with a clear message. Run after
+    // the check above, in the same test, since they build the same binary.
+    let model_rs = dir.join("model.rs");
+    let frames_bin = dir.join("frames.bin");
+    let failure = |elf: &Path, timeout_s| {
+        let payload = std::panic::catch_unwind(|| run_qemu(elf, None, timeout_s)).unwrap_err();
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_default()
+    };
+    // Frames of the wrong size: it refuses to start (exit 2).
+    let bad: Vec<Vec<u8>> = set.frames.iter().map(|f| f[1..].to_vec()).collect();
+    let bad_bin = dir.join("frames-wrong-size.bin");
+    write_frames(&bad_bin, &bad);
+    let msg = failure(&build_qemu_firmware(&model_rs, &bad_bin, None), TIMEOUT_S);
+    assert!(
+        msg.contains("refused its model or frames") && msg.contains("do not fit"),
+        "unexpected failure message: {msg}"
+    );
+    // A panic, a HardFault and a hang.
+    for (fault, timeout_s, expected) in [
+        ("panic", TIMEOUT_S, "the firmware panicked"),
+        ("hardfault", TIMEOUT_S, "the firmware hit a HardFault"),
+        ("hang", 3, "the firmware hung"),
+    ] {
+        let msg = failure(
+            &build_qemu_firmware(&model_rs, &frames_bin, Some(fault)),
+            timeout_s,
+        );
+        assert!(msg.contains(expected), "{fault}: unexpected message: {msg}");
+    }
+}
+
+/// Real faces: 64 LFW frames (87 x 65, as scikit-learn's
+/// `fetch_lfw_people(min_faces_per_person=20, resize=0.7)`), of the 6 people
+/// with the most images and 2 strangers, through a model with an NMF basis
+/// (K = 32) fitted here, until the trainer's exported LFW model replaces it.
+#[test]
+fn firmware_on_lfw_faces_agrees_with_the_host() {
+    let Some(lfw) = data_dir::dataset("lfw_people_min20_r07") else {
+        return;
+    };
+    if !tools_present(true) {
+        return;
+    }
+    let data = facenmf_host::data::cache::load(&lfw).unwrap();
+    let _lock = firmware_lock();
+    let dir = scratch("firmware_qemu_lfw");
+    let set = face_set(&data, (24, 32), 32, 6, 2, 4, 8);
+    let model_json = dir.join("model.json");
+    set.model.save(&model_json).unwrap();
+    check_firmware(&model_json, &set.frames, &dir);
+}
+
+/// Exports the model at `model_json`, builds the QEMU firmware with it and
+/// `frames`, runs it and compares every frame with the host; prints the
+/// cost figures.
+fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
+    assert!(frames.len() >= MIN_FRAMES, "only {} frames", frames.len());
+    let model = Model::load(model_json).unwrap();
+    let model_rs = dir.join("model.rs");
+    export::write(&model, &model_rs).unwrap();
+    let frames_bin = dir.join("frames.bin");
+    write_frames(&frames_bin, frames);
+    let host = predict_on_host(&model, frames);
+
+    let elf = build_qemu_firmware(&model_rs, &frames_bin, None);
+    let bytes = std::fs::read(&elf).unwrap();
+    let sizes = elf_sizes(
+        &bytes,
+        &[
+            "facenmf_mark",
+            "BASIS",
+            "GRAM",
+            "MAP_DATA",
+            "TEMPLATES",
+            "FRAMES",
+        ],
+    );
+    let mark = sizes
+        .symbols
+        .get("facenmf_mark")
+        .expect("the firmware has no facenmf_mark symbol")
+        .0;
+    let plugin = build_plugin(dir);
+    let run = run_qemu(&elf, Some((&plugin, mark)), TIMEOUT_S);
+    let chip = parse_output(&run.stdout)
+        .unwrap_or_else(|e| panic!("cannot parse the firmware's output: {e}\n{}", run.stdout));
+
+    // Every frame, in order, agrees with the host.
+    assert_eq!(chip.frames.len(), frames.len(), "frames reported");
+    assert_eq!(chip.done["errors"], "0");
+    let (mut bit_equal, mut worst_rel) = (0usize, 0.0f64);
+    for (i, (c, h)) in chip.frames.iter().zip(&host).enumerate() {
+        assert_eq!(c.frame, i);
+        assert_eq!(
+            (c.label, c.known),
+            (h.label, h.known),
+            "frame {i}: the chip says label {} known {}, the host label {} known {}",
+            c.label,
+            c.known,
+            h.label,
+            h.known
+        );
+        assert_eq!(c.led, c.known, "frame {i}: indicator");
+        let name = &model.class_names[usize::from(c.label)];
+        assert_eq!(&c.name, name, "frame {i}: name");
+        let host_code: Vec<u32> = h.code.iter().map(|v| v.to_bits()).collect();
+        let host_out: Vec<u32> = h.out.iter().map(|v| v.to_bits()).collect();
+        if c.code == host_code && c.out == host_out && c.distance == h.distance.to_bits() {
+            bit_equal += 1;
+        } else {
+            for (a, b) in c.code.iter().chain(&c.out).zip(h.code.iter().chain(&h.out)) {
+                let (a, b) = (f64::from(f32::from_bits(*a)), f64::from(*b));
+                let rel = (a - b).abs() / a.abs().max(b.abs()).max(f64::MIN_POSITIVE);
+                worst_rel = worst_rel.max(rel);
+                assert!(
+                    rel <= 1e-6,
+                    "frame {i}: chip {a:e} and host {b:e} differ by {rel:e} relative"
+                );
+            }
+        }
+    }
+
+    // Cost figures.
+    let counts = marks(&run.stderr);
+    assert_eq!(
+        counts.len(),
+        2 * frames.len(),
+        "the counting plugin marked {} times for {} frames:\n{}",
+        counts.len(),
+        frames.len(),
+        run.stderr
+    );
+    let instructions: Vec<u64> = counts.chunks(2).map(|p| p[1] - p[0]).collect();
+    let (d, k, m, n) = (
+        model.d() as u64,
+        model.k as u64,
+        model.m() as u64,
+        model.templates.len() as u64,
+    );
+    let map_macs = if model.map.is_some() { m * k } else { 0 };
+    let macs: Vec<u64> = chip
+        .frames
+        .iter()
+        .map(|f| d * k + u64::from(f.sweeps) * k * k + map_macs + n * m)
+        .collect();
+    let total_i: u64 = instructions.iter().sum();
+    let total_m: u64 = macs.iter().sum();
+    let frames_n = frames.len() as u64;
+    let mean_i = total_i as f64 / frames_n as f64;
+    let mean_m = total_m as f64 / frames_n as f64;
+    let per_mac = total_i as f64 / total_m as f64;
+    let ms_168 = mean_i / 168e3;
+    let sweeps: f64 =
+        chip.frames.iter().map(|f| f64::from(f.sweeps)).sum::<f64>() / frames_n as f64;
+    let known = chip.frames.iter().filter(|f| f.known).count();
+    let model_bytes: u64 = ["BASIS", "GRAM", "MAP_DATA", "BIAS_DATA", "TEMPLATES"]
+        .iter()
+        .filter_map(|w| sizes.symbols.iter().find(|(s, _)| s.contains(w)))
+        .map(|(_, (_, size))| *size)
+        .sum();
+    for (name, (addr, _)) in &sizes.symbols {
+        if ["BASIS", "GRAM", "TEMPLATES"]
+            .iter()
+            .any(|w| name.contains(w))
+        {
+            assert!(
+                *addr < 0x2000_0000,
+                "{name} is at {addr:#x}: the model must stay in flash"
+            );
+        }
+    }
+    let frames_bytes = std::fs::metadata(&frames_bin).unwrap().len();
+    let peak: u64 = chip.done["stack_peak"].parse().unwrap();
+    // SysTick runs at 168 MHz of virtual time, one instruction a nanosecond.
+    let stage = |s: &str| {
+        chip.profile
+            .get(s)
+            .and_then(|t| t.parse::<f64>().ok())
+            .map_or(f64::NAN, |t| t * 1e9 / 168e6)
+    };
+    let (thumb_i, encode_i) = (stage("thumbnail"), stage("encode"));
+    let encode_macs =
+        (d * k) as f64 + f64::from(chip.frames.last().unwrap().sweeps) * (k * k) as f64;
+    let sections: Vec<String> = sizes
+        .sections
+        .iter()
+        .map(|(s, (_, size))| format!("{s} {size}"))
+        .collect();
+    println!(
+        "\n=== facenmf firmware in QEMU (netduinoplus2, Cortex-M4F)\n\
+         model: D = {d} ({}x{}), K = {k}, M = {m}, N = {n} templates, {} classes, {} frames ({} known after the threshold)\n\
+         agreement: {}/{} labels equal the host's; {bit_equal}/{} frames bit-identical (code, vector, distance); worst relative difference otherwise {worst_rel:e}\n\
+         instructions per inference: mean {mean_i:.0}, min {}, max {} (exact, TCG plugin)\n\
+         multiply-adds per inference: mean {mean_m:.0} = D·K {} + sweeps·K² ({sweeps:.2} sweeps avg) + M·K {map_macs} + N·M {}\n\
+         instructions per multiply-add: {per_mac:.3} (target <= 3: {})\n\
+         by stage (last frame, SysTick, ~6 instructions a tick): thumbnail ~{thumb_i:.0} ({} frame pixels), encode ~{encode_i:.0} ({:.2} a multiply-add), project ~{:.0}, classify ~{:.0}\n\
+         at 168 MHz, one instruction a cycle: {ms_168:.3} ms per inference (target <= 100 ms: {})\n\
+         flash: {} bytes (model arrays {model_bytes}, built-in test frames {frames_bytes}, the rest code and constants {})\n\
+         RAM (static): {} bytes; peak stack: {peak} bytes of {}\n\
+         sections: {}\n\
+         QEMU run: {:.2} s wall for {} frames",
+        model.geometry.width,
+        model.geometry.height,
+        model.class_names.len(),
+        frames.len(),
+        known,
+        frames.len(),
+        frames.len(),
+        frames.len(),
+        instructions.iter().min().unwrap(),
+        instructions.iter().max().unwrap(),
+        d * k,
+        n * m,
+        if per_mac <= 3.0 { "met" } else { "NOT met" },
+        model.geometry.crop[2] * model.geometry.crop[3],
+        encode_i / encode_macs,
+        stage("project"),
+        stage("classify"),
+        if ms_168 <= 100.0 { "met" } else { "NOT met" },
+        sizes.flash,
+        sizes.flash.saturating_sub(model_bytes + frames_bytes),
+        sizes.ram,
+        chip.done["stack_size"],
+        sections.join(", "),
+        run.wall.as_secs_f64(),
+        frames.len(),
+    );
+    assert!(sizes.flash <= 1 << 20, "flash {} > 1 MiB", sizes.flash);
+    assert!(sizes.ram <= 128 << 10, "RAM {} > 128 KiB", sizes.ram);
+}
