@@ -583,6 +583,7 @@ pub fn synthetic_set(seed: u64, s: SyntheticShape) -> SyntheticSet {
         metric: MetricName::Cosine,
         neighbours: 3,
         threshold: None,
+        split: None,
         provenance: BTreeMap::from([(
             "dataset".to_string(),
             format!("synthetic firmware test set, seed {seed}"),
@@ -688,6 +689,7 @@ pub fn face_set(
         metric: MetricName::Cosine,
         neighbours: 1,
         threshold: None,
+        split: None,
         provenance: BTreeMap::from([(
             "dataset".to_string(),
             format!(
