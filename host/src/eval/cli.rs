@@ -85,6 +85,15 @@ pub struct CommonArgs {
     /// Skip the recipe (codes → sqrt → L2 → LDA → nearest class mean).
     #[arg(long)]
     pub no_recipe: bool,
+    /// Recipe: no element-wise square root of the codes.
+    #[arg(long)]
+    pub no_sqrt: bool,
+    /// Recipe: no L2 normalisation of the codes.
+    #[arg(long)]
+    pub no_l2: bool,
+    /// Recipe: metric of the nearest class mean in the LDA space.
+    #[arg(long, value_enum, default_value_t = Metric::Cosine)]
+    pub recipe_metric: Metric,
     /// Skip the PCA baselines.
     #[arg(long)]
     pub no_pca: bool,
@@ -123,7 +132,11 @@ impl CommonArgs {
             knn_k: self.k,
             metric: self.metric,
             transform_rule: StopRule::new(self.transform_sweeps, self.transform_tol),
-            recipe: (!self.no_recipe).then(Recipe::default),
+            recipe: (!self.no_recipe).then_some(Recipe {
+                sqrt: !self.no_sqrt,
+                l2: !self.no_l2,
+                metric: self.recipe_metric,
+            }),
             inductive: self.protocol != Protocol::Transductive,
             transductive: self.protocol != Protocol::Inductive,
         }

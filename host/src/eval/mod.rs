@@ -7,6 +7,7 @@
 //! - *transductive* (the study's): NMF is fitted on all images, the codes `W`
 //!   are then split.
 
+pub mod bench;
 pub mod cli;
 pub mod knn;
 pub mod lda;
