@@ -204,7 +204,11 @@ pub fn run_bench(args: BenchArgs) -> Result<()> {
         ),
     ] {
         // (cd needs its 200 iterations by definition of the second target; mu never gets there cheaply.)
-        let solvers: &[Solver] = if sk_secs == f(&mu_sk["seconds"]) { &[Solver::Mu, Solver::Hals] } else { &[Solver::Hals] };
+        let solvers: &[Solver] = if sk_secs == f(&mu_sk["seconds"]) {
+            &[Solver::Mu, Solver::Hals]
+        } else {
+            &[Solver::Hals]
+        };
         for &solver in solvers {
             let cap = if solver == Solver::Mu { 1000 } else { 300 };
             match time_to(solver, target, cap)? {
