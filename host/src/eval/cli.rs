@@ -94,6 +94,9 @@ pub struct CommonArgs {
     /// Recipe: metric of the nearest class mean in the LDA space.
     #[arg(long, value_enum, default_value_t = Metric::Cosine)]
     pub recipe_metric: Metric,
+    /// Recipe: ridge of the LDA's within-class scatter (relative to its mean diagonal).
+    #[arg(long, default_value_t = 1e-6)]
+    pub lda_reg: f64,
     /// Skip the PCA baselines.
     #[arg(long)]
     pub no_pca: bool,
@@ -136,6 +139,7 @@ impl CommonArgs {
                 sqrt: !self.no_sqrt,
                 l2: !self.no_l2,
                 metric: self.recipe_metric,
+                lda_reg: self.lda_reg,
             }),
             inductive: self.protocol != Protocol::Transductive,
             transductive: self.protocol != Protocol::Inductive,
