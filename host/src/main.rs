@@ -48,6 +48,8 @@ enum Command {
     Eval(facenmf_host::eval::cli::EvalArgs),
     /// Evaluate over a range of component counts (table, CSV).
     Sweep(facenmf_host::eval::cli::SweepArgs),
+    /// Benchmark the NMF solvers against scikit-learn side by side (ratios).
+    Bench(facenmf_host::eval::bench::BenchArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -73,5 +75,6 @@ fn main() -> anyhow::Result<()> {
         Command::Fetch(args) => facenmf_host::data::cli::run_fetch(args),
         Command::Eval(args) => facenmf_host::eval::cli::run_eval(args),
         Command::Sweep(args) => facenmf_host::eval::cli::run_sweep(args),
+        Command::Bench(args) => facenmf_host::eval::bench::run_bench(args),
     }
 }

@@ -85,6 +85,18 @@ pub struct CommonArgs {
     /// Skip the recipe (codes → sqrt → L2 → LDA → nearest class mean).
     #[arg(long)]
     pub no_recipe: bool,
+    /// Recipe: no element-wise square root of the codes.
+    #[arg(long)]
+    pub no_sqrt: bool,
+    /// Recipe: no L2 normalisation of the codes.
+    #[arg(long)]
+    pub no_l2: bool,
+    /// Recipe: metric of the nearest class mean in the LDA space.
+    #[arg(long, value_enum, default_value_t = Metric::Cosine)]
+    pub recipe_metric: Metric,
+    /// Recipe: ridge of the LDA's within-class scatter (relative to its mean diagonal).
+    #[arg(long, default_value_t = 1e-6)]
+    pub lda_reg: f64,
     /// Skip the PCA baselines.
     #[arg(long)]
     pub no_pca: bool,
@@ -123,7 +135,12 @@ impl CommonArgs {
             knn_k: self.k,
             metric: self.metric,
             transform_rule: StopRule::new(self.transform_sweeps, self.transform_tol),
-            recipe: (!self.no_recipe).then(Recipe::default),
+            recipe: (!self.no_recipe).then_some(Recipe {
+                sqrt: !self.no_sqrt,
+                l2: !self.no_l2,
+                metric: self.recipe_metric,
+                lda_reg: self.lda_reg,
+            }),
             inductive: self.protocol != Protocol::Transductive,
             transductive: self.protocol != Protocol::Inductive,
         }

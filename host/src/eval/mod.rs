@@ -7,6 +7,7 @@
 //! - *transductive* (the study's): NMF is fitted on all images, the codes `W`
 //!   are then split.
 
+pub mod bench;
 pub mod cli;
 pub mod knn;
 pub mod lda;
@@ -35,6 +36,8 @@ pub struct Recipe {
     pub l2: bool,
     /// Metric of the nearest-class-mean decision in the LDA space.
     pub metric: Metric,
+    /// Ridge added to the within-class scatter, relative to its mean diagonal.
+    pub lda_reg: f64,
 }
 
 impl Default for Recipe {
@@ -43,6 +46,7 @@ impl Default for Recipe {
             sqrt: true,
             l2: true,
             metric: Metric::Cosine,
+            lda_reg: 1e-6,
         }
     }
 }
@@ -73,7 +77,7 @@ impl Recipe {
         classes: usize,
     ) -> (f64, Lda) {
         let (tr, te) = (self.prepare(train, k), self.prepare(test, k));
-        let lda = Lda::fit(&tr, train_labels, k, classes, 1e-6);
+        let lda = Lda::fit(&tr, train_labels, k, classes, self.lda_reg);
         let zt = lda.apply(&te);
         let labels: Vec<u16> = (0..classes as u16).collect();
         let pred = knn_predict(&lda.templates, &labels, &zt, lda.m, 1, self.metric);
@@ -213,6 +217,7 @@ pub fn eval_pca(
         sqrt: false,
         l2: true,
         metric: Metric::SquaredL2,
+        lda_reg: 1e-6,
     };
     let fisherfaces = fisher.run(&ztr, &ytr, &zte, &yte, kk, classes).0;
     if cfg.inductive {

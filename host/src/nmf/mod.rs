@@ -99,6 +99,8 @@ pub struct NmfParams {
     /// Record `(iteration, seconds, ‖X−WH‖)` after every iteration (costs one
     /// extra product per iteration for `mu`; used by the benchmark).
     pub trace: bool,
+    /// With `trace`: stop as soon as `‖X−WH‖_F` is at most this (benchmarks).
+    pub stop_at: Option<f64>,
 }
 
 impl Default for NmfParams {
@@ -117,6 +119,7 @@ impl Default for NmfParams {
             shuffle: false,
             progress: false,
             trace: false,
+            stop_at: None,
         }
     }
 }

@@ -144,6 +144,9 @@ pub fn run_mu(
             let e = error(x, w, h, n, k, d, loss, &mut buf);
             trace.push((it, start.elapsed().as_secs_f64(), e));
             last_error = e;
+            if p.stop_at.is_some_and(|t| e <= t) {
+                break;
+            }
         }
         pb.inc(1);
         if p.tol > 0.0 && it % 10 == 0 {

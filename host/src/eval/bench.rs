@@ -1,0 +1,230 @@
+//! `facenmf bench`: facenmf's solvers against scikit-learn in one run, as
+//! ratios (the machine may be shared, so only side-by-side numbers count).
+
+use crate::data::source::{load, LoadOptions};
+use crate::nmf::linalg::gemm;
+use crate::nmf::{self, NmfParams, Solver};
+use anyhow::{bail, Context, Result};
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Instant;
+
+/// `facenmf bench`.
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// The dataset (the study's: lfw_people_min20_r07).
+    #[arg(long, value_name = "SOURCE")]
+    pub data: PathBuf,
+    /// Keep the first N images of each person.
+    #[arg(long, default_value_t = 50)]
+    pub max_per_person: usize,
+    /// Components.
+    #[arg(long, default_value_t = 110)]
+    pub components: usize,
+    /// Python with scikit-learn 1.9.1 (default: bench/.venv/bin/python).
+    #[arg(long)]
+    pub python: Option<PathBuf>,
+    /// Write the table (Markdown) here too.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+fn timed(x: &[f32], n: usize, d: usize, p: &NmfParams) -> Result<nmf::NmfFit> {
+    Ok(nmf::fit(x, n, d, p)?)
+}
+
+/// Runs `facenmf bench`.
+pub fn run_bench(args: BenchArgs) -> Result<()> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let py = args
+        .python
+        .clone()
+        .unwrap_or_else(|| root.join("bench/.venv/bin/python"));
+    eprintln!("scikit-learn side ({})...", py.display());
+    let out = Command::new(&py)
+        .arg(root.join("bench/sklearn_bench.py"))
+        .arg("--data")
+        .arg(&args.data)
+        .args([
+            "--max-per-person",
+            &args.max_per_person.to_string(),
+            "--k",
+            &args.components.to_string(),
+        ])
+        .output()
+        .with_context(|| {
+            format!(
+                "running {} (make it with `bash bench/setup-venv.sh`)",
+                py.display()
+            )
+        })?;
+    if !out.status.success() {
+        bail!(
+            "scikit-learn bench failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let sk: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    let f = |v: &serde_json::Value| v.as_f64().unwrap_or(f64::NAN);
+
+    let ds = load(
+        &args.data,
+        &LoadOptions {
+            max_per_person: Some(args.max_per_person),
+            ..LoadOptions::default()
+        },
+    )?;
+    let (n, d, k) = (ds.len(), ds.pixels(), args.components);
+    let x = &ds.images;
+    eprintln!("facenmf side: {n} x {d}, k = {k}...");
+    // GEMM rate: X (n×d) · Hᵀ (d×k).
+    let mut rng = nmf::rng::Rng::new(0);
+    let h: Vec<f32> = (0..k * d).map(|_| rng.uniform() as f32).collect();
+    let mut c = vec![0.0f32; n * k];
+    gemm(&mut c, x, (n, d), false, &h, (k, d), true, false);
+    let reps = 5;
+    let t = Instant::now();
+    for _ in 0..reps {
+        gemm(&mut c, x, (n, d), false, &h, (k, d), true, false);
+    }
+    let gflops = 2.0 * (n * d * k * reps) as f64 / t.elapsed().as_secs_f64() / 1e9;
+    let base = NmfParams {
+        n_components: k,
+        tol: 0.0,
+        ..NmfParams::default()
+    };
+
+    let per_iter = |solver: Solver, i0: usize, i1: usize| -> Result<f64> {
+        let a = timed(
+            x,
+            n,
+            d,
+            &NmfParams {
+                solver,
+                max_iter: i0,
+                ..base.clone()
+            },
+        )?
+        .fit_seconds;
+        let b = timed(
+            x,
+            n,
+            d,
+            &NmfParams {
+                solver,
+                max_iter: i1,
+                ..base.clone()
+            },
+        )?
+        .fit_seconds;
+        Ok((b - a) / (i1 - i0) as f64)
+    };
+    // Time to reach a loss: find the iteration with a traced run, then time an untraced run of that length.
+    let time_to = |solver: Solver, target: f64, cap: usize| -> Result<Option<(usize, f64, f64)>> {
+        let tr = timed(
+            x,
+            n,
+            d,
+            &NmfParams {
+                solver,
+                max_iter: cap,
+                trace: true,
+                stop_at: Some(target),
+                ..base.clone()
+            },
+        )?;
+        let Some(&(it, _, _)) = tr.trace.iter().find(|t| t.2 <= target) else {
+            return Ok(None);
+        };
+        let run = timed(
+            x,
+            n,
+            d,
+            &NmfParams {
+                solver,
+                max_iter: it,
+                ..base.clone()
+            },
+        )?;
+        Ok(Some((it, run.fit_seconds, run.reconstruction_err)))
+    };
+    let mu_sk = &sk["mu"];
+    let cd_sk = &sk["cd"];
+    let ours_mu = timed(
+        x,
+        n,
+        d,
+        &NmfParams {
+            solver: Solver::Mu,
+            max_iter: 4000,
+            tol: 1e-4,
+            ..base.clone()
+        },
+    )?;
+    let mut rows = vec![
+        "| what | scikit-learn 1.9.1 | facenmf | ratio (sklearn / facenmf) |".to_string(),
+        "|---|---|---|---|".to_string(),
+        format!("| GEMM X·Hᵀ ({n}×{d}·{d}×{k}), GFLOP/s | {:.1} | {gflops:.1} | {:.2} |", f(&sk["gemm_gflops"]), gflops / f(&sk["gemm_gflops"])),
+        format!(
+            "| mu, study setting (tol 1e-4): iterations, s, ‖X−WH‖ | {} it, {:.2} s, {:.3} | {} it, {:.2} s, {:.3} | {:.2} |",
+            mu_sk["n_iter"], f(&mu_sk["seconds"]), f(&mu_sk["reconstruction_err"]),
+            ours_mu.n_iter, ours_mu.fit_seconds, ours_mu.reconstruction_err, f(&mu_sk["seconds"]) / ours_mu.fit_seconds
+        ),
+        format!(
+            "| cd, 200 iterations: s, ‖X−WH‖ | {:.2} s, {:.3} | | |",
+            f(&cd_sk["seconds"]), f(&cd_sk["reconstruction_err"])
+        ),
+    ];
+    let mu_it = per_iter(Solver::Mu, 10, 40)?;
+    let cd_it = per_iter(Solver::Cd, 5, 15)?;
+    let hals_it = per_iter(Solver::Hals, 5, 15)?;
+    let flop_it = 4.0 * (n * d * k) as f64 / 1e9;
+    rows.push(format!(
+        "| mu, s per iteration (GFLOP/s in the two big products) | {:.3} ({:.0}) | {mu_it:.3} ({:.0}) | {:.2} |",
+        f(&mu_sk["seconds_per_iter"]), flop_it / f(&mu_sk["seconds_per_iter"]), flop_it / mu_it, f(&mu_sk["seconds_per_iter"]) / mu_it
+    ));
+    rows.push(format!(
+        "| cd, s per iteration | {:.3} | {cd_it:.3} | {:.2} |",
+        f(&cd_sk["seconds_per_iter"]),
+        f(&cd_sk["seconds_per_iter"]) / cd_it
+    ));
+    rows.push(format!(
+        "| hals (accelerated), s per iteration | | {hals_it:.3} | |"
+    ));
+    for (name, target, sk_secs) in [
+        (
+            "mu's final loss",
+            f(&mu_sk["reconstruction_err"]),
+            f(&mu_sk["seconds"]),
+        ),
+        (
+            "cd's loss after 200 it",
+            f(&cd_sk["reconstruction_err"]),
+            f(&cd_sk["seconds"]),
+        ),
+    ] {
+        // (cd needs its 200 iterations by definition of the second target; mu never gets there cheaply.)
+        let solvers: &[Solver] = if sk_secs == f(&mu_sk["seconds"]) {
+            &[Solver::Mu, Solver::Hals]
+        } else {
+            &[Solver::Hals]
+        };
+        for &solver in solvers {
+            let cap = if solver == Solver::Mu { 1000 } else { 300 };
+            match time_to(solver, target, cap)? {
+                Some((it, secs, err)) => rows.push(format!(
+                    "| time to reach {name} ({target:.3}) with {solver:?} | {sk_secs:.2} s | {secs:.2} s ({it} it, {err:.3}) | {:.1} |",
+                    sk_secs / secs
+                )),
+                None => rows.push(format!("| time to reach {name} ({target:.3}) with {solver:?} | {sk_secs:.2} s | not within {cap} it | |")),
+            }
+        }
+    }
+    let table = rows.join("\n");
+    println!("{table}");
+    if let Some(p) = &args.out {
+        std::fs::write(p, format!("{table}\n"))?;
+        eprintln!("wrote {}", p.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,214 @@
+//! NMF solvers on small synthetic data: errors for bad input, seeded
+//! reproducibility, monotone descent, stopping rules, transform.
+
+use facenmf_core::nnls::StopRule;
+use facenmf_host::nmf::{self, BetaLoss, Init, NmfError, NmfParams, Solver};
+
+/// An exactly rank-`r` non-negative `n×d` matrix plus a little noise.
+fn synthetic(n: usize, d: usize, r: usize, seed: u64) -> Vec<f32> {
+    let mut rng = nmf::rng::Rng::new(seed);
+    let w: Vec<f32> = (0..n * r).map(|_| rng.uniform() as f32).collect();
+    let h: Vec<f32> = (0..r * d).map(|_| rng.uniform() as f32).collect();
+    let mut x = vec![0.0f32; n * d];
+    for i in 0..n {
+        for j in 0..d {
+            x[i * d + j] = (0..r).map(|t| w[i * r + t] * h[t * d + j]).sum::<f32>()
+                + 0.01 * rng.uniform() as f32;
+        }
+    }
+    x
+}
+
+fn params(solver: Solver, k: usize) -> NmfParams {
+    NmfParams {
+        n_components: k,
+        solver,
+        max_iter: 300,
+        ..NmfParams::default()
+    }
+}
+
+#[test]
+fn nmf_bad_input_is_an_error() {
+    let mut x = synthetic(20, 30, 3, 1);
+    let p = params(Solver::Cd, 3);
+    assert_eq!(
+        nmf::fit(
+            &x,
+            20,
+            30,
+            &NmfParams {
+                n_components: 0,
+                ..p.clone()
+            }
+        )
+        .unwrap_err(),
+        NmfError::ZeroComponents
+    );
+    assert!(matches!(
+        nmf::fit(
+            &x,
+            20,
+            30,
+            &NmfParams {
+                n_components: 21,
+                ..p.clone()
+            }
+        ),
+        Err(NmfError::TooManyComponents { k: 21, max: 20, .. })
+    ));
+    assert!(matches!(nmf::fit(&x, 20, 29, &p), Err(NmfError::Shape(_))));
+    assert!(matches!(
+        nmf::fit(
+            &x,
+            20,
+            30,
+            &NmfParams {
+                beta_loss: BetaLoss::KullbackLeibler,
+                ..p.clone()
+            }
+        ),
+        Err(NmfError::Invalid(_))
+    ));
+    x[7] = -0.5;
+    assert!(matches!(
+        nmf::fit(&x, 20, 30, &p),
+        Err(NmfError::Negative { index: 7, .. })
+    ));
+    x[7] = f32::NAN;
+    assert_eq!(
+        nmf::fit(&x, 20, 30, &p).unwrap_err(),
+        NmfError::NonFinite(7)
+    );
+    let x = synthetic(20, 30, 3, 1);
+    let bad = Init::Custom {
+        w: vec![1.0; 20 * 3],
+        h: vec![-1.0; 3 * 30],
+    };
+    assert!(nmf::fit(
+        &x,
+        20,
+        30,
+        &NmfParams {
+            init: Some(bad),
+            ..p
+        }
+    )
+    .is_err());
+}
+
+#[test]
+fn nmf_every_solver_and_init_fits_and_is_reproducible() {
+    let (n, d, k) = (40, 50, 4);
+    let x = synthetic(n, d, k, 2);
+    for solver in [Solver::Mu, Solver::Cd, Solver::Hals] {
+        for init in [Init::Random, Init::Nndsvd, Init::Nndsvda, Init::Nndsvdar] {
+            let p = NmfParams {
+                init: Some(init.clone()),
+                shuffle: solver != Solver::Mu,
+                seed: 3,
+                ..params(solver, k)
+            };
+            let a = nmf::fit(&x, n, d, &p).unwrap();
+            let b = nmf::fit(&x, n, d, &p).unwrap();
+            assert_eq!(a.w, b.w, "{solver:?} {init:?} not reproducible");
+            assert_eq!(a.h, b.h);
+            assert!(a.w.iter().chain(&a.h).all(|&v| v >= 0.0 && v.is_finite()));
+            let limit = if solver == Solver::Mu && init == Init::Nndsvd {
+                0.2
+            } else {
+                0.05
+            };
+            assert!(
+                a.rel_error < limit,
+                "{solver:?} {init:?}: rel error {}",
+                a.rel_error
+            );
+            assert!(a.n_iter >= 1 && a.n_iter <= 300);
+        }
+    }
+}
+
+#[test]
+fn nmf_tol_stops_early_and_trace_descends() {
+    let (n, d, k) = (40, 50, 4);
+    let x = synthetic(n, d, k, 4);
+    for solver in [Solver::Mu, Solver::Cd, Solver::Hals] {
+        let p = NmfParams {
+            max_iter: 2000,
+            tol: 1e-3,
+            trace: true,
+            ..params(solver, k)
+        };
+        let f = nmf::fit(&x, n, d, &p).unwrap();
+        assert!(f.n_iter < 2000, "{solver:?} did not stop");
+        if solver == Solver::Mu {
+            assert_eq!(f.n_iter % 10, 0, "mu checks every 10 iterations");
+        }
+        for w in f.trace.windows(2) {
+            assert!(
+                w[1].2 <= w[0].2 * (1.0 + 1e-4),
+                "{solver:?}: loss went up {} -> {}",
+                w[0].2,
+                w[1].2
+            );
+        }
+    }
+}
+
+#[test]
+fn nmf_regularisation_shrinks_the_factors() {
+    let (n, d, k) = (30, 40, 3);
+    let x = synthetic(n, d, k, 6);
+    for solver in [Solver::Mu, Solver::Cd] {
+        let plain = nmf::fit(&x, n, d, &params(solver, k)).unwrap();
+        let reg = nmf::fit(
+            &x,
+            n,
+            d,
+            &NmfParams {
+                alpha_w: 0.01,
+                l1_ratio: 1.0,
+                ..params(solver, k)
+            },
+        )
+        .unwrap();
+        let l1 = |v: &[f32]| v.iter().map(|a| a.abs() as f64).sum::<f64>();
+        assert!(
+            l1(&reg.w) + l1(&reg.h) < l1(&plain.w) + l1(&plain.h),
+            "{solver:?}"
+        );
+    }
+}
+
+#[test]
+fn nmf_transform_recovers_codes_with_the_kernel_nnls() {
+    let (n, d, k) = (50, 60, 5);
+    let x = synthetic(n, d, k, 7);
+    let f = nmf::fit(
+        &x,
+        n,
+        d,
+        &NmfParams {
+            max_iter: 500,
+            tol: 1e-6,
+            ..params(Solver::Hals, k)
+        },
+    )
+    .unwrap();
+    let codes = nmf::transform::transform(&x, n, &f.h, k, d, StopRule::new(500, 1e-6)).unwrap();
+    let mut buf = Vec::new();
+    let err = nmf::linalg::residual_sq(&x, &codes.w, &f.h, n, k, d, &mut buf).sqrt();
+    assert!(
+        err <= f.reconstruction_err * 1.02,
+        "transform {err} vs fit {}",
+        f.reconstruction_err
+    );
+    assert!(codes.w.iter().all(|&v| v >= 0.0));
+    // A dead component gets code 0 instead of an error.
+    let mut h = f.h.clone();
+    h[..d].fill(0.0);
+    let c = nmf::transform::transform(&x, n, &h, k, d, StopRule::default()).unwrap();
+    assert!(c.w.chunks(k).all(|r| r[0] == 0.0));
+    assert!(nmf::transform::transform(&x, n, &f.h, k, d + 1, StopRule::default()).is_err());
+}
