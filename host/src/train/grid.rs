@@ -73,7 +73,11 @@ pub fn run(
             spec.nmf.n_components = k;
             let (train, test) = split(ds, &spec)?;
             let basis = fit_basis(&train, &spec)?;
-            for gallery in [GalleryKind::ClassMeans, GalleryKind::AllFaces] {
+            for gallery in [
+                GalleryKind::ClassMeans,
+                GalleryKind::Prototypes,
+                GalleryKind::AllFaces,
+            ] {
                 spec.gallery = gallery;
                 let model = assemble(ds, &train, &basis, &spec)?;
                 let accuracy = evaluate(&model, &test)?;
@@ -183,6 +187,7 @@ pub fn plot(rows: &[Row], title: &str, path: &std::path::Path) -> Result<()> {
             match r.gallery {
                 GalleryKind::ClassMeans => "means",
                 GalleryKind::AllFaces => "all",
+                GalleryKind::Prototypes => "protos",
             }
         );
         let point = (r.budget.flash_bytes as f64 / 1024.0, 100.0 * r.accuracy);

@@ -34,7 +34,13 @@ pub enum GalleryKind {
     ClassMeans,
     /// Every training face (1-NN over all of them).
     AllFaces,
+    /// Up to three prototypes per person: k-means within each person's
+    /// training vectors (seeded by the first three, 20 Lloyd iterations).
+    Prototypes,
 }
+
+/// Prototypes per person of [`GalleryKind::Prototypes`].
+pub const PROTOTYPES: usize = 3;
 
 /// Everything that defines a device model besides the data.
 #[derive(Debug, Clone)]
@@ -259,6 +265,7 @@ pub fn assemble(ds: &Dataset, train: &Dataset, basis: &FittedBasis, spec: &Spec)
                 vector: v.to_vec(),
             })
             .collect(),
+        GalleryKind::Prototypes => prototypes(&vectors, &train.labels, m, classes, PROTOTYPES),
     };
     model.validate().context("the trained model is invalid")?;
     Ok(model)
@@ -421,4 +428,59 @@ pub fn class_means(vectors: &[f32], labels: &[u16], m: usize, classes: usize) ->
                 .collect(),
         })
         .collect()
+}
+
+/// Up to `p` k-means centres per class (Lloyd's algorithm started from the
+/// class's first `p` vectors in dataset order, 20 iterations, squared L2).
+pub fn prototypes(
+    vectors: &[f32],
+    labels: &[u16],
+    m: usize,
+    classes: usize,
+    p: usize,
+) -> Vec<Template> {
+    let mut out = Vec::new();
+    for c in 0..classes {
+        let members: Vec<&[f32]> = vectors
+            .chunks(m)
+            .zip(labels)
+            .filter(|(_, &l)| usize::from(l) == c)
+            .map(|(v, _)| v)
+            .collect();
+        let mut centres: Vec<Vec<f64>> = members
+            .iter()
+            .take(p)
+            .map(|v| v.iter().map(|&x| f64::from(x)).collect())
+            .collect();
+        for _ in 0..20 {
+            let mut sums = vec![vec![0.0f64; m]; centres.len()];
+            let mut counts = vec![0usize; centres.len()];
+            for v in &members {
+                let nearest = (0..centres.len())
+                    .min_by(|&a, &b| sq_dist(v, &centres[a]).total_cmp(&sq_dist(v, &centres[b])))
+                    .unwrap_or(0);
+                counts[nearest] += 1;
+                for (s, &x) in sums[nearest].iter_mut().zip(v.iter()) {
+                    *s += f64::from(x);
+                }
+            }
+            for (j, centre) in centres.iter_mut().enumerate() {
+                if counts[j] > 0 {
+                    *centre = sums[j].iter().map(|s| s / counts[j] as f64).collect();
+                }
+            }
+        }
+        out.extend(centres.into_iter().map(|v| Template {
+            label: c as u16,
+            vector: v.into_iter().map(|x| x as f32).collect(),
+        }));
+    }
+    out
+}
+
+fn sq_dist(a: &[f32], b: &[f64]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(&x, y)| (f64::from(x) - y).powi(2))
+        .sum()
 }
