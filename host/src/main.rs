@@ -22,15 +22,8 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
-    /// Write a trained model (JSON) as Rust const data for the firmware.
-    Export {
-        /// The model, as saved by the trainer.
-        #[arg(long)]
-        model: std::path::PathBuf,
-        /// Where to write the Rust source.
-        #[arg(long, default_value = "firmware/model.rs")]
-        out: std::path::PathBuf,
-    },
+    /// Write a model as Rust const data for the firmware (without --model: the default device model).
+    Export(facenmf_host::export::ExportArgs),
     /// Inspect, convert and view face datasets.
     Data {
         #[command(subcommand)]
@@ -59,18 +52,7 @@ fn main() -> anyhow::Result<()> {
         Command::Train(args) => facenmf_host::train::cli::run(args),
         Command::Check(args) => facenmf_host::check::cli(args),
         Command::Models(args) => facenmf_host::train::grid::cli(args),
-        Command::Export { model, out } => {
-            let model = facenmf_host::model::Model::load(&model)?;
-            let bytes = facenmf_host::export::write(&model, &out)?;
-            println!(
-                "wrote {} ({bytes} bytes of source; {} bytes of model data in flash)",
-                out.display(),
-                facenmf_host::budget::Shape::of(&model)
-                    .budget(0, 0)
-                    .flash_bytes
-            );
-            Ok(())
-        }
+        Command::Export(args) => facenmf_host::export::cli(args),
         Command::Data { command } => facenmf_host::data::cli::run_data(command),
         Command::Fetch(args) => facenmf_host::data::cli::run_fetch(args),
         Command::Eval(args) => facenmf_host::eval::cli::run_eval(args),
