@@ -22,7 +22,7 @@ pub struct TrainArgs {
     #[arg(long, value_name = "HxW", value_parser = parse_size, default_value = "32x24")]
     pub thumb: (usize, usize),
     /// NMF components K.
-    #[arg(long, default_value_t = 48)]
+    #[arg(long, default_value_t = 96)]
     pub components: usize,
     /// NMF solver.
     #[arg(long, value_enum, default_value = "hals")]

@@ -80,7 +80,7 @@ impl Default for Spec {
             thumb: (32, 24),
             crop: None,
             nmf: NmfParams {
-                n_components: 48,
+                n_components: 96,
                 solver: nmf::Solver::Hals,
                 max_iter: 400,
                 tol: 1e-4,
