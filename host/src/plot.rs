@@ -39,7 +39,7 @@ const LEFT: usize = 80;
 const RIGHT: usize = 240;
 const TOP: usize = 50;
 const BOTTOM: usize = 60;
-const PALETTE: [[u8; 3]; 8] = [
+const PALETTE: [[u8; 3]; 12] = [
     [31, 119, 180],
     [214, 39, 40],
     [44, 160, 44],
@@ -48,6 +48,10 @@ const PALETTE: [[u8; 3]; 8] = [
     [140, 86, 75],
     [227, 119, 194],
     [23, 190, 207],
+    [188, 189, 34],
+    [127, 127, 127],
+    [0, 0, 128],
+    [128, 0, 0],
 ];
 
 struct Canvas(Image8);

@@ -202,7 +202,7 @@ pub fn plot(rows: &[Row], title: &str, path: &std::path::Path) -> Result<()> {
     }
     let chart = crate::plot::Chart {
         title: title.to_string(),
-        x_label: "model flash (KB); F407 limit 512".to_string(),
+        x_label: "model flash (KB), F407 limit 512".to_string(),
         y_label: "accuracy (%)".to_string(),
         series,
     };
