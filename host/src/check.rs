@@ -213,10 +213,18 @@ pub fn cli(args: CheckArgs) -> Result<()> {
     let test = crate::train::test_split(&model, &ds)?;
     let thumbs: Vec<Vec<f32>> = (0..test.len()).map(|i| test.image(i).to_vec()).collect();
     let report = run(&model, &thumbs)?;
+    // The model's own score on that split, through the chip's pipeline.
+    let accuracy = crate::train::evaluate(&model, &test)?;
     if args.json {
-        println!("{}", serde_json::to_string(&report)?);
+        let mut v = serde_json::to_value(&report)?;
+        v["accuracy"] = serde_json::json!(accuracy);
+        println!("{v}");
     } else {
         report.print();
+        println!(
+            "  model accuracy         {:.1}% on the test split (chip pipeline)",
+            100.0 * accuracy
+        );
     }
     anyhow::ensure!(
         report.pass,

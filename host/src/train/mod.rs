@@ -282,6 +282,7 @@ pub fn train(
     let k = fit.k;
     let mut model = assemble(ds, &train, &fit, spec)?;
     provenance.extend([
+        ("dataset_sha256".to_string(), dataset_hash(ds)),
         ("split".to_string(), format!("test_size {} seed {} stratify {}", spec.test_size, spec.seed, spec.stratify)),
         (
             "nmf".to_string(),
@@ -483,4 +484,15 @@ fn sq_dist(a: &[f32], b: &[f64]) -> f64 {
         .zip(b)
         .map(|(&x, y)| (f64::from(x) - y).powi(2))
         .sum()
+}
+
+/// sha256 of a dataset as loaded: its size, labels and pixels (f32, little
+/// endian), so a model names exactly the data it was trained on.
+pub fn dataset_hash(ds: &Dataset) -> String {
+    let mut bytes = Vec::with_capacity(16 + ds.labels.len() * 2 + ds.images.len() * 4);
+    bytes.extend((ds.height as u64).to_le_bytes());
+    bytes.extend((ds.width as u64).to_le_bytes());
+    bytes.extend(ds.labels.iter().flat_map(|l| l.to_le_bytes()));
+    bytes.extend(ds.images.iter().flat_map(|v| v.to_le_bytes()));
+    crate::data::sha256_hex(&bytes)
 }
