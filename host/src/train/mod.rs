@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::data::Dataset;
+use crate::eval::knn;
 use crate::eval::lda::Lda;
 use crate::model::{
     gram_of, Geometry, Map, MetricName, Model, SplitInfo, Template, FORMAT_VERSION,
@@ -406,27 +407,21 @@ pub fn evaluate(model: &Model, ds: &Dataset) -> Result<f64> {
     Ok(correct as f64 / ds.len() as f64)
 }
 
-/// One mean template per class present in `labels`.
+/// One mean template per class present in `labels` (the means of
+/// [`knn::class_means`]; classes without a training vector get none).
 pub fn class_means(vectors: &[f32], labels: &[u16], m: usize, classes: usize) -> Vec<Template> {
-    let mut sums = vec![0.0f64; classes * m];
-    let mut counts = vec![0usize; classes];
-    for (v, &l) in vectors.chunks(m).zip(labels) {
-        counts[usize::from(l)] += 1;
-        for (s, &x) in sums[usize::from(l) * m..(usize::from(l) + 1) * m]
-            .iter_mut()
-            .zip(v)
-        {
-            *s += f64::from(x);
-        }
+    let means = knn::class_means(vectors, labels, m, classes);
+    let mut present = vec![false; classes];
+    for &l in labels {
+        present[usize::from(l)] = true;
     }
-    (0..classes)
-        .filter(|&c| counts[c] > 0)
-        .map(|c| Template {
+    means
+        .chunks(m)
+        .enumerate()
+        .filter(|&(c, _)| present[c])
+        .map(|(c, v)| Template {
             label: c as u16,
-            vector: sums[c * m..(c + 1) * m]
-                .iter()
-                .map(|&s| (s / counts[c] as f64) as f32)
-                .collect(),
+            vector: v.to_vec(),
         })
         .collect()
 }
