@@ -121,14 +121,28 @@ impl<'a> Gram<'a> {
 }
 
 /// Dot product summed left to right (the order the chip uses).
+///
+/// Eight terms a step: the same sum, with fewer loop instructions on the chip.
 #[inline]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let m = n - n % UNROLL;
     let mut s = 0.0f32;
-    for (x, y) in a.iter().zip(b) {
+    for (ac, bc) in a[..m].chunks_exact(UNROLL).zip(b[..m].chunks_exact(UNROLL)) {
+        for t in 0..UNROLL {
+            s += ac[t] * bc[t];
+        }
+    }
+    for (x, y) in a[m..].iter().zip(&b[m..]) {
         s += x * y;
     }
     s
 }
+
+/// Terms a step of the dot-product loops (the chip's loads take immediate
+/// offsets, so one pointer update serves a whole step).
+const UNROLL: usize = 8;
 
 /// Solves the NNLS problem for `b`, starting from `w` (zeros for a cold
 /// start; negative entries are set to zero) and leaving the solution in `w`.
@@ -161,21 +175,61 @@ pub fn solve(
 /// Four dot products of four rows with one vector, each summed left to
 /// right: bit-identical to four calls of [`dot`], but `x` is loaded once for
 /// the four rows (1.25 loads per multiply-add instead of 2, which is what
-/// bounds the chip's speed).
-#[inline]
+/// bounds the chip's speed). Each row must hold at least `x.len()` values.
+#[inline(always)]
 pub fn dot4(rows: [&[f32]; 4], x: &[f32]) -> [f32; 4] {
     let n = x.len();
-    let [r0, r1, r2, r3] = rows;
-    let (r0, r1, r2, r3) = (&r0[..n], &r1[..n], &r2[..n], &r3[..n]);
+    let [r0, r1, r2, r3] = rows.map(|r| r[..n].chunks_exact(UNROLL));
+    let xs = x.chunks_exact(UNROLL);
+    let tails = [
+        r0.remainder(),
+        r1.remainder(),
+        r2.remainder(),
+        r3.remainder(),
+    ];
+    let xr = xs.remainder();
     let mut s = [0.0f32; 4];
-    for t in 0..n {
-        let xt = x[t];
-        s[0] += r0[t] * xt;
-        s[1] += r1[t] * xt;
-        s[2] += r2[t] * xt;
-        s[3] += r3[t] * xt;
+    for ((((xc, a), b), c), d) in xs.zip(r0).zip(r1).zip(r2).zip(r3) {
+        for t in 0..UNROLL {
+            let xt = xc[t];
+            s[0] += a[t] * xt;
+            s[1] += b[t] * xt;
+            s[2] += c[t] * xt;
+            s[3] += d[t] * xt;
+        }
+    }
+    for (t, &xt) in xr.iter().enumerate() {
+        for (sr, tail) in s.iter_mut().zip(tails) {
+            *sr += tail[t] * xt;
+        }
     }
     s
+}
+
+/// `max(v, 0)` as a comparison (a call of `fmaxf` on the chip otherwise).
+#[inline(always)]
+fn pos(v: f32) -> f32 {
+    if v > 0.0 {
+        v
+    } else {
+        0.0
+    }
+}
+
+/// One coordinate's move, given its gradient `g` and diagonal entry `gii`:
+/// adds its projected gradient's square to `pg2`, returns the new value.
+///
+/// The projected gradient is `g` where `w > 0`, else `min(g, 0)`. With
+/// `gii > 0`, `g < 0` at `w = 0` is exactly when the coordinate moves up, so
+/// it is `g` when `w + new > 0` and 0 otherwise (one comparison on the chip
+/// instead of two; the two differ only where `g / gii` underflows to zero,
+/// a gradient far below anything the stopping rule can see).
+#[inline(always)]
+fn step(w: f32, g: f32, gii: f32, pg2: &mut f32) -> f32 {
+    let new = pos(w - g / gii);
+    let pg = if w + new > 0.0 { g } else { 0.0 };
+    *pg2 += pg * pg;
+    new
 }
 
 /// The sweeps themselves; lengths and finiteness are the caller's promise.
@@ -184,7 +238,9 @@ pub fn dot4(rows: [&[f32]; 4], x: &[f32]) -> [f32; 4] {
 /// with [`dot4`] at the start of the block, and each is then corrected for
 /// the moves the block's earlier coordinates just made
 /// (`g_r += Σ_{q<r} G_{r,q} · Δw_q`), which equals the gradient at the
-/// current point up to rounding.
+/// current point up to rounding. The last `K mod 4` coordinates go one at a
+/// time. The block's rows, diagonal and cross terms are taken as slices once
+/// a block, so the chip's loop has no bounds checks and no calls.
 pub(crate) fn solve_unchecked(
     gram: &Gram<'_>,
     b: &[f32],
@@ -192,54 +248,61 @@ pub(crate) fn solve_unchecked(
     rule: StopRule,
 ) -> SolveReport {
     let k = gram.k();
-    let scale = libm::sqrtf(b.iter().map(|&v| v.max(0.0) * v.max(0.0)).sum::<f32>());
-    let threshold = rule.tol * scale;
+    let (g, b, w) = (&gram.as_slice()[..k * k], &b[..k], &mut w[..k]);
+    let mut b2 = 0.0f32;
+    for &v in b {
+        b2 += pos(v) * pos(v);
+    }
+    let threshold = rule.tol * libm::sqrtf(b2);
+    // `sqrt(pg2) <= threshold` is only tested (one square root) when `pg2`
+    // is not clearly above `threshold²`: the same decision, one sqrt a solve.
+    // (`MIN_POSITIVE` keeps it safe where `threshold²` underflows.)
+    let clearly_above = threshold * threshold * (1.0 + 1e-4) + f32::MIN_POSITIVE;
     let mut report = SolveReport {
         sweeps: 0,
         pg_norm: f32::INFINITY,
         converged: false,
     };
+    let mut pg2 = f32::INFINITY;
     for sweep in 1..=rule.max_sweeps {
-        let mut pg2 = 0.0f32;
+        pg2 = 0.0f32;
         let mut i = 0;
-        while i < k {
-            let n = (k - i).min(4);
-            let grad = if n == 4 {
-                dot4(
-                    [
-                        gram.row(i),
-                        gram.row(i + 1),
-                        gram.row(i + 2),
-                        gram.row(i + 3),
-                    ],
-                    w,
-                )
-            } else {
-                core::array::from_fn(|r| if r < n { dot(gram.row(i + r), w) } else { 0.0 })
-            };
-            let mut moved = [0.0f32; 4];
-            for r in 0..n {
-                let c = i + r;
-                let row = gram.row(c);
-                let mut g = grad[r];
-                for q in 0..r {
-                    g += row[i + q] * moved[q];
-                }
-                g -= b[c];
-                let pg = if w[c] > 0.0 { g } else { g.min(0.0) };
-                pg2 += pg * pg;
-                let new = (w[c] - g / row[c]).max(0.0);
-                moved[r] = new - w[c];
-                w[c] = new;
-            }
-            i += n;
+        while i + 4 <= k {
+            let rows = &g[i * k..(i + 4) * k];
+            let (r0, rest) = rows.split_at(k);
+            let (r1, rest) = rest.split_at(k);
+            let (r2, r3) = rest.split_at(k);
+            let grad = dot4([r0, r1, r2, r3], w);
+            let (a0, a1, a2, a3) = (&r0[i..i + 4], &r1[i..i + 4], &r2[i..i + 4], &r3[i..i + 4]);
+            let bb = &b[i..i + 4];
+            let wb = &mut w[i..i + 4];
+            let new0 = step(wb[0], grad[0] - bb[0], a0[0], &mut pg2);
+            let m0 = new0 - wb[0];
+            wb[0] = new0;
+            let g1 = (grad[1] + a1[0] * m0) - bb[1];
+            let new1 = step(wb[1], g1, a1[1], &mut pg2);
+            let m1 = new1 - wb[1];
+            wb[1] = new1;
+            let g2 = ((grad[2] + a2[0] * m0) + a2[1] * m1) - bb[2];
+            let new2 = step(wb[2], g2, a2[2], &mut pg2);
+            let m2 = new2 - wb[2];
+            wb[2] = new2;
+            let g3 = (((grad[3] + a3[0] * m0) + a3[1] * m1) + a3[2] * m2) - bb[3];
+            wb[3] = step(wb[3], g3, a3[3], &mut pg2);
+            i += 4;
+        }
+        // The last K mod 4 coordinates, one at a time.
+        for c in i..k {
+            let row = &g[c * k..(c + 1) * k];
+            let gc = dot(row, w) - b[c];
+            w[c] = step(w[c], gc, row[c], &mut pg2);
         }
         report.sweeps = sweep;
-        report.pg_norm = libm::sqrtf(pg2);
-        if report.pg_norm <= threshold {
+        if pg2 <= clearly_above && libm::sqrtf(pg2) <= threshold {
             report.converged = true;
             break;
         }
     }
+    report.pg_norm = libm::sqrtf(pg2);
     report
 }
