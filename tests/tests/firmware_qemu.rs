@@ -7,11 +7,15 @@
 
 use std::path::{Path, PathBuf};
 
+use std::collections::BTreeMap;
+
+use facenmf_host::data::source::{self, LoadOptions};
 use facenmf_host::export;
 use facenmf_host::model::Model;
+use facenmf_host::train::{self, Spec};
 use facenmf_tests::data_dir;
 use facenmf_tests::firmware::{
-    build_plugin, build_qemu_firmware, elf_sizes, face_set, firmware_lock, marks, parse_output,
+    build_plugin, build_qemu_firmware, elf_sizes, firmware_lock, marks, parse_output,
     predict_on_host, run_qemu, synthetic_set, tools_present, write_frames, SyntheticShape,
 };
 
@@ -88,25 +92,46 @@ fn firmware_in_qemu_agrees_with_the_host() {
     }
 }
 
-/// Real faces: 64 LFW frames (87 x 65, as scikit-learn's
-/// `fetch_lfw_people(min_faces_per_person=20, resize=0.7)`), of the 6 people
-/// with the most images and 2 strangers, through a model with an NMF basis
-/// (K = 32) fitted here, until the trainer's exported LFW model replaces it.
+/// Real faces through the default device model: the recipe of `facenmf
+/// train` / `facenmf export` (32 x 24 thumbnails, K = 96, LDA, class means,
+/// `Spec::default()`) trained here on the shared LFW set (at most 50 images
+/// a person, scikit-learn's `resize=0.7` frames of 65 x 87), then the first
+/// 64 frames of its own test split through the chip. About a minute of
+/// training.
 #[test]
-fn firmware_on_lfw_faces_agrees_with_the_host() {
+fn firmware_runs_the_default_lfw_model_and_agrees_with_the_host() {
     let Some(lfw) = data_dir::dataset("lfw_people_min20_r07") else {
         return;
     };
     if !tools_present(true) {
         return;
     }
-    let data = facenmf_host::data::cache::load(&lfw).unwrap();
+    let opts = LoadOptions {
+        max_per_person: Some(50),
+        ..Default::default()
+    };
+    let ds = source::load(&lfw, &opts).unwrap();
+    let spec = Spec::default();
+    let (model, report) = train::train(&ds, &spec, BTreeMap::new()).unwrap();
+    eprintln!("default LFW model: {report:?}");
+    let split = model.split.expect("the trained model records its split");
+    let test = ds
+        .train_test_split(split.test_size, split.seed, split.stratify)
+        .unwrap()
+        .test;
+    let frames: Vec<Vec<u8>> = (0..64)
+        .map(|i| {
+            test.image(i)
+                .iter()
+                .map(|&v| (v * 255.0).round().clamp(0.0, 255.0) as u8)
+                .collect()
+        })
+        .collect();
     let _lock = firmware_lock();
     let dir = scratch("firmware_qemu_lfw");
-    let set = face_set(&data, (24, 32), 32, 6, 2, 4, 8);
     let model_json = dir.join("model.json");
-    set.model.save(&model_json).unwrap();
-    check_firmware(&model_json, &set.frames, &dir);
+    model.save(&model_json).unwrap();
+    check_firmware(&model_json, &frames, &dir);
 }
 
 /// Exports the model at `model_json`, builds the QEMU firmware with it and
