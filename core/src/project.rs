@@ -8,7 +8,7 @@
 
 use crate::error::{InputError, ModelError};
 use crate::math;
-use crate::nnls::{dot, MAX_COMPONENTS};
+use crate::nnls::{dot, dot4, MAX_COMPONENTS};
 use crate::validate;
 
 /// An affine map `y = P z + c`, `P` row-major M x K.
@@ -161,10 +161,24 @@ impl<'a> Projection<'a> {
             });
         }
         let out = &mut out[..map.m];
-        for (r, y) in out.iter_mut().enumerate() {
-            *y = dot(&map.p[r * self.k..(r + 1) * self.k], code);
-            if let Some(c) = map.bias {
-                *y += c[r];
+        let k = self.k;
+        // Four rows at a time share the loads of the code (bit-identical).
+        let blocked = map.m - map.m % 4;
+        for (ys, rows) in out[..blocked]
+            .chunks_exact_mut(4)
+            .zip(map.p.chunks_exact(4 * k))
+        {
+            let (r0, rest) = rows.split_at(k);
+            let (r1, rest) = rest.split_at(k);
+            let (r2, r3) = rest.split_at(k);
+            ys.copy_from_slice(&dot4([r0, r1, r2, r3], code));
+        }
+        for (r, y) in out.iter_mut().enumerate().skip(blocked) {
+            *y = dot(&map.p[r * k..(r + 1) * k], code);
+        }
+        if let Some(c) = map.bias {
+            for (y, c) in out.iter_mut().zip(c) {
+                *y += c;
             }
         }
         Ok(out)
