@@ -107,6 +107,12 @@ impl<'a> Encoder<'a> {
                 actual: b.len(),
             });
         }
+        self.correlate_unchecked(x, b);
+        Ok(())
+    }
+
+    /// `b = H x` for `x` of D values and `b` of K values.
+    fn correlate_unchecked(&self, x: &[f32], b: &mut [f32]) {
         // Four components at a time share the loads of x; each sum still runs
         // left to right, so the result is bit-identical to one dot a row.
         let mut i = 0;
@@ -123,7 +129,6 @@ impl<'a> Encoder<'a> {
         for j in i..self.k() {
             b[j] = nnls::dot(self.component(j), x);
         }
-        Ok(())
     }
 
     /// Encodes `x` (D pixels) into `code` (K values, overwritten) from a cold
@@ -131,6 +136,18 @@ impl<'a> Encoder<'a> {
     ///
     /// Errors when a length is wrong or `x` holds NaN or infinity.
     pub fn encode(&self, x: &[f32], code: &mut [f32]) -> Result<SolveReport, InputError> {
+        self.check_input(x)?;
+        self.encode_finite(x, code)
+    }
+
+    /// [`Encoder::encode`] for an `x` known to be finite (a thumbnail made
+    /// by [`crate::Thumbnailer`]): only lengths are checked, which saves the
+    /// chip a pass over the D pixels.
+    pub(crate) fn encode_finite(
+        &self,
+        x: &[f32],
+        code: &mut [f32],
+    ) -> Result<SolveReport, InputError> {
         let k = self.k();
         if code.len() != k {
             return Err(InputError::Length {
@@ -138,9 +155,15 @@ impl<'a> Encoder<'a> {
                 actual: code.len(),
             });
         }
+        if x.len() != self.d {
+            return Err(InputError::Length {
+                expected: self.d,
+                actual: x.len(),
+            });
+        }
         let mut b = [0.0f32; MAX_COMPONENTS];
         let b = &mut b[..k];
-        self.correlate(x, b)?;
+        self.correlate_unchecked(x, b);
         if let Some(index) = b.iter().position(|v| !v.is_finite()) {
             // Finite pixels so large that H x overflows f32.
             return Err(InputError::NotFinite { index });

@@ -151,7 +151,20 @@ impl<'a, const M: usize, const N: usize> Recogniser<'a, M, N> {
         code: &mut [f32],
         out: &mut [f32; M],
     ) -> Result<SolveReport, Error> {
-        let solve = self.encoder.encode(thumb, code)?;
+        if let Some(index) = thumb.iter().position(|v| !v.is_finite()) {
+            return Err(InputError::NotFinite { index }.into());
+        }
+        self.embed_finite(thumb, code, out)
+    }
+
+    /// [`Recogniser::embed`] of a finite thumbnail.
+    fn embed_finite(
+        &self,
+        thumb: &[f32],
+        code: &mut [f32],
+        out: &mut [f32; M],
+    ) -> Result<SolveReport, Error> {
+        let solve = self.encoder.encode_finite(thumb, code)?;
         if self.projection.has_map() {
             self.projection.apply(code, out)?;
         } else {
@@ -173,7 +186,9 @@ impl<'a, const M: usize, const N: usize> Recogniser<'a, M, N> {
         out: &mut [f32; M],
     ) -> Result<Recognition, Error> {
         self.thumbnailer.run(frame, thumb)?;
-        let solve = self.embed(thumb, code, out)?;
+        // A thumbnail is finite by construction (exact sums over a positive
+        // denominator): no pass over it looking for NaN.
+        let solve = self.embed_finite(thumb, code, out)?;
         let decision = self.gallery.classify(out, self.k, self.metric)?;
         Ok(Recognition { decision, solve })
     }
