@@ -202,13 +202,15 @@ impl Thumbnailer {
 
     /// The area average for pixels of `B` bytes whose gray level is `level`.
     ///
-    /// Output columns go in groups of [`COLUMN_GROUP`]: each group's spans
-    /// (first source column, count, edge weights) are worked out once, then
-    /// every output row of the group sums its source rows with them. The sum
-    /// of an output pixel is the same integer as the pixel-by-pixel
-    /// definition (integer sums do not depend on order), so the result is
-    /// too. When the crop is a whole multiple of the thumbnail on both axes
-    /// every weight is the same and the sums are plain box sums.
+    /// Output columns go in groups whose source columns fit a buffer of
+    /// [`COLUMN_BUFFER`] sums. For each output row, the source rows under it
+    /// add their weighted levels into the buffer (one multiply-add a source
+    /// pixel and row, up to three rows a pass), then each output pixel takes
+    /// the weighted sum
+    /// of its source columns from the buffer. This is the same integer as the
+    /// pixel-by-pixel definition (integer sums do not depend on order), so
+    /// the result is too. An output column wider than the buffer (a crop
+    /// more than 255 times wider than the thumbnail) sums row by row.
     #[inline(always)]
     fn area_average<const B: usize>(
         &self,
@@ -224,59 +226,126 @@ impl Thumbnailer {
             let start = ((self.crop.y + r) * self.frame_width + self.crop.x) * B;
             frame[start..start + cw * B].as_chunks::<B>().0
         };
-        if cw % ow == 0 && ch % oh == 0 {
-            // Every weight is ow (columns) and oh (rows): sum = ow·oh·box sum.
-            let (fx, fy) = (cw / ow, ch / oh);
-            let scale = (ow * oh) as u32;
-            for (oy, out_row) in out.chunks_exact_mut(ow).enumerate() {
-                for (group, out_group) in out_row.chunks_mut(COLUMN_GROUP).enumerate() {
-                    let mut acc = [0u32; COLUMN_GROUP];
-                    let acc = &mut acc[..out_group.len()];
-                    let x0 = group * COLUMN_GROUP * fx;
-                    for r in oy * fy..(oy + 1) * fy {
-                        let px = &line(r)[x0..x0 + acc.len() * fx];
-                        for (a, block) in acc.iter_mut().zip(px.chunks_exact(fx)) {
-                            for p in block {
-                                *a += level(p);
-                            }
-                        }
-                    }
-                    for (o, a) in out_group.iter_mut().zip(acc.iter()) {
-                        *o = (scale * a) as f32 / denominator;
-                    }
+        let mut sums = [0u32; COLUMN_BUFFER];
+        let mut x0 = 0;
+        while x0 < ow {
+            // The group: output columns x0..x1 (at most COLUMN_GROUP) over
+            // source columns first..end (at most COLUMN_BUFFER).
+            let mut cols = [Edges::default(); COLUMN_GROUP];
+            let first = Span::new(x0, cw, ow).first;
+            let mut x1 = x0;
+            let mut end = first;
+            while x1 < ow && x1 - x0 < COLUMN_GROUP {
+                let col = Span::new(x1, cw, ow);
+                if x1 > x0 && col.end - first > COLUMN_BUFFER {
+                    break;
                 }
+                cols[x1 - x0] = Edges::of(&col, first);
+                end = col.end;
+                x1 += 1;
             }
-            return;
-        }
-        for x0 in (0..ow).step_by(COLUMN_GROUP) {
-            let n = COLUMN_GROUP.min(ow - x0);
-            let mut cols = [Span::new(0, 1, 1); COLUMN_GROUP];
-            for (j, c) in cols[..n].iter_mut().enumerate() {
-                *c = Span::new(x0 + j, cw, ow);
+            let cols = &cols[..x1 - x0];
+            if end - first > COLUMN_BUFFER {
+                // One output column wider than the buffer: row by row.
+                let col = Span::new(x0, cw, ow);
+                let edges = Edges::of(&col, 0);
+                for (oy, out_row) in out.chunks_exact_mut(ow).enumerate() {
+                    let rows = Span::new(oy, ch, oh);
+                    let mut sum = 0u32;
+                    for r in rows.first..rows.end {
+                        let px = &line(r)[col.first..col.end];
+                        sum += rows.weight(r) * edges.weighted_sum(px, ow as u32, &level);
+                    }
+                    out_row[x0] = sum as f32 / denominator;
+                }
+                x0 = x1;
+                continue;
             }
-            let cols = &cols[..n];
+            let sums = &mut sums[..end - first];
             for (oy, out_row) in out.chunks_exact_mut(ow).enumerate() {
                 let rows = Span::new(oy, ch, oh);
-                let mut acc = [0u32; COLUMN_GROUP];
-                let acc = &mut acc[..n];
-                for r in rows.first..rows.end {
+                sums.fill(0);
+                // Source rows three, two or one at a time: one load and store
+                // of a column sum serves several rows.
+                let mut r = rows.first;
+                while r + 3 <= rows.end {
+                    let w = [rows.weight(r), rows.weight(r + 1), rows.weight(r + 2)];
+                    let (a, b, c) = (
+                        &line(r)[first..end],
+                        &line(r + 1)[first..end],
+                        &line(r + 2)[first..end],
+                    );
+                    for (((v, pa), pb), pc) in sums.iter_mut().zip(a).zip(b).zip(c) {
+                        *v += w[0] * level(pa) + w[1] * level(pb) + w[2] * level(pc);
+                    }
+                    r += 3;
+                }
+                if r + 2 == rows.end {
+                    let w = [rows.weight(r), rows.weight(r + 1)];
+                    let (a, b) = (&line(r)[first..end], &line(r + 1)[first..end]);
+                    for ((v, pa), pb) in sums.iter_mut().zip(a).zip(b) {
+                        *v += w[0] * level(pa) + w[1] * level(pb);
+                    }
+                } else if r + 1 == rows.end {
                     let wr = rows.weight(r);
-                    let px = line(r);
-                    for (a, c) in acc.iter_mut().zip(cols) {
-                        *a += wr * c.weighted_sum(px, &level);
+                    for (v, p) in sums.iter_mut().zip(&line(r)[first..end]) {
+                        *v += wr * level(p);
                     }
                 }
-                for (o, a) in out_row[x0..x0 + n].iter_mut().zip(acc.iter()) {
-                    *o = *a as f32 / denominator;
+                for (c, o) in cols.iter().zip(&mut out_row[x0..x1]) {
+                    let sum = c.weighted_sum(&sums[c.first..c.end], ow as u32, &|v: &u32| *v);
+                    *o = sum as f32 / denominator;
                 }
             }
+            x0 = x1;
         }
     }
 }
 
-/// Output columns whose source spans are worked out together (stack room:
-/// a few hundred bytes).
+/// Source columns a group of output columns may span (stack room: 1 KiB).
+const COLUMN_BUFFER: usize = 256;
+
+/// Output columns a group holds at most (stack room: 512 bytes).
 const COLUMN_GROUP: usize = 32;
+
+/// An output column's source columns `first..end` (relative to its group)
+/// and the weights of the first and last; the ones between weigh `n_out`.
+#[derive(Debug, Clone, Copy, Default)]
+struct Edges {
+    first: usize,
+    end: usize,
+    w_first: u32,
+    w_last: u32,
+}
+
+impl Edges {
+    fn of(span: &Span, origin: usize) -> Self {
+        Self {
+            first: span.first - origin,
+            end: span.end - origin,
+            w_first: span.weight(span.first),
+            w_last: span.weight(span.end - 1),
+        }
+    }
+
+    /// `Σ weight · level` over `px`, the span's source pixels (or column
+    /// sums): the first and the last with their partial weights, the ones
+    /// between with `n_out`.
+    #[inline(always)]
+    fn weighted_sum<T>(&self, px: &[T], n_out: u32, level: &impl Fn(&T) -> u32) -> u32 {
+        match px {
+            [only] => self.w_first * level(only),
+            [first, between @ .., last] => {
+                let mut inner = 0;
+                for p in between {
+                    inner += level(p);
+                }
+                self.w_first * level(first) + n_out * inner + self.w_last * level(last)
+            }
+            [] => 0,
+        }
+    }
+}
 
 /// A width or height in `1..=MAX_FRAME_SIDE`.
 const fn side_ok(n: usize) -> bool {
@@ -294,27 +363,19 @@ struct Span {
     /// Source pixels `first..end` overlap it.
     first: usize,
     end: usize,
-    /// Weights of the first and the last source pixel.
-    w_first: u32,
-    w_last: u32,
 }
 
 impl Span {
     #[inline]
     fn new(o: usize, n_src: usize, n_out: usize) -> Self {
         let (lo, hi) = (o * n_src, (o + 1) * n_src);
-        let mut span = Self {
+        Self {
             lo,
             hi,
             n_out,
             first: lo / n_out,
             end: hi.div_ceil(n_out),
-            w_first: 0,
-            w_last: 0,
-        };
-        span.w_first = span.weight(span.first);
-        span.w_last = span.weight(span.end - 1);
-        span
+        }
     }
 
     /// Overlap of source pixel `s` with the output pixel (scaled, exact).
@@ -323,26 +384,5 @@ impl Span {
         let a = (s * self.n_out).max(self.lo);
         let b = ((s + 1) * self.n_out).min(self.hi);
         (b - a) as u32
-    }
-
-    /// `Σ weight(s) · level(px[s])` over the span: the first and last source
-    /// pixels with their partial weights, the ones between with `n_out`.
-    #[inline(always)]
-    fn weighted_sum<const B: usize>(
-        &self,
-        px: &[[u8; B]],
-        level: &impl Fn(&[u8; B]) -> u32,
-    ) -> u32 {
-        match &px[self.first..self.end] {
-            [only] => self.w_first * level(only),
-            [first, between @ .., last] => {
-                let mut inner = 0;
-                for p in between {
-                    inner += level(p);
-                }
-                self.w_first * level(first) + self.n_out as u32 * inner + self.w_last * level(last)
-            }
-            [] => 0,
-        }
     }
 }

@@ -130,10 +130,10 @@ proptest! {
         prop_assert_eq!(out.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), expected.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
     }
 
-    /// Crops a whole multiple of the thumbnail (the box-sum path), including
+    /// Crops a whole multiple of the thumbnail (every weight equal), with
     /// more than one group of output columns: bit-identical.
     #[test]
-    fn thumbnail_box_sums_equal_pixel_by_pixel(
+    fn thumbnail_whole_multiples_equal_pixel_by_pixel(
         format in any_format(),
         (fx, fy, ow, oh) in (1usize..=4, 1usize..=4, 1usize..=70, 1usize..=12),
         (mx, my) in (0usize..4, 0usize..4),
@@ -148,6 +148,25 @@ proptest! {
         let mut out = vec![0.0f32; ow * oh];
         t.run(&frame, &mut out).unwrap();
         let expected = thumbnail_pixel_by_pixel(&t, fw, &frame);
+        prop_assert_eq!(out.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), expected.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+    }
+
+    /// Wide crops: groups cut short by the column buffer (256 source
+    /// columns), and output columns wider than it (summed row by row):
+    /// bit-identical.
+    #[test]
+    fn thumbnail_wide_crops_equal_pixel_by_pixel(
+        format in any_format(),
+        (cw, ch, ow, oh) in (200usize..=1024, 1usize..=5, 1usize..=9, 1usize..=3),
+        seed in any::<u64>(),
+    ) {
+        let crop = Crop { x: 0, y: 0, width: cw, height: ch };
+        let t = Thumbnailer::new_checked(cw, ch, format, crop, ow, oh).unwrap();
+        let mut rng = gen::Rng::new(seed);
+        let frame: Vec<u8> = (0..t.frame_len()).map(|_| (rng.uniform() * 256.0) as u8).collect();
+        let mut out = vec![0.0f32; ow * oh];
+        t.run(&frame, &mut out).unwrap();
+        let expected = thumbnail_pixel_by_pixel(&t, cw, &frame);
         prop_assert_eq!(out.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), expected.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
     }
 }
