@@ -172,9 +172,9 @@ impl Thumbnailer {
     /// Makes the thumbnail of `frame` into `out` (row-major, top row first).
     ///
     /// Errors only when a buffer has the wrong length. Cost: one load and
-    /// add per crop pixel and output pixel it touches (a crop pixel is touched
-    /// 1 to 4 times; once when the crop is a whole multiple of the
-    /// thumbnail), plus two multiply-adds per output pixel and source row.
+    /// multiply-add per crop pixel and output row it falls under (1 or 2
+    /// when reducing; 1 when the crop is a whole multiple of the thumbnail), plus, per
+    /// output pixel, a weighted sum of its source columns and one division.
     pub fn run(&self, frame: &[u8], out: &mut [f32]) -> Result<(), ThumbnailError> {
         if frame.len() != self.frame_len() {
             return Err(ThumbnailError::FrameLength {
