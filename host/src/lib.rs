@@ -10,7 +10,9 @@
 //! - [`check`]: the chip's kernel against the reference on a model's test set.
 //! - [`export`]: the model as Rust `const` data for the firmware.
 //! - [`atomic`]: output files written whole or not at all.
-//! - [`openset`]: recognition with strangers: the unknown threshold's curve.
+//! - [`openset`]: recognition with strangers: the unknown threshold, its
+//!   curve and the enrolment of newcomers.
+//! - [`enroll`]: adding people to a trained model from a few photos.
 //! - [`plot`]: self-contained PNG line charts.
 //! - [`selftest`]: the kernel against the reference on synthetic frames.
 //! - [`train`]: the recipe that makes a device model.
@@ -21,6 +23,7 @@ pub mod atomic;
 pub mod budget;
 pub mod check;
 pub mod data;
+pub mod enroll;
 pub mod eval;
 pub mod export;
 pub mod model;

@@ -41,6 +41,10 @@ enum Command {
     Eval(facenmf_host::eval::cli::EvalArgs),
     /// Evaluate over a range of component counts (table, CSV).
     Sweep(facenmf_host::eval::cli::SweepArgs),
+    /// Open-set recognition: strangers, the unknown threshold, enrolling newcomers.
+    Openset(facenmf_host::openset::cli::OpenSetArgs),
+    /// Add a person to a model from a few photos (and re-export it).
+    Enroll(facenmf_host::enroll::EnrollArgs),
     /// Benchmark the NMF solvers against scikit-learn side by side (ratios).
     Bench(facenmf_host::eval::bench::BenchArgs),
 }
@@ -57,6 +61,8 @@ fn main() -> anyhow::Result<()> {
         Command::Fetch(args) => facenmf_host::data::cli::run_fetch(args),
         Command::Eval(args) => facenmf_host::eval::cli::run_eval(args),
         Command::Sweep(args) => facenmf_host::eval::cli::run_sweep(args),
+        Command::Openset(args) => facenmf_host::openset::cli::run(args),
+        Command::Enroll(args) => facenmf_host::enroll::cli(args),
         Command::Bench(args) => facenmf_host::eval::bench::run_bench(args),
     }
 }
