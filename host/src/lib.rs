@@ -2,6 +2,7 @@
 //!
 //! - [`reference`]: the float64 reference the f32 kernel of `facenmf-core` is
 //!   checked against (thumbnail, NNLS, k-NN), written for obviousness.
+//! - [`demo`]: `facenmf demo`, the whole job in one command.
 //! - [`data`]: face datasets behind one [`data::Dataset`] type.
 //! - [`nmf`]: NMF solvers (scikit-learn's `mu` and `cd`, accelerated HALS), init, transform.
 //! - [`eval`]: k-NN, PCA, LDA, the two protocols, `eval` and `sweep`.
@@ -14,6 +15,7 @@
 //!   curve and the enrolment of newcomers.
 //! - [`enroll`]: adding people to a trained model from a few photos.
 //! - [`plot`]: self-contained PNG line charts.
+//! - [`qemu`]: building and running the firmware in QEMU, and the host's answers to compare.
 //! - [`selftest`]: the kernel against the reference on synthetic frames.
 //! - [`train`]: the recipe that makes a device model.
 //! - [`synthetic`]: a documented generator of synthetic faces.
@@ -23,6 +25,7 @@ pub mod atomic;
 pub mod budget;
 pub mod check;
 pub mod data;
+pub mod demo;
 pub mod enroll;
 pub mod eval;
 pub mod export;
@@ -30,6 +33,7 @@ pub mod model;
 pub mod nmf;
 pub mod openset;
 pub mod plot;
+pub mod qemu;
 pub mod reference;
 pub mod selftest;
 pub mod synthetic;

@@ -16,6 +16,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// The whole job: find faces, evaluate, train with strangers held out, export, check, run the firmware in QEMU; a report folder.
+    Demo(facenmf_host::demo::DemoArgs),
     /// Run the chip's kernel on synthetic frames and check it against the float64 reference.
     Selftest {
         /// Seed of the synthetic frames.
@@ -52,6 +54,7 @@ enum Command {
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
+        Command::Demo(args) => facenmf_host::demo::cli(args),
         Command::Selftest { seed } => facenmf_host::selftest::main(seed),
         Command::Train(args) => facenmf_host::train::cli::run(args),
         Command::Check(args) => facenmf_host::check::cli(args),

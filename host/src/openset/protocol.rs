@@ -137,7 +137,7 @@ pub struct Report {
 }
 
 /// Images of `ds` whose label is in `people`, relabelled densely in that order.
-fn people_subset(ds: &Dataset, people: &[u16]) -> Result<Dataset> {
+pub fn people_subset(ds: &Dataset, people: &[u16]) -> Result<Dataset> {
     let idx: Vec<usize> = (0..ds.len())
         .filter(|&i| people.contains(&ds.labels[i]))
         .collect();
