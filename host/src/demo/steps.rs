@@ -50,6 +50,8 @@ pub fn spec_for(ds: &Dataset) -> Spec {
     let share = 1.0 - Protocol::default().stranger_share;
     let n_train = (ds.len() as f64 * share * (1.0 - spec.test_size)) as usize;
     spec.nmf.n_components = (n_train / 6).clamp(16, spec.nmf.n_components);
+    // As `facenmf train` and `facenmf openset` seed it, so they reproduce the demo.
+    spec.nmf.seed = u64::from(spec.seed);
     spec.nmf.progress = true;
     spec
 }
