@@ -2,6 +2,7 @@
 //!
 //! - [`reference`]: the float64 reference the f32 kernel of `facenmf-core` is
 //!   checked against (thumbnail, NNLS, k-NN), written for obviousness.
+//! - [`demo`]: `facenmf demo`, the whole job in one command.
 //! - [`data`]: face datasets behind one [`data::Dataset`] type.
 //! - [`nmf`]: NMF solvers (scikit-learn's `mu` and `cd`, accelerated HALS), init, transform.
 //! - [`eval`]: k-NN, PCA, LDA, the two protocols, `eval` and `sweep`.
@@ -10,8 +11,11 @@
 //! - [`check`]: the chip's kernel against the reference on a model's test set.
 //! - [`export`]: the model as Rust `const` data for the firmware.
 //! - [`atomic`]: output files written whole or not at all.
-//! - [`openset`]: recognition with strangers: the unknown threshold's curve.
+//! - [`openset`]: recognition with strangers: the unknown threshold, its
+//!   curve and the enrolment of newcomers.
+//! - [`enroll`]: adding people to a trained model from a few photos.
 //! - [`plot`]: self-contained PNG line charts.
+//! - [`qemu`]: building and running the firmware in QEMU, and the host's answers to compare.
 //! - [`selftest`]: the kernel against the reference on synthetic frames.
 //! - [`train`]: the recipe that makes a device model.
 //! - [`synthetic`]: a documented generator of synthetic faces.
@@ -21,12 +25,15 @@ pub mod atomic;
 pub mod budget;
 pub mod check;
 pub mod data;
+pub mod demo;
+pub mod enroll;
 pub mod eval;
 pub mod export;
 pub mod model;
 pub mod nmf;
 pub mod openset;
 pub mod plot;
+pub mod qemu;
 pub mod reference;
 pub mod selftest;
 pub mod synthetic;

@@ -16,6 +16,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// The whole job: find faces, evaluate, train with strangers held out, export, check, run the firmware in QEMU; a report folder.
+    Demo(facenmf_host::demo::DemoArgs),
     /// Run the chip's kernel on synthetic frames and check it against the float64 reference.
     Selftest {
         /// Seed of the synthetic frames.
@@ -41,6 +43,10 @@ enum Command {
     Eval(facenmf_host::eval::cli::EvalArgs),
     /// Evaluate over a range of component counts (table, CSV).
     Sweep(facenmf_host::eval::cli::SweepArgs),
+    /// Open-set recognition: strangers, the unknown threshold, enrolling newcomers.
+    Openset(facenmf_host::openset::cli::OpenSetArgs),
+    /// Add a person to a model from a few photos (and re-export it).
+    Enroll(facenmf_host::enroll::EnrollArgs),
     /// Benchmark the NMF solvers against scikit-learn side by side (ratios).
     Bench(facenmf_host::eval::bench::BenchArgs),
 }
@@ -48,6 +54,7 @@ enum Command {
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
+        Command::Demo(args) => facenmf_host::demo::cli(args),
         Command::Selftest { seed } => facenmf_host::selftest::main(seed),
         Command::Train(args) => facenmf_host::train::cli::run(args),
         Command::Check(args) => facenmf_host::check::cli(args),
@@ -57,6 +64,8 @@ fn main() -> anyhow::Result<()> {
         Command::Fetch(args) => facenmf_host::data::cli::run_fetch(args),
         Command::Eval(args) => facenmf_host::eval::cli::run_eval(args),
         Command::Sweep(args) => facenmf_host::eval::cli::run_sweep(args),
+        Command::Openset(args) => facenmf_host::openset::cli::run(args),
+        Command::Enroll(args) => facenmf_host::enroll::cli(args),
         Command::Bench(args) => facenmf_host::eval::bench::run_bench(args),
     }
 }

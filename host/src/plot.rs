@@ -153,12 +153,16 @@ fn ticks(lo: f64, hi: f64) -> Vec<f64> {
 }
 
 fn label(v: f64) -> String {
-    if v.abs() >= 1000.0 || v == v.round() {
-        format!("{v:.0}")
-    } else if (v * 10.0).round() == v * 10.0 {
-        format!("{v:.1}")
+    if v.abs() >= 1000.0 {
+        return format!("{v:.0}");
+    }
+    // Two decimals at most, without trailing zeros; never "-0".
+    let s = format!("{v:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_string()
     } else {
-        format!("{v:.2}")
+        s.to_string()
     }
 }
 

@@ -8,29 +8,19 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use facenmf_core::gallery::{self, Identity};
 use facenmf_host::model::{gram_of, Geometry, Map, MetricName, Model, Template, FORMAT_VERSION};
 
 use crate::data_dir::in_ci;
 use crate::gen::Rng;
 
-/// The chip's target triple.
-pub const TARGET: &str = "thumbv7em-none-eabihf";
-
-/// Exit codes of the QEMU board (see `firmware/src/bin/qemu.rs`).
-pub const EXIT_FRAME_FAILED: i32 = 1;
-/// The board could not build its model or frames.
-pub const EXIT_SETUP: i32 = 2;
-/// A panic.
-pub const EXIT_PANIC: i32 = 101;
-/// A HardFault.
-pub const EXIT_HARDFAULT: i32 = 102;
-/// `timeout` cut off a hang.
-pub const EXIT_TIMEOUT: i32 = 124;
+pub use facenmf_host::qemu::{
+    marks, ChipFrame, ChipOutput, HostFrame, QemuRun, EXIT_FRAME_FAILED, EXIT_HARDFAULT,
+    EXIT_PANIC, EXIT_SETUP, EXIT_TIMEOUT, TARGET,
+};
 
 /// Held while a test builds and runs the QEMU board: every test builds into
 /// the same `firmware/target`.
@@ -52,45 +42,11 @@ pub fn firmware_dir() -> PathBuf {
     workspace().join("firmware")
 }
 
-fn runs(cmd: &str, args: &[&str]) -> bool {
-    Command::new(cmd)
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-fn target_installed() -> bool {
-    let out = Command::new("rustc")
-        .args(["--print", "target-libdir", "--target", TARGET])
-        .output();
-    match out {
-        Ok(o) if o.status.success() => {
-            Path::new(String::from_utf8_lossy(&o.stdout).trim()).is_dir()
-        }
-        _ => false,
-    }
-}
-
 /// True when qemu-system-arm, the thumbv7em target and (if `gcc` is asked
 /// for, to build the counting plugin) gcc are there. Otherwise prints how to
 /// get them and returns false, or panics in CI.
 pub fn tools_present(need_gcc: bool) -> bool {
-    let mut missing = Vec::new();
-    if !runs("qemu-system-arm", &["--version"]) {
-        missing.push("qemu-system-arm (`apt-get install -y qemu-system-arm`)");
-    }
-    if !target_installed() {
-        missing
-            .push("the thumbv7em-none-eabihf target (`rustup target add thumbv7em-none-eabihf`)");
-    }
-    if !runs("timeout", &["--version"]) {
-        missing.push("timeout (coreutils)");
-    }
-    if need_gcc && !runs("gcc", &["--version"]) {
-        missing.push("gcc (`apt-get install -y gcc`)");
-    }
+    let missing = facenmf_host::qemu::missing_tools(need_gcc);
     if missing.is_empty() {
         return true;
     }
@@ -105,53 +61,24 @@ pub fn tools_present(need_gcc: bool) -> bool {
     false
 }
 
-/// Writes frames in the layout `firmware/build.rs` reads: `FRMS`, u32 LE
-/// count, u32 LE frame length, the frames.
+/// Writes frames in the layout `firmware/build.rs` reads.
 pub fn write_frames(path: &Path, frames: &[Vec<u8>]) {
-    let len = frames.first().map_or(0, Vec::len);
-    assert!(
-        frames.iter().all(|f| f.len() == len),
-        "frames differ in size"
-    );
-    let mut bytes = b"FRMS".to_vec();
-    bytes.extend_from_slice(&(frames.len() as u32).to_le_bytes());
-    bytes.extend_from_slice(&(len as u32).to_le_bytes());
-    for f in frames {
-        bytes.extend_from_slice(f);
-    }
+    let bytes = facenmf_host::qemu::frames_file(frames).expect("frames file");
     std::fs::write(path, bytes).expect("write frames");
 }
 
-/// Builds the QEMU board (`--release --bin qemu`) with the exported model
-/// `model_rs` and the frames file `frames`; returns the ELF. `fault`
-/// (`panic`, `hardfault`, `hang`) builds one that fails on purpose.
+/// Builds the QEMU board with the exported model `model_rs` and the frames
+/// file `frames`; returns the ELF. `fault` (`panic`, `hardfault`, `hang`)
+/// builds one that fails on purpose.
 pub fn build_qemu_firmware(model_rs: &Path, frames: &Path, fault: Option<&str>) -> PathBuf {
-    let dir = firmware_dir();
-    let target_dir = dir.join("target");
     let started = Instant::now();
-    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["build", "--release", "--bin", "qemu"])
-        .current_dir(&dir)
-        // Its own target dir: the outer `cargo test` holds the workspace's.
-        .env("CARGO_TARGET_DIR", &target_dir)
-        .env_remove("CARGO_BUILD_TARGET")
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .env("FACENMF_MODEL", model_rs)
-        .env("FACENMF_FRAMES", frames)
-        .env("FACENMF_FAULT", fault.unwrap_or(""))
-        .output()
-        .expect("run cargo");
-    assert!(
-        out.status.success(),
-        "building the firmware failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let elf = facenmf_host::qemu::build(&firmware_dir(), model_rs, frames, fault)
+        .unwrap_or_else(|e| panic!("{e:#}"));
     eprintln!(
         "built the QEMU firmware in {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    target_dir.join(TARGET).join("release").join("qemu")
+    elf
 }
 
 /// Compiles the instruction-counting TCG plugin (`firmware/tools/icount.c`)
@@ -172,270 +99,25 @@ pub fn build_plugin(out_dir: &Path) -> PathBuf {
     so
 }
 
-/// What one QEMU run gave.
-#[derive(Debug)]
-pub struct QemuRun {
-    /// The board's stdout (the result lines).
-    pub stdout: String,
-    /// Its stderr (errors, panics, the plugin's counts).
-    pub stderr: String,
-    /// Wall time of the run.
-    pub wall: Duration,
-}
-
-/// Runs `elf` on `-machine netduinoplus2` under `timeout`, with the counting
-/// plugin marking the address of `marker` when given. Panics with a clear
-/// message on a panic, HardFault, hang or any other non-zero exit.
+/// Runs `elf` in QEMU (see [`facenmf_host::qemu::run`]); panics with a
+/// clear message on a panic, HardFault, hang or any other non-zero exit.
 pub fn run_qemu(elf: &Path, plugin: Option<(&Path, u64)>, timeout_s: u32) -> QemuRun {
-    let mut cmd = Command::new("timeout");
-    cmd.arg(timeout_s.to_string())
-        .args([
-            "qemu-system-arm",
-            "-machine",
-            "netduinoplus2",
-            "-nographic",
-            "-monitor",
-            "none",
-            "-serial",
-            "none",
-            "-icount",
-            "shift=0",
-            "-semihosting-config",
-            "enable=on,target=native",
-        ])
-        .stdin(Stdio::null());
-    if let Some((so, mark)) = plugin {
-        cmd.arg("-plugin")
-            .arg(format!("{},mark={mark:#x}", so.display()))
-            .args(["-d", "plugin"]);
-    }
-    cmd.arg("-kernel").arg(elf);
-    let started = Instant::now();
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = cmd.output().expect("run qemu-system-arm under timeout");
-    let wall = started.elapsed();
-    let stdout = String::from_utf8_lossy(&stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&stderr).into_owned();
-    let code = status.code();
-    let what = match code {
-        Some(0) => None,
-        Some(EXIT_PANIC) => Some("the firmware panicked".to_string()),
-        Some(EXIT_HARDFAULT) => Some("the firmware hit a HardFault".to_string()),
-        Some(EXIT_TIMEOUT) => Some(format!(
-            "the firmware hung: QEMU cut off by `timeout` after {timeout_s} s"
-        )),
-        Some(EXIT_FRAME_FAILED) => Some("the firmware failed on a frame".to_string()),
-        Some(EXIT_SETUP) => Some("the firmware refused its model or frames".to_string()),
-        other => Some(format!("QEMU exited with {other:?}")),
-    };
-    if let Some(what) = what {
-        let tail: Vec<&str> = stdout.lines().rev().take(5).collect();
-        panic!(
-            "{what} (exit {code:?}).\n--- stderr:\n{}\n--- last stdout lines:\n{}",
-            stderr
-                .lines()
-                .filter(|l| !l.starts_with("icount"))
-                .collect::<Vec<_>>()
-                .join("\n"),
-            tail.into_iter().rev().collect::<Vec<_>>().join("\n")
-        );
-    }
-    QemuRun {
-        stdout,
-        stderr,
-        wall,
-    }
-}
-
-/// One `frame=` line of the board.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChipFrame {
-    /// Frame index.
-    pub frame: usize,
-    /// Nearest label before the threshold.
-    pub label: u16,
-    /// Known after the threshold.
-    pub known: bool,
-    /// Distance bits.
-    pub distance: u32,
-    /// Votes.
-    pub votes: u8,
-    /// NNLS sweeps.
-    pub sweeps: u16,
-    /// Converged.
-    pub converged: bool,
-    /// SysTick ticks of the inference.
-    pub ticks: u32,
-    /// Indicator state.
-    pub led: bool,
-    /// Code bits (K).
-    pub code: Vec<u32>,
-    /// Projected vector bits (M).
-    pub out: Vec<u32>,
-    /// The label's name.
-    pub name: String,
-}
-
-/// The board's whole output.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChipOutput {
-    /// `key=value` of the header line.
-    pub header: BTreeMap<String, String>,
-    /// The frame lines in order.
-    pub frames: Vec<ChipFrame>,
-    /// `key=value` of the `profile` line (SysTick ticks a stage).
-    pub profile: BTreeMap<String, String>,
-    /// `key=value` of the `done` line.
-    pub done: BTreeMap<String, String>,
-}
-
-fn fields(line: &str) -> BTreeMap<String, String> {
-    line.split_whitespace()
-        .filter_map(|t| t.split_once('='))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
-
-fn hex_list(s: &str) -> Result<Vec<u32>, String> {
-    s.split(',')
-        .map(|h| u32::from_str_radix(h, 16).map_err(|e| format!("{h}: {e}")))
-        .collect()
+    facenmf_host::qemu::run(elf, plugin, timeout_s).unwrap_or_else(|e| panic!("{e:#}"))
 }
 
 /// Parses the board's stdout (the format of `firmware/src/bin/qemu.rs`).
 pub fn parse_output(stdout: &str) -> Result<ChipOutput, String> {
-    let mut header = None;
-    let mut done = None;
-    let mut profile = BTreeMap::new();
-    let mut frames = Vec::new();
-    for line in stdout.lines() {
-        let line = line.trim_end_matches('\r');
-        if line.starts_with("facenmf-qemu ") {
-            header = Some(fields(line));
-        } else if line.starts_with("profile ") {
-            profile = fields(line);
-        } else if line.starts_with("done ") {
-            done = Some(fields(line));
-        } else if line.starts_with("error=") {
-            return Err(format!("the board reported: {line}"));
-        } else if line.starts_with("frame=") {
-            let (head, name) = line
-                .split_once(" name=")
-                .ok_or_else(|| format!("no name in {line:?}"))?;
-            let f = fields(head);
-            let get = |k: &str| {
-                f.get(k)
-                    .cloned()
-                    .ok_or_else(|| format!("no {k}= in {line:?}"))
-            };
-            let num = |k: &str| -> Result<u64, String> {
-                get(k)?.parse().map_err(|e| format!("{k}: {e} in {line:?}"))
-            };
-            frames.push(ChipFrame {
-                frame: num("frame")? as usize,
-                label: num("label")? as u16,
-                known: num("known")? == 1,
-                distance: u32::from_str_radix(&get("distance")?, 16).map_err(|e| e.to_string())?,
-                votes: num("votes")? as u8,
-                sweeps: num("sweeps")? as u16,
-                converged: num("converged")? == 1,
-                ticks: num("ticks")? as u32,
-                led: num("led")? == 1,
-                code: hex_list(&get("code")?)?,
-                out: hex_list(&get("out")?)?,
-                name: name.to_string(),
-            });
-        }
-    }
-    Ok(ChipOutput {
-        header: header.ok_or("no header line")?,
-        frames,
-        profile,
-        done: done.ok_or("no `done` line: the run stopped early")?,
-    })
+    facenmf_host::qemu::parse_output(stdout).map_err(|e| format!("{e:#}"))
 }
 
-/// The plugin's `icount mark <n>` counts, in order.
-pub fn marks(stderr: &str) -> Vec<u64> {
-    stderr
-        .lines()
-        .filter_map(|l| l.strip_prefix("icount mark "))
-        .filter_map(|n| n.trim().parse().ok())
-        .collect()
-}
-
-/// What `facenmf-core` computes on the host for one frame, the very steps of
-/// `Recogniser::recognise`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct HostFrame {
-    /// Nearest label.
-    pub label: u16,
-    /// Known after the threshold.
-    pub known: bool,
-    /// Distance.
-    pub distance: f32,
-    /// NNLS sweeps.
-    pub sweeps: u16,
-    /// Code after root and normalisation (K).
-    pub code: Vec<f32>,
-    /// Projected vector (M).
-    pub out: Vec<f32>,
-}
-
-/// Thumbnail, code (after root and normalisation) and projected vector of
-/// each frame, with the sweeps run: the first steps of
-/// `Recogniser::recognise`, on the host.
-pub fn embed_on_host(model: &Model, frames: &[Vec<u8>]) -> Vec<(u16, Vec<f32>, Vec<f32>)> {
-    let thumbnailer = model.geometry.thumbnailer().expect("thumbnailer");
-    let encoder = model.encoder().expect("encoder");
-    let projection = model.projection().expect("projection");
-    let mut thumb = vec![0.0f32; model.d()];
-    frames
-        .iter()
-        .map(|frame| {
-            thumbnailer.run(frame, &mut thumb).expect("thumbnail");
-            let mut code = vec![0.0f32; model.k];
-            let solve = encoder.encode(&thumb, &mut code).expect("encode");
-            let mut out = vec![0.0f32; model.m()];
-            let y = projection
-                .apply(&mut code, &mut out)
-                .expect("project")
-                .to_vec();
-            (solve.sweeps, code, y)
-        })
-        .collect()
+/// Thumbnail, code and projected vector of each frame, with the sweeps run.
+pub fn embed_on_host(model: &Model, frames: &[Vec<u8>]) -> Vec<facenmf_host::qemu::Embedded> {
+    facenmf_host::qemu::embed_on_host(model, frames).expect("host embedding")
 }
 
 /// Runs `model` through facenmf-core on the host, frame by frame.
 pub fn predict_on_host(model: &Model, frames: &[Vec<u8>]) -> Vec<HostFrame> {
-    let threshold = model.threshold.unwrap_or(f32::INFINITY);
-    embed_on_host(model, frames)
-        .into_iter()
-        .map(|(sweeps, code, out)| {
-            let d = gallery::classify(
-                model
-                    .templates
-                    .iter()
-                    .map(|t| (t.label, t.vector.as_slice())),
-                &out,
-                model.neighbours,
-                model.metric.into(),
-                threshold,
-            )
-            .expect("classify");
-            HostFrame {
-                label: d.label,
-                known: matches!(d.identity, Identity::Known(_)),
-                distance: d.distance,
-                sweeps,
-                code,
-                out,
-            }
-        })
-        .collect()
+    facenmf_host::qemu::predict_on_host(model, frames).expect("host prediction")
 }
 
 /// A synthetic but face-like test set for the firmware: frames and a model

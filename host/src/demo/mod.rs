@@ -1,0 +1,88 @@
+//! `facenmf demo`: the whole job in one command, from faces to an answer on
+//! the chip.
+//!
+//! 1. find faces ([`find`]: `--data`, Olivetti in `$FACENMF_DATA` or the
+//!    cache, a download, or synthetic faces, said loudly);
+//! 2. evaluate NMF as the study did, both protocols, against PCA and
+//!    Fisherfaces, and sweep the number of components;
+//! 3. train the default device recipe with strangers held out
+//!    ([`crate::openset::protocol`]): the model carries the "unknown"
+//!    threshold chosen at a 5% false-accept rate, and newcomers are enrolled
+//!    from 1, 3, 5, 10 photos;
+//! 4. export it for the firmware and `check` the kernel against float64;
+//! 5. where QEMU and the thumbv7em target are present, build the firmware
+//!    with that model and frames of known people and strangers, run it, and
+//!    compare every answer with the host's;
+//! 6. write everything to a report folder ([`report`]).
+
+pub mod find;
+pub mod report;
+mod steps;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+pub use report::Summary;
+
+/// Options of `facenmf demo`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DemoArgs {
+    /// The faces (an olivettifaces.mat, a cache folder, an LFW folder, a
+    /// folder of person folders). Default: Olivetti from $FACENMF_DATA or
+    /// the cache, downloaded if needed, else synthetic faces.
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// The report folder (created; files in it are replaced whole).
+    #[arg(long, default_value = "out")]
+    pub out: PathBuf,
+    /// Run on synthetic faces even if real ones are around.
+    #[arg(long)]
+    pub synthetic: bool,
+    /// Never download.
+    #[arg(long)]
+    pub offline: bool,
+    /// Skip the firmware run in QEMU.
+    #[arg(long)]
+    pub no_firmware: bool,
+    /// Component counts of the sweep (`A..=B:STEP` or a comma list).
+    #[arg(long, default_value = "10..=100:15")]
+    pub sweep: String,
+    /// Keep at most N images a person (LFW: the study's 50).
+    #[arg(long, value_name = "N")]
+    pub max_per_person: Option<usize>,
+}
+
+/// Runs the demo and returns its summary (also written to the report folder).
+pub fn run(args: &DemoArgs) -> Result<Summary> {
+    let started = Instant::now();
+    let mut found = find::find(args.data.as_deref(), args.synthetic, args.offline)?;
+    if let Some(n) = args.max_per_person {
+        anyhow::ensure!(n > 0, "--max-per-person must be at least 1");
+        found.ds = found.ds.max_per_person(n);
+    }
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("creating the report folder {}", args.out.display()))?;
+    if found.synthetic {
+        eprintln!("\n{}\n", find::SYNTHETIC_NOTICE);
+    }
+    let summary = steps::all(args, &found, started)?;
+    report::write(&args.out, &summary)?;
+    Ok(summary)
+}
+
+/// Runs `facenmf demo` and prints where everything went.
+pub fn cli(args: DemoArgs) -> Result<()> {
+    let summary = run(&args)?;
+    println!();
+    print!("{}", report::text(&summary));
+    println!(
+        "\nreport folder: {} (summary.md, summary.json, and the files listed above)",
+        args.out.display()
+    );
+    if summary.synthetic {
+        eprintln!("\n{}", find::SYNTHETIC_NOTICE);
+    }
+    Ok(())
+}

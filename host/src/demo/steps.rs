@@ -1,0 +1,371 @@
+//! The demo's steps, one function each, in the order they run.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+use super::find::Found;
+use super::report::{Accuracies, FirmwareRun, Summary};
+use super::DemoArgs;
+use crate::data::Dataset;
+use crate::eval::cli::{parse_components, SweepRow};
+use crate::eval::knn::Metric;
+use crate::eval::{eval_nmf, eval_pca, EvalConfig, Recipe};
+use crate::model::Model;
+use crate::openset::protocol::{self, Protocol};
+use crate::plot::{Chart, Series};
+use crate::train::Spec;
+use facenmf_core::StopRule;
+
+/// Seed of every split and fit of the demo.
+const SEED: u32 = 8;
+/// Share of images held out for testing.
+const TEST_SIZE: f64 = 0.2;
+/// Frames of known people and of strangers replayed on the chip, at most.
+const CHIP_KNOWN: usize = 60;
+const CHIP_STRANGERS: usize = 20;
+/// Flash of the QEMU board (STM32F405) and room left for code and data.
+const FLASH: usize = 1024 * 1024;
+const CODE_ROOM: usize = 160 * 1024;
+
+/// Prints a step's header and returns when it started.
+fn step(n: usize, what: &str) -> Instant {
+    eprintln!("[{n}/6] {what}");
+    Instant::now()
+}
+
+/// The device recipe for `ds`: the default, with a thumbnail of 32 rows and
+/// the frames' aspect ratio (32 x 24 on LFW, 32 x 32 on Olivetti), and at
+/// most one component a six training images (K = 96 on LFW, 40 on Olivetti):
+/// with more, the basis of a small set is dense, the chip's encoder needs
+/// more sweeps than its cap and `check` fails (measured on Olivetti: K = 96
+/// and 64 fail, 48 and 40 pass).
+pub fn spec_for(ds: &Dataset) -> Spec {
+    let w = ((32 * ds.width) as f64 / ds.height as f64).round() as usize;
+    let mut spec = Spec {
+        thumb: (32, w.clamp(8, 48)),
+        ..Spec::default()
+    };
+    let share = 1.0 - Protocol::default().stranger_share;
+    let n_train = (ds.len() as f64 * share * (1.0 - spec.test_size)) as usize;
+    spec.nmf.n_components = (n_train / 6).clamp(16, spec.nmf.n_components);
+    // As `facenmf train` and `facenmf openset` seed it, so they reproduce the demo.
+    spec.nmf.seed = u64::from(spec.seed);
+    spec.nmf.progress = true;
+    spec
+}
+
+fn eval_config(spec: &Spec, k: usize) -> EvalConfig {
+    EvalConfig {
+        nmf: crate::nmf::NmfParams {
+            n_components: k,
+            progress: false,
+            ..spec.nmf.clone()
+        },
+        knn_k: 1,
+        metric: Metric::SquaredL2,
+        transform_rule: StopRule::new(200, 1e-4),
+        recipe: Some(Recipe {
+            sqrt: true,
+            l2: true,
+            metric: Metric::Cosine,
+            lda_reg: 1e-6,
+        }),
+        inductive: true,
+        transductive: true,
+    }
+}
+
+/// Runs every step; see the module docs of [`super`].
+pub fn all(args: &DemoArgs, found: &Found, started: Instant) -> Result<Summary> {
+    let ds = &found.ds;
+    let spec = spec_for(ds);
+    let out = &args.out;
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut seconds = Vec::new();
+
+    let t = step(
+        1,
+        "evaluate NMF on the chip's thumbnails: both protocols, PCA, Fisherfaces",
+    );
+    let all_thumbs = ds.thumbnails(
+        facenmf_core::thumbnail::Crop {
+            x: 0,
+            y: 0,
+            width: ds.width,
+            height: ds.height,
+        },
+        spec.thumb.0,
+        spec.thumb.1,
+    )?;
+    let split = all_thumbs.train_test_split(TEST_SIZE, SEED, true)?;
+    let k = spec.nmf.n_components.min(split.train_indices.len());
+    let cfg = eval_config(&spec, k);
+    let nmf = eval_nmf(&all_thumbs, &split.train_indices, &split.test_indices, &cfg)?;
+    let pca = eval_pca(
+        &all_thumbs,
+        &split.train_indices,
+        &split.test_indices,
+        &cfg,
+        u64::from(SEED),
+    );
+    seconds.push(("evaluate", t.elapsed().as_secs_f64()));
+
+    let t = step(2, "sweep the number of components");
+    let rows = sweep(&all_thumbs, &split, &spec, &args.sweep)?;
+    let sweep_png = out.join("sweep.png");
+    crate::plot::write(&sweep_chart(&rows, ds), &sweep_png)?;
+    files.push(sweep_png);
+    seconds.push(("sweep", t.elapsed().as_secs_f64()));
+
+    let t = step(
+        3,
+        "train the device model with strangers held out; enrol newcomers",
+    );
+    let provenance = std::collections::BTreeMap::from([
+        ("data".to_string(), found.origin.clone()),
+        ("command".to_string(), "facenmf demo".to_string()),
+    ]);
+    let proto = Protocol {
+        seed: SEED,
+        ..Protocol::default()
+    };
+    let (model, open) = protocol::run(ds, &spec, &proto, provenance)?;
+    let curve_png = out.join("openset.png");
+    crate::plot::write(&crate::openset::cli::chart(&open), &curve_png)?;
+    files.push(curve_png);
+    seconds.push(("train", t.elapsed().as_secs_f64()));
+
+    let t = step(
+        4,
+        "export the model for the firmware and check the kernel against float64",
+    );
+    let known_ds = protocol::people_subset(ds, &open.people.enrolled)?;
+    let known_split = known_ds.train_test_split(spec.test_size, spec.seed, spec.stratify)?;
+    let test = crate::train::test_split(&model, &known_ds)?;
+    let thumbs: Vec<Vec<f32>> = (0..test.len()).map(|i| test.image(i).to_vec()).collect();
+    let check = crate::check::run(&model, &thumbs)?;
+    let model_json = out.join("model.json");
+    let model_rs = out.join("model.rs");
+    crate::export::write(&model, &model_rs)?;
+    model.save(&model_json)?;
+    files.extend([model_json, model_rs.clone()]);
+    seconds.push(("export+check", t.elapsed().as_secs_f64()));
+
+    let t = step(5, "run the firmware in QEMU and compare with the host");
+    let strangers_ds = protocol::people_subset(ds, &open.people.evaluation)?;
+    let firmware = if args.no_firmware {
+        FirmwareRun::skipped("--no-firmware")
+    } else {
+        let known_test = known_ds.subset(&known_split.test_indices)?;
+        let known = (frames(&known_test), known_test.labels.as_slice());
+        firmware(&model, &model_rs, known, &frames(&strangers_ds), out)?
+    };
+    if let Some(log) = &firmware.log {
+        files.push(log.clone());
+    }
+    seconds.push(("firmware", t.elapsed().as_secs_f64()));
+
+    let _ = step(6, "write the report");
+    let accuracies = Accuracies::new(&nmf, &pca, &open, k);
+    let csv = out.join("accuracy.csv");
+    crate::atomic::write(&csv, accuracies.csv().as_bytes())?;
+    let sweep_csv = out.join("sweep.csv");
+    crate::atomic::write(&sweep_csv, sweep_csv_text(&rows).as_bytes())?;
+    files.extend([csv, sweep_csv]);
+    let budget = crate::budget::Shape::of(&model).budget(usize::from(model.max_sweeps), 0);
+    Ok(Summary {
+        data: found.origin.clone(),
+        synthetic: found.synthetic,
+        images: ds.len(),
+        people: ds.class_names.len(),
+        frame: (ds.height, ds.width),
+        thumb: spec.thumb,
+        k: model.k,
+        accuracies,
+        openset: open,
+        check,
+        budget,
+        firmware,
+        files,
+        seconds: seconds
+            .into_iter()
+            .map(|(s, v)| (s.to_string(), v))
+            .collect(),
+        total_seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Each image as the camera delivers it: 8-bit gray, `round(x · 255)`.
+fn frames(ds: &Dataset) -> Vec<Vec<u8>> {
+    (0..ds.len())
+        .map(|i| {
+            ds.image(i)
+                .iter()
+                .map(|&x| (x.clamp(0.0, 1.0) * 255.0).round() as u8)
+                .collect()
+        })
+        .collect()
+}
+
+/// The sweep: NMF (both protocols, recipe) and PCA at each component count.
+fn sweep(
+    ds: &Dataset,
+    split: &crate::data::select::Split,
+    spec: &Spec,
+    list: &str,
+) -> Result<Vec<SweepRow>> {
+    let ks = parse_components(list)?;
+    let bar = indicatif::ProgressBar::new(ks.len() as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "  sweep {bar:30} {pos}/{len} k = {msg} [{elapsed}]",
+    ) {
+        bar.set_style(style);
+    }
+    let mut rows = Vec::new();
+    for &k in &ks {
+        bar.set_message(k.to_string());
+        let cfg = eval_config(spec, k.min(split.train_indices.len()));
+        rows.push(SweepRow {
+            components: k,
+            nmf: eval_nmf(ds, &split.train_indices, &split.test_indices, &cfg)?,
+            pca: Some(eval_pca(
+                ds,
+                &split.train_indices,
+                &split.test_indices,
+                &cfg,
+                u64::from(SEED),
+            )),
+        });
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    Ok(rows)
+}
+
+fn sweep_chart(rows: &[SweepRow], ds: &Dataset) -> Chart {
+    let line = |name: &str, f: &dyn Fn(&SweepRow) -> Option<f64>| Series {
+        name: name.to_string(),
+        points: rows
+            .iter()
+            .filter_map(|r| f(r).map(|a| (r.components as f64, a)))
+            .collect(),
+        scatter: false,
+    };
+    Chart {
+        title: format!("Accuracy on the chip's thumbnails, {} people", ds.class_names.len()),
+        x_label: "components".into(),
+        y_label: "accuracy".into(),
+        series: vec![
+            line("NMF inductive", &|r| r.nmf.accuracy.inductive),
+            line("NMF transductive", &|r| r.nmf.accuracy.transductive),
+            line("NMF+LDA recipe", &|r| r.nmf.recipe_accuracy),
+            line("PCA inductive", &|r| r.pca.as_ref()?.accuracy.inductive),
+            line("PCA transductive", &|r| {
+                r.pca.as_ref()?.accuracy.transductive
+            }),
+            line("Fisherfaces", &|r| r.pca.as_ref().map(|p| p.fisherfaces)),
+        ],
+    }
+}
+
+fn sweep_csv_text(rows: &[SweepRow]) -> String {
+    let o = |v: Option<f64>| v.map_or(String::new(), |a| format!("{a:.4}"));
+    let mut s = String::from(
+        "components,fit_seconds,nmf_inductive,nmf_transductive,recipe_inductive,pca_inductive,pca_transductive,fisherfaces_inductive\n",
+    );
+    for r in rows {
+        let p = r.pca.as_ref();
+        s.push_str(&format!(
+            "{},{:.3},{},{},{},{},{},{}\n",
+            r.components,
+            r.nmf.fit_seconds,
+            o(r.nmf.accuracy.inductive),
+            o(r.nmf.accuracy.transductive),
+            o(r.nmf.recipe_accuracy),
+            o(p.and_then(|p| p.accuracy.inductive)),
+            o(p.and_then(|p| p.accuracy.transductive)),
+            o(p.map(|p| p.fisherfaces)),
+        ));
+    }
+    s
+}
+
+/// Builds the QEMU board with `model` and as many frames of known people
+/// and strangers as fit its flash, runs it, compares with the host.
+/// `known` are frames with their true labels.
+fn firmware(
+    model: &Model,
+    model_rs: &Path,
+    (known, labels): (Vec<Vec<u8>>, &[u16]),
+    strangers: &[Vec<u8>],
+    out: &Path,
+) -> Result<FirmwareRun> {
+    use crate::qemu;
+    let Some(dir) = qemu::firmware_dir() else {
+        return Ok(FirmwareRun::skipped(
+            "the firmware sources are not next to this binary (run the demo from a clone of the repository)",
+        ));
+    };
+    let missing = qemu::missing_tools(false);
+    if !missing.is_empty() {
+        let why = format!("missing {}", missing.join(", "));
+        eprintln!("\n!!! the firmware step is SKIPPED: {why}\n");
+        return Ok(FirmwareRun::skipped(&why));
+    }
+    let budget = crate::budget::Shape::of(model).budget(usize::from(model.max_sweeps), 0);
+    let frame_bytes = known
+        .first()
+        .or(strangers.first())
+        .map_or(1, Vec::len)
+        .max(1);
+    let room = FLASH.saturating_sub(CODE_ROOM + budget.flash_bytes) / frame_bytes;
+    let n_known = known.len().min(CHIP_KNOWN).min(room * 3 / 4);
+    let n_strangers = strangers.len().min(CHIP_STRANGERS).min(room - n_known);
+    let frames: Vec<Vec<u8>> = known[..n_known]
+        .iter()
+        .chain(&strangers[..n_strangers])
+        .cloned()
+        .collect();
+    anyhow::ensure!(
+        !frames.is_empty(),
+        "no frame fits the board's flash next to the model"
+    );
+    let frames_path = out.join("frames.bin");
+    crate::atomic::write(&frames_path, &qemu::frames_file(&frames)?)?;
+    let built = Instant::now();
+    let elf = qemu::build(&dir, model_rs, &frames_path, None)?;
+    let build_seconds = built.elapsed().as_secs_f64();
+    let _ = std::fs::remove_file(&frames_path);
+    let run = qemu::run(&elf, None, 600)?;
+    let log = out.join("firmware.txt");
+    crate::atomic::write(&log, run.stdout.as_bytes())?;
+    let chip = qemu::parse_output(&run.stdout).context("reading the board's output")?;
+    let host = qemu::predict_on_host(model, &frames)?;
+    let agreement = qemu::compare(&chip, &host)?;
+    anyhow::ensure!(
+        agreement.same_answer == agreement.frames,
+        "the chip and the host disagree: {agreement:?} (see {})",
+        log.display()
+    );
+    let ticks: Vec<u64> = chip.frames.iter().map(|f| u64::from(f.ticks)).collect();
+    let known_named = chip.frames[..n_known]
+        .iter()
+        .zip(labels)
+        .filter(|(c, &l)| c.known && c.label == l)
+        .count();
+    let strangers_unknown = chip.frames[n_known..].iter().filter(|c| !c.known).count();
+    Ok(FirmwareRun {
+        skipped: None,
+        known_frames: n_known,
+        stranger_frames: n_strangers,
+        agreement: Some(agreement),
+        known_named,
+        strangers_unknown,
+        mean_ticks: ticks.iter().sum::<u64>() as f64 / ticks.len().max(1) as f64,
+        build_seconds,
+        run_seconds: run.wall.as_secs_f64(),
+        log: Some(log),
+    })
+}

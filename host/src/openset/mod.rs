@@ -1,0 +1,17 @@
+//! Open-set recognition: most faces a camera sees belong to nobody in the
+//! gallery.
+//!
+//! - [`curve`]: the "unknown" threshold's curve from the vote's decisions
+//!   (known people named correctly, strangers wrongly accepted).
+//! - [`protocol`]: the experiment end to end: people split into enrolled
+//!   and strangers, the model trained on the enrolled only, the threshold
+//!   chosen on one half of the strangers at a target false-accept rate and
+//!   measured on the other half, and how recognition of newcomers grows
+//!   with the number of photos enrolled.
+//! - [`cli`]: `facenmf openset`.
+
+pub mod cli;
+pub mod curve;
+pub mod protocol;
+
+pub use curve::{decide, Curve, Point, Probe};

@@ -1,0 +1,448 @@
+//! The firmware in QEMU, from the host: the tools it needs, the frames file
+//! its replay camera reads, the build of the QEMU board with an exported
+//! model, the run (`-machine netduinoplus2`, semihosting, `timeout`), the
+//! parse of its output, and what `facenmf-core` computes on the host for the
+//! same frames (to compare with, value for value).
+//!
+//! Used by `facenmf demo` and by the tests crate (which turns these errors
+//! into test failures).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, ensure, Context, Result};
+use facenmf_core::gallery::{self, Identity};
+
+use crate::model::Model;
+
+/// The chip's target triple.
+pub const TARGET: &str = "thumbv7em-none-eabihf";
+
+/// Exit codes of the QEMU board (see `firmware/src/bin/qemu.rs`).
+pub const EXIT_FRAME_FAILED: i32 = 1;
+/// The board could not build its model or frames.
+pub const EXIT_SETUP: i32 = 2;
+/// A panic.
+pub const EXIT_PANIC: i32 = 101;
+/// A HardFault.
+pub const EXIT_HARDFAULT: i32 = 102;
+/// `timeout` cut off a hang.
+pub const EXIT_TIMEOUT: i32 = 124;
+
+/// The firmware crate of this source tree, when it is there (a `facenmf`
+/// built from a clone of the repository).
+pub fn firmware_dir() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()?
+        .join("firmware");
+    dir.join("Cargo.toml").is_file().then_some(dir)
+}
+
+fn runs(cmd: &str, args: &[&str]) -> bool {
+    Command::new(cmd)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn target_installed() -> bool {
+    let out = Command::new("rustc")
+        .args(["--print", "target-libdir", "--target", TARGET])
+        .output();
+    match out {
+        Ok(o) if o.status.success() => {
+            Path::new(String::from_utf8_lossy(&o.stdout).trim()).is_dir()
+        }
+        _ => false,
+    }
+}
+
+/// The tools a QEMU run needs that are missing, each with how to get it
+/// (`gcc` too when `need_gcc`, for the instruction-counting plugin).
+pub fn missing_tools(need_gcc: bool) -> Vec<&'static str> {
+    let mut missing = Vec::new();
+    if !runs("qemu-system-arm", &["--version"]) {
+        missing.push("qemu-system-arm (`apt-get install -y qemu-system-arm`)");
+    }
+    if !target_installed() {
+        missing
+            .push("the thumbv7em-none-eabihf target (`rustup target add thumbv7em-none-eabihf`)");
+    }
+    if !runs("timeout", &["--version"]) {
+        missing.push("timeout (coreutils)");
+    }
+    if need_gcc && !runs("gcc", &["--version"]) {
+        missing.push("gcc (`apt-get install -y gcc`)");
+    }
+    missing
+}
+
+/// Frames in the layout `firmware/build.rs` reads: `FRMS`, u32 LE count,
+/// u32 LE frame length, the frames.
+pub fn frames_file(frames: &[Vec<u8>]) -> Result<Vec<u8>> {
+    let len = frames.first().map_or(0, Vec::len);
+    ensure!(
+        frames.iter().all(|f| f.len() == len),
+        "frames differ in size"
+    );
+    let count = u32::try_from(frames.len()).context("too many frames")?;
+    let mut bytes = b"FRMS".to_vec();
+    bytes.extend_from_slice(&count.to_le_bytes());
+    bytes.extend_from_slice(
+        &u32::try_from(len)
+            .context("frames too large")?
+            .to_le_bytes(),
+    );
+    for f in frames {
+        bytes.extend_from_slice(f);
+    }
+    Ok(bytes)
+}
+
+/// Builds the QEMU board (`--release --bin qemu` in `firmware`, into
+/// `firmware/target`) with the exported model `model_rs` and the frames file
+/// `frames`; returns the ELF. `fault` (`panic`, `hardfault`, `hang`) builds
+/// one that fails on purpose.
+pub fn build(
+    firmware: &Path,
+    model_rs: &Path,
+    frames: &Path,
+    fault: Option<&str>,
+) -> Result<PathBuf> {
+    let target_dir = firmware.join("target");
+    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "--release", "--bin", "qemu"])
+        .current_dir(firmware)
+        // Its own target dir: an outer `cargo test` holds the workspace's.
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .env_remove("CARGO_BUILD_TARGET")
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env("FACENMF_MODEL", model_rs)
+        .env("FACENMF_FRAMES", frames)
+        .env("FACENMF_FAULT", fault.unwrap_or(""))
+        .output()
+        .context("running cargo to build the firmware")?;
+    if !out.status.success() {
+        bail!(
+            "building the firmware failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(target_dir.join(TARGET).join("release").join("qemu"))
+}
+
+/// What one QEMU run gave.
+#[derive(Debug)]
+pub struct QemuRun {
+    /// The board's stdout (the result lines).
+    pub stdout: String,
+    /// Its stderr (errors, panics, the plugin's counts).
+    pub stderr: String,
+    /// Wall time of the run.
+    pub wall: Duration,
+}
+
+/// Runs `elf` on `-machine netduinoplus2` under `timeout`, with the counting
+/// plugin marking the address of `marker` when given. A panic, HardFault,
+/// hang or any other non-zero exit is an error that says which.
+pub fn run(elf: &Path, plugin: Option<(&Path, u64)>, timeout_s: u32) -> Result<QemuRun> {
+    let mut cmd = Command::new("timeout");
+    cmd.arg(timeout_s.to_string())
+        .args([
+            "qemu-system-arm",
+            "-machine",
+            "netduinoplus2",
+            "-nographic",
+            "-monitor",
+            "none",
+            "-serial",
+            "none",
+            "-icount",
+            "shift=0",
+            "-semihosting-config",
+            "enable=on,target=native",
+        ])
+        .stdin(Stdio::null());
+    if let Some((so, mark)) = plugin {
+        cmd.arg("-plugin")
+            .arg(format!("{},mark={mark:#x}", so.display()))
+            .args(["-d", "plugin"]);
+    }
+    cmd.arg("-kernel").arg(elf);
+    let started = Instant::now();
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd
+        .output()
+        .context("running qemu-system-arm under timeout")?;
+    let wall = started.elapsed();
+    let stdout = String::from_utf8_lossy(&stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&stderr).into_owned();
+    let code = status.code();
+    let what = match code {
+        Some(0) => None,
+        Some(EXIT_PANIC) => Some("the firmware panicked".to_string()),
+        Some(EXIT_HARDFAULT) => Some("the firmware hit a HardFault".to_string()),
+        Some(EXIT_TIMEOUT) => Some(format!(
+            "the firmware hung: QEMU cut off by `timeout` after {timeout_s} s"
+        )),
+        Some(EXIT_FRAME_FAILED) => Some("the firmware failed on a frame".to_string()),
+        Some(EXIT_SETUP) => Some("the firmware refused its model or frames".to_string()),
+        other => Some(format!("QEMU exited with {other:?}")),
+    };
+    if let Some(what) = what {
+        let tail: Vec<&str> = stdout.lines().rev().take(5).collect();
+        bail!(
+            "{what} (exit {code:?}).\n--- stderr:\n{}\n--- last stdout lines:\n{}",
+            stderr
+                .lines()
+                .filter(|l| !l.starts_with("icount"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+        );
+    }
+    Ok(QemuRun {
+        stdout,
+        stderr,
+        wall,
+    })
+}
+
+/// One `frame=` line of the board.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChipFrame {
+    /// Frame index.
+    pub frame: usize,
+    /// Nearest label before the threshold.
+    pub label: u16,
+    /// Known after the threshold.
+    pub known: bool,
+    /// Distance bits.
+    pub distance: u32,
+    /// Votes.
+    pub votes: u8,
+    /// NNLS sweeps.
+    pub sweeps: u16,
+    /// Converged.
+    pub converged: bool,
+    /// SysTick ticks of the inference.
+    pub ticks: u32,
+    /// Indicator state.
+    pub led: bool,
+    /// Code bits (K).
+    pub code: Vec<u32>,
+    /// Projected vector bits (M).
+    pub out: Vec<u32>,
+    /// The label's name.
+    pub name: String,
+}
+
+/// The board's whole output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChipOutput {
+    /// `key=value` of the header line.
+    pub header: BTreeMap<String, String>,
+    /// The frame lines in order.
+    pub frames: Vec<ChipFrame>,
+    /// `key=value` of the `profile` line (SysTick ticks a stage).
+    pub profile: BTreeMap<String, String>,
+    /// `key=value` of the `done` line.
+    pub done: BTreeMap<String, String>,
+}
+
+fn fields(line: &str) -> BTreeMap<String, String> {
+    line.split_whitespace()
+        .filter_map(|t| t.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn hex_list(s: &str) -> Result<Vec<u32>> {
+    s.split(',')
+        .map(|h| u32::from_str_radix(h, 16).map_err(|e| anyhow!("{h}: {e}")))
+        .collect()
+}
+
+/// Parses the board's stdout (the format of `firmware/src/bin/qemu.rs`).
+pub fn parse_output(stdout: &str) -> Result<ChipOutput> {
+    let mut header = None;
+    let mut done = None;
+    let mut profile = BTreeMap::new();
+    let mut frames = Vec::new();
+    for line in stdout.lines() {
+        let line = line.trim_end_matches('\r');
+        if line.starts_with("facenmf-qemu ") {
+            header = Some(fields(line));
+        } else if line.starts_with("profile ") {
+            profile = fields(line);
+        } else if line.starts_with("done ") {
+            done = Some(fields(line));
+        } else if line.starts_with("error=") {
+            bail!("the board reported: {line}");
+        } else if line.starts_with("frame=") {
+            frames.push(parse_frame(line)?);
+        }
+    }
+    Ok(ChipOutput {
+        header: header.ok_or_else(|| anyhow!("no header line"))?,
+        frames,
+        profile,
+        done: done.ok_or_else(|| anyhow!("no `done` line: the run stopped early"))?,
+    })
+}
+
+fn parse_frame(line: &str) -> Result<ChipFrame> {
+    let (head, name) = line
+        .split_once(" name=")
+        .ok_or_else(|| anyhow!("no name in {line:?}"))?;
+    let f = fields(head);
+    let get = |k: &str| {
+        f.get(k)
+            .cloned()
+            .ok_or_else(|| anyhow!("no {k}= in {line:?}"))
+    };
+    let num =
+        |k: &str| -> Result<u64> { get(k)?.parse().map_err(|e| anyhow!("{k}: {e} in {line:?}")) };
+    Ok(ChipFrame {
+        frame: num("frame")? as usize,
+        label: num("label")? as u16,
+        known: num("known")? == 1,
+        distance: u32::from_str_radix(&get("distance")?, 16)?,
+        votes: num("votes")? as u8,
+        sweeps: num("sweeps")? as u16,
+        converged: num("converged")? == 1,
+        ticks: num("ticks")? as u32,
+        led: num("led")? == 1,
+        code: hex_list(&get("code")?)?,
+        out: hex_list(&get("out")?)?,
+        name: name.to_string(),
+    })
+}
+
+/// The plugin's `icount mark <n>` counts, in order.
+pub fn marks(stderr: &str) -> Vec<u64> {
+    stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("icount mark "))
+        .filter_map(|n| n.trim().parse().ok())
+        .collect()
+}
+
+/// What `facenmf-core` computes on the host for one frame, the very steps of
+/// `Recogniser::recognise`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HostFrame {
+    /// Nearest label.
+    pub label: u16,
+    /// Known after the threshold.
+    pub known: bool,
+    /// Distance.
+    pub distance: f32,
+    /// NNLS sweeps.
+    pub sweeps: u16,
+    /// Code after root and normalisation (K).
+    pub code: Vec<f32>,
+    /// Projected vector (M).
+    pub out: Vec<f32>,
+}
+
+/// One frame on the host: NNLS sweeps run, code (K), projected vector (M).
+pub type Embedded = (u16, Vec<f32>, Vec<f32>);
+
+/// Thumbnail, code (after root and normalisation) and projected vector of
+/// each frame, with the sweeps run: the first steps of
+/// `Recogniser::recognise`, on the host.
+pub fn embed_on_host(model: &Model, frames: &[Vec<u8>]) -> Result<Vec<Embedded>> {
+    let thumbnailer = model.geometry.thumbnailer()?;
+    let encoder = model.encoder()?;
+    let projection = model.projection()?;
+    let mut thumb = vec![0.0f32; model.d()];
+    frames
+        .iter()
+        .enumerate()
+        .map(|(i, frame)| {
+            thumbnailer
+                .run(frame, &mut thumb)
+                .map_err(|e| anyhow!("frame {i}: thumbnail: {e}"))?;
+            let mut code = vec![0.0f32; model.k];
+            let solve = encoder
+                .encode(&thumb, &mut code)
+                .map_err(|e| anyhow!("frame {i}: encode: {e}"))?;
+            let mut out = vec![0.0f32; model.m()];
+            let y = projection
+                .apply(&mut code, &mut out)
+                .map_err(|e| anyhow!("frame {i}: project: {e}"))?
+                .to_vec();
+            Ok((solve.sweeps, code, y))
+        })
+        .collect()
+}
+
+/// Runs `model` through facenmf-core on the host, frame by frame.
+pub fn predict_on_host(model: &Model, frames: &[Vec<u8>]) -> Result<Vec<HostFrame>> {
+    let threshold = model.threshold.unwrap_or(f32::INFINITY);
+    embed_on_host(model, frames)?
+        .into_iter()
+        .map(|(sweeps, code, out)| {
+            let d = gallery::classify(
+                model
+                    .templates
+                    .iter()
+                    .map(|t| (t.label, t.vector.as_slice())),
+                &out,
+                model.neighbours,
+                model.metric.into(),
+                threshold,
+            )
+            .map_err(|e| anyhow!("classify: {e}"))?;
+            Ok(HostFrame {
+                label: d.label,
+                known: matches!(d.identity, Identity::Known(_)),
+                distance: d.distance,
+                sweeps,
+                code,
+                out,
+            })
+        })
+        .collect()
+}
+
+/// How the chip's answers compare with the host's for the same frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Agreement {
+    /// Frames compared.
+    pub frames: usize,
+    /// Frames whose label and known/unknown answer are equal.
+    pub same_answer: usize,
+    /// Frames whose code and projected vector are equal bit for bit.
+    pub bit_identical: usize,
+}
+
+/// Compares the board's output with the host's predictions, frame by frame.
+pub fn compare(chip: &ChipOutput, host: &[HostFrame]) -> Result<Agreement> {
+    ensure!(
+        chip.frames.len() == host.len(),
+        "the board answered {} frames, the host {}",
+        chip.frames.len(),
+        host.len()
+    );
+    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<u32>>();
+    let mut a = Agreement {
+        frames: host.len(),
+        same_answer: 0,
+        bit_identical: 0,
+    };
+    for (c, h) in chip.frames.iter().zip(host) {
+        a.same_answer += usize::from(c.label == h.label && c.known == h.known);
+        a.bit_identical += usize::from(c.code == bits(&h.code) && c.out == bits(&h.out));
+    }
+    Ok(a)
+}
