@@ -254,7 +254,10 @@ fn sweep_chart(rows: &[SweepRow], ds: &Dataset) -> Chart {
         scatter: false,
     };
     Chart {
-        title: format!("Accuracy on the chip's thumbnails, {} people", ds.class_names.len()),
+        title: format!(
+            "Accuracy on the chip's thumbnails, {} people",
+            ds.class_names.len()
+        ),
         x_label: "components".into(),
         y_label: "accuracy".into(),
         series: vec![
