@@ -41,6 +41,8 @@ enum Command {
     Eval(facenmf_host::eval::cli::EvalArgs),
     /// Evaluate over a range of component counts (table, CSV).
     Sweep(facenmf_host::eval::cli::SweepArgs),
+    /// Draw a fitted NMF basis as a grid of images (and reconstructions of test faces).
+    Components(facenmf_host::eval::components::ComponentsArgs),
     /// Benchmark the NMF solvers against scikit-learn side by side (ratios).
     Bench(facenmf_host::eval::bench::BenchArgs),
 }
@@ -57,6 +59,7 @@ fn main() -> anyhow::Result<()> {
         Command::Fetch(args) => facenmf_host::data::cli::run_fetch(args),
         Command::Eval(args) => facenmf_host::eval::cli::run_eval(args),
         Command::Sweep(args) => facenmf_host::eval::cli::run_sweep(args),
+        Command::Components(args) => facenmf_host::eval::components::run_components(args),
         Command::Bench(args) => facenmf_host::eval::bench::run_bench(args),
     }
 }

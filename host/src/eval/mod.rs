@@ -9,6 +9,7 @@
 
 pub mod bench;
 pub mod cli;
+pub mod components;
 pub mod knn;
 pub mod lda;
 pub mod pca;
