@@ -97,6 +97,9 @@ pub struct CommonArgs {
     /// Recipe: ridge of the LDA's within-class scatter (relative to its mean diagonal).
     #[arg(long, default_value_t = 1e-6)]
     pub lda_reg: f64,
+    /// Recipe and Fisherfaces: fit the LDA as scikit-learn's solver='svd' (rank cut-off at this tol, e.g. 1e-4) instead of the ridge.
+    #[arg(long, value_name = "TOL")]
+    pub lda_svd_tol: Option<f64>,
     /// Skip the PCA baselines.
     #[arg(long)]
     pub no_pca: bool,
@@ -140,6 +143,7 @@ impl CommonArgs {
                 l2: !self.no_l2,
                 metric: self.recipe_metric,
                 lda_reg: self.lda_reg,
+                lda_svd_tol: self.lda_svd_tol,
             }),
             inductive: self.protocol != Protocol::Transductive,
             transductive: self.protocol != Protocol::Inductive,
