@@ -47,6 +47,8 @@ enum Command {
     Openset(facenmf_host::openset::cli::OpenSetArgs),
     /// Add a person to a model from a few photos (and re-export it).
     Enroll(facenmf_host::enroll::EnrollArgs),
+    /// Draw a fitted NMF basis as a grid of images (and reconstructions of test faces).
+    Components(facenmf_host::eval::components::ComponentsArgs),
     /// Benchmark the NMF solvers against scikit-learn side by side (ratios).
     Bench(facenmf_host::eval::bench::BenchArgs),
 }
@@ -66,6 +68,7 @@ fn main() -> anyhow::Result<()> {
         Command::Sweep(args) => facenmf_host::eval::cli::run_sweep(args),
         Command::Openset(args) => facenmf_host::openset::cli::run(args),
         Command::Enroll(args) => facenmf_host::enroll::cli(args),
+        Command::Components(args) => facenmf_host::eval::components::run_components(args),
         Command::Bench(args) => facenmf_host::eval::bench::run_bench(args),
     }
 }

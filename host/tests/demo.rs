@@ -40,6 +40,8 @@ fn demo_runs_on_synthetic_faces_and_says_so() {
         "sweep.csv",
         "sweep.png",
         "openset.png",
+        "components.png",
+        "reconstructions.png",
         "model.json",
         "model.rs",
     ] {
@@ -79,6 +81,7 @@ fn demo_runs_on_synthetic_faces_and_says_so() {
     );
     let sweep = std::fs::read_to_string(out_dir.join("sweep.csv")).unwrap();
     assert_eq!(sweep.lines().count(), 3, "{sweep}");
+    assert!(sweep.starts_with("components,"), "{sweep}");
     // No temporary files left behind.
     for e in std::fs::read_dir(&out_dir).unwrap() {
         let name = e.unwrap().file_name().to_string_lossy().into_owned();

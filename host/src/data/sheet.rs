@@ -311,7 +311,7 @@ pub(crate) fn glyph(c: char) -> Option<&'static [&'static str; 7]> {
 
 /// Draws `text` in `ink` at (`x`, `y`) with each font pixel `scale` x `scale`;
 /// unknown characters are drawn as `?`, spaces as blank.
-fn draw_text(img: &mut Image8, text: &str, x: usize, y: usize, scale: usize, ink: u8) {
+pub(crate) fn draw_text(img: &mut Image8, text: &str, x: usize, y: usize, scale: usize, ink: u8) {
     for (k, c) in text.chars().enumerate() {
         if c == ' ' {
             continue;

@@ -9,12 +9,11 @@ use super::find::Found;
 use super::report::{Accuracies, FirmwareRun, Summary};
 use super::DemoArgs;
 use crate::data::Dataset;
-use crate::eval::cli::{parse_components, SweepRow};
+use crate::eval::cli::{parse_components, sweep_chart, SweepRow};
 use crate::eval::knn::Metric;
 use crate::eval::{eval_nmf, eval_pca, EvalConfig, Recipe};
 use crate::model::Model;
 use crate::openset::protocol::{self, Protocol};
-use crate::plot::{Chart, Series};
 use crate::train::Spec;
 use facenmf_core::StopRule;
 
@@ -71,6 +70,7 @@ fn eval_config(spec: &Spec, k: usize) -> EvalConfig {
             l2: true,
             metric: Metric::Cosine,
             lda_reg: 1e-6,
+            lda_svd_tol: None,
         }),
         inductive: true,
         transductive: true,
@@ -115,7 +115,14 @@ pub fn all(args: &DemoArgs, found: &Found, started: Instant) -> Result<Summary> 
     let t = step(2, "sweep the number of components");
     let rows = sweep(&all_thumbs, &split, &spec, &args.sweep)?;
     let sweep_png = out.join("sweep.png");
-    crate::plot::write(&sweep_chart(&rows, ds), &sweep_png)?;
+    let title = format!(
+        "{} images, {} people, {}x{} thumbnails: accuracy against k",
+        ds.len(),
+        ds.class_names.len(),
+        spec.thumb.0,
+        spec.thumb.1
+    );
+    crate::plot::write(&sweep_chart(&rows, &title), &sweep_png)?;
     files.push(sweep_png);
     seconds.push(("sweep", t.elapsed().as_secs_f64()));
 
@@ -135,6 +142,10 @@ pub fn all(args: &DemoArgs, found: &Found, started: Instant) -> Result<Summary> 
     let curve_png = out.join("openset.png");
     crate::plot::write(&crate::openset::cli::chart(&open), &curve_png)?;
     files.push(curve_png);
+    let (h, w) = (model.geometry.height, model.geometry.width);
+    let comps_png = out.join("components.png");
+    crate::eval::components::component_grid(&model.basis, h, w, None, &comps_png)?;
+    files.push(comps_png);
     seconds.push(("train", t.elapsed().as_secs_f64()));
 
     let t = step(
@@ -146,6 +157,9 @@ pub fn all(args: &DemoArgs, found: &Found, started: Instant) -> Result<Summary> 
     let test = crate::train::test_split(&model, &known_ds)?;
     let thumbs: Vec<Vec<f32>> = (0..test.len()).map(|i| test.image(i).to_vec()).collect();
     let check = crate::check::run(&model, &thumbs)?;
+    let recon_png = out.join("reconstructions.png");
+    reconstruction_figure(&model, &test, &recon_png)?;
+    files.push(recon_png);
     let model_json = out.join("model.json");
     let model_rs = out.join("model.rs");
     crate::export::write(&model, &model_rs)?;
@@ -172,7 +186,7 @@ pub fn all(args: &DemoArgs, found: &Found, started: Instant) -> Result<Summary> 
     let csv = out.join("accuracy.csv");
     crate::atomic::write(&csv, accuracies.csv().as_bytes())?;
     let sweep_csv = out.join("sweep.csv");
-    crate::atomic::write(&sweep_csv, sweep_csv_text(&rows).as_bytes())?;
+    crate::atomic::write(&sweep_csv, crate::eval::cli::sweep_csv(&rows).as_bytes())?;
     files.extend([csv, sweep_csv]);
     let budget = crate::budget::Shape::of(&model).budget(usize::from(model.max_sweeps), 0);
     Ok(Summary {
@@ -244,55 +258,29 @@ fn sweep(
     Ok(rows)
 }
 
-fn sweep_chart(rows: &[SweepRow], ds: &Dataset) -> Chart {
-    let line = |name: &str, f: &dyn Fn(&SweepRow) -> Option<f64>| Series {
-        name: name.to_string(),
-        points: rows
-            .iter()
-            .filter_map(|r| f(r).map(|a| (r.components as f64, a)))
-            .collect(),
-        scatter: false,
-    };
-    Chart {
-        title: format!(
-            "Accuracy on the chip's thumbnails, {} people",
-            ds.class_names.len()
-        ),
-        x_label: "components".into(),
-        y_label: "accuracy".into(),
-        series: vec![
-            line("NMF inductive", &|r| r.nmf.accuracy.inductive),
-            line("NMF transductive", &|r| r.nmf.accuracy.transductive),
-            line("NMF+LDA recipe", &|r| r.nmf.recipe_accuracy),
-            line("PCA inductive", &|r| r.pca.as_ref()?.accuracy.inductive),
-            line("PCA transductive", &|r| {
-                r.pca.as_ref()?.accuracy.transductive
-            }),
-            line("Fisherfaces", &|r| r.pca.as_ref().map(|p| p.fisherfaces)),
-        ],
+/// Original, reconstruction and residual of the first test face of each of
+/// up to six people, with the chip's codes (before root and normalisation).
+fn reconstruction_figure(model: &Model, test: &Dataset, path: &Path) -> Result<()> {
+    let mut picked = Vec::new();
+    for i in 0..test.len() {
+        if picked.len() < 6
+            && !picked
+                .iter()
+                .any(|&j: &usize| test.labels[j] == test.labels[i])
+        {
+            picked.push(i);
+        }
     }
-}
-
-fn sweep_csv_text(rows: &[SweepRow]) -> String {
-    let o = |v: Option<f64>| v.map_or(String::new(), |a| format!("{a:.4}"));
-    let mut s = String::from(
-        "components,fit_seconds,nmf_inductive,nmf_transductive,recipe_inductive,pca_inductive,pca_transductive,fisherfaces_inductive\n",
-    );
-    for r in rows {
-        let p = r.pca.as_ref();
-        s.push_str(&format!(
-            "{},{:.3},{},{},{},{},{},{}\n",
-            r.components,
-            r.nmf.fit_seconds,
-            o(r.nmf.accuracy.inductive),
-            o(r.nmf.accuracy.transductive),
-            o(r.nmf.recipe_accuracy),
-            o(p.and_then(|p| p.accuracy.inductive)),
-            o(p.and_then(|p| p.accuracy.transductive)),
-            o(p.map(|p| p.fisherfaces)),
-        ));
+    let faces = test.subset(&picked)?;
+    let encoder = model.encoder()?;
+    let mut codes = vec![0.0f32; faces.len() * model.k];
+    for (i, code) in codes.chunks_mut(model.k).enumerate() {
+        encoder
+            .encode(faces.image(i), code)
+            .map_err(|e| anyhow::anyhow!("encoding face {i}: {e}"))?;
     }
-    s
+    let (h, w) = (model.geometry.height, model.geometry.width);
+    crate::eval::components::reconstructions(&faces.images, &codes, &model.basis, h, w, path)
 }
 
 /// Builds the QEMU board with `model` and as many frames of known people

@@ -7,7 +7,6 @@ use crate::data::Dataset;
 use crate::nmf::{Init, NmfParams, Solver};
 use anyhow::{bail, Context, Result};
 use facenmf_core::nnls::StopRule;
-use std::io::Write;
 use std::path::PathBuf;
 
 /// Which protocols to run.
@@ -97,6 +96,9 @@ pub struct CommonArgs {
     /// Recipe: ridge of the LDA's within-class scatter (relative to its mean diagonal).
     #[arg(long, default_value_t = 1e-6)]
     pub lda_reg: f64,
+    /// Recipe and Fisherfaces: fit the LDA as scikit-learn's solver='svd' (rank cut-off at this tol, e.g. 1e-4) instead of the ridge.
+    #[arg(long, value_name = "TOL")]
+    pub lda_svd_tol: Option<f64>,
     /// Skip the PCA baselines.
     #[arg(long)]
     pub no_pca: bool,
@@ -140,6 +142,7 @@ impl CommonArgs {
                 l2: !self.no_l2,
                 metric: self.recipe_metric,
                 lda_reg: self.lda_reg,
+                lda_svd_tol: self.lda_svd_tol,
             }),
             inductive: self.protocol != Protocol::Transductive,
             transductive: self.protocol != Protocol::Inductive,
@@ -326,9 +329,105 @@ pub struct SweepArgs {
     /// Write the table as CSV here.
     #[arg(long)]
     pub csv: Option<PathBuf>,
+    /// Draw accuracy against the number of components (NMF and PCA, both protocols) to this PNG.
+    #[arg(long)]
+    pub plot: Option<PathBuf>,
     /// Print JSON lines instead of the table.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Fails early (before a long run) when `path` cannot be an output file: its
+/// folder is missing or it is a folder.
+pub fn check_output_path(path: &std::path::Path, what: &str) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    if !dir.is_dir() {
+        bail!(
+            "{what} {}: the folder {} does not exist",
+            path.display(),
+            dir.display()
+        );
+    }
+    if path.is_dir() || path.file_name().is_none() {
+        bail!("{what} {}: is a folder, not a file", path.display());
+    }
+    Ok(())
+}
+
+/// The sweep's chart: accuracy (%) against the number of components, one line
+/// per method and protocol that was run (NMF and PCA 1-NN under both
+/// protocols, PCA-whiten, and the inductive LDA recipes).
+pub fn sweep_chart(rows: &[SweepRow], title: &str) -> crate::plot::Chart {
+    type Pick = fn(&SweepRow) -> Option<f64>;
+    let lines: [(&str, Pick); 8] = [
+        ("nmf inductive", |r| r.nmf.accuracy.inductive),
+        ("nmf transductive", |r| r.nmf.accuracy.transductive),
+        ("pca inductive", |r| r.pca.as_ref()?.accuracy.inductive),
+        ("pca transductive", |r| {
+            r.pca.as_ref()?.accuracy.transductive
+        }),
+        ("pca-w inductive", |r| {
+            r.pca.as_ref()?.whiten_accuracy.inductive
+        }),
+        ("pca-w transduct.", |r| {
+            r.pca.as_ref()?.whiten_accuracy.transductive
+        }),
+        ("nmf+lda inductive", |r| r.nmf.recipe_accuracy),
+        ("fisherfaces ind.", |r| {
+            r.pca.as_ref().map(|p| p.fisherfaces)
+        }),
+    ];
+    let series = lines
+        .iter()
+        .map(|(name, pick)| crate::plot::Series {
+            name: (*name).to_string(),
+            points: rows
+                .iter()
+                .filter_map(|r| pick(r).map(|a| (r.components as f64, 100.0 * a)))
+                .collect(),
+            scatter: false,
+        })
+        .filter(|s| !s.points.is_empty())
+        .collect();
+    crate::plot::Chart {
+        title: title.to_string(),
+        x_label: "components k".to_string(),
+        y_label: "accuracy (%)".to_string(),
+        series,
+    }
+}
+
+/// The sweep's table as CSV (one row a component count; empty cells for
+/// what was not run).
+pub fn sweep_csv(rows: &[SweepRow]) -> String {
+    use std::fmt::Write as _;
+    let mut f = String::from(
+        "components,fit_seconds,n_iter,rel_error,nmf_inductive,nmf_transductive,recipe_inductive,pca_inductive,pca_transductive,pca_whiten_inductive,pca_whiten_transductive,fisherfaces_inductive\n",
+    );
+    let o = |v: Option<f64>| v.map_or(String::new(), |a| format!("{a:.4}"));
+    for r in rows {
+        let p = r.pca.as_ref();
+        let _ = writeln!(
+            f,
+            "{},{:.3},{},{:.5},{},{},{},{},{},{},{},{}",
+            r.components,
+            r.nmf.fit_seconds,
+            r.nmf.n_iter,
+            r.nmf.rel_error,
+            o(r.nmf.accuracy.inductive),
+            o(r.nmf.accuracy.transductive),
+            o(r.nmf.recipe_accuracy),
+            o(p.and_then(|p| p.accuracy.inductive)),
+            o(p.and_then(|p| p.accuracy.transductive)),
+            o(p.and_then(|p| p.whiten_accuracy.inductive)),
+            o(p.and_then(|p| p.whiten_accuracy.transductive)),
+            o(p.map(|p| p.fisherfaces)),
+        );
+    }
+    f
 }
 
 /// Parses `10..=200:10`, `10..200:10` or `10,20,40`.
@@ -372,6 +471,11 @@ pub struct SweepRow {
 pub fn run_sweep(args: SweepArgs) -> Result<()> {
     let c = &args.common;
     let ks = parse_components(&args.components)?;
+    for (p, what) in [(&args.plot, "--plot"), (&args.csv, "--csv")] {
+        if let Some(p) = p {
+            check_output_path(p, what)?;
+        }
+    }
     let ds = c.load()?;
     let split = ds.train_test_split(c.test_size, c.seed, c.stratify)?;
     let t0 = std::time::Instant::now();
@@ -434,32 +538,17 @@ pub fn run_sweep(args: SweepArgs) -> Result<()> {
         t0.elapsed().as_secs_f64()
     );
     if let Some(path) = &args.csv {
-        let mut f =
-            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
-        writeln!(
-            f,
-            "components,fit_seconds,n_iter,rel_error,nmf_inductive,nmf_transductive,recipe_inductive,pca_inductive,pca_transductive,pca_whiten_inductive,pca_whiten_transductive,fisherfaces_inductive"
-        )?;
-        let o = |v: Option<f64>| v.map_or(String::new(), |a| format!("{a:.4}"));
-        for r in &table {
-            let p = r.pca.as_ref();
-            writeln!(
-                f,
-                "{},{:.3},{},{:.5},{},{},{},{},{},{},{},{}",
-                r.components,
-                r.nmf.fit_seconds,
-                r.nmf.n_iter,
-                r.nmf.rel_error,
-                o(r.nmf.accuracy.inductive),
-                o(r.nmf.accuracy.transductive),
-                o(r.nmf.recipe_accuracy),
-                o(p.and_then(|p| p.accuracy.inductive)),
-                o(p.and_then(|p| p.accuracy.transductive)),
-                o(p.and_then(|p| p.whiten_accuracy.inductive)),
-                o(p.and_then(|p| p.whiten_accuracy.transductive)),
-                o(p.map(|p| p.fisherfaces)),
-            )?;
-        }
+        crate::atomic::write(path, sweep_csv(&table).as_bytes())?;
+        eprintln!("wrote {}", path.display());
+    }
+    if let Some(path) = &args.plot {
+        let title = format!(
+            "{} images, {} people, nmf {:?}: 1-nn accuracy against k",
+            ds.len(),
+            ds.class_names.len(),
+            c.solver
+        );
+        crate::plot::write(&sweep_chart(&table, &title), path)?;
         eprintln!("wrote {}", path.display());
     }
     Ok(())

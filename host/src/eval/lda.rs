@@ -133,6 +133,150 @@ impl Lda {
         lda
     }
 
+    /// Fits as scikit-learn's `LinearDiscriminantAnalysis(solver='svd', tol)`
+    /// does: the within-class deviations are standardised per feature and
+    /// decomposed; directions whose singular value (of the standardised
+    /// deviations over `sqrt(n − classes)`) is at most `tol` are dropped
+    /// instead of ridged; the class means are then whitened and decomposed,
+    /// keeping the directions above `tol` times the largest, at most
+    /// `classes − 1`. The map is scikit-learn's `transform` (`(x − x̄) ·
+    /// scalings`), the templates the mapped class means.
+    pub fn fit_svd(x: &[f32], labels: &[u16], k: usize, classes: usize, tol: f64) -> Lda {
+        let n = labels.len();
+        let mut counts = vec![0usize; classes];
+        let mut cm = vec![0.0f64; classes * k];
+        for (row, &l) in x.chunks(k).zip(labels) {
+            counts[l as usize] += 1;
+            for (m, &v) in cm[l as usize * k..(l as usize + 1) * k].iter_mut().zip(row) {
+                *m += v as f64;
+            }
+        }
+        for (c, &cnt) in counts.iter().enumerate() {
+            cm[c * k..(c + 1) * k]
+                .iter_mut()
+                .for_each(|m| *m /= cnt.max(1) as f64);
+        }
+        let present = counts.iter().filter(|&&c| c > 0).count();
+        // x̄ = priors · means = the mean of all rows.
+        let mut mean = vec![0.0f64; k];
+        for (c, &cnt) in counts.iter().enumerate() {
+            for j in 0..k {
+                mean[j] += cnt as f64 / n as f64 * cm[c * k + j];
+            }
+        }
+        let mut centred = vec![0.0f64; n * k];
+        for (i, (row, &l)) in x.chunks(k).zip(labels).enumerate() {
+            for j in 0..k {
+                centred[i * k + j] = row[j] as f64 - cm[l as usize * k + j];
+            }
+        }
+        let mut std = vec![0.0f64; k];
+        for row in centred.chunks(k) {
+            for (s, &v) in std.iter_mut().zip(row) {
+                *s += v * v;
+            }
+        }
+        std.iter_mut().for_each(|s| {
+            *s = (*s / n as f64).sqrt();
+            if *s == 0.0 {
+                *s = 1.0;
+            }
+        });
+        let fac = 1.0 / (n as f64 - present as f64).max(1.0);
+        for row in centred.chunks_mut(k) {
+            for (v, s) in row.iter_mut().zip(&std) {
+                *v *= fac.sqrt() / s;
+            }
+        }
+        // Right singular vectors and values of the standardised deviations,
+        // from the eigen-decomposition of their k×k Gram matrix.
+        let mut g = vec![0.0f64; k * k];
+        crate::nmf::linalg::gemm64(
+            &mut g,
+            &centred,
+            (n, k),
+            true,
+            &centred,
+            (n, k),
+            false,
+            false,
+        );
+        let ev = MatRef::from_row_major_slice(&g, k, k)
+            .self_adjoint_eigen(Side::Lower)
+            .expect("eigen of the within-class Gram matrix");
+        let (u, lam) = (ev.U(), ev.S().column_vector());
+        let keep: Vec<usize> = (0..k).filter(|&t| lam[t].max(0.0).sqrt() > tol).collect();
+        let r = keep.len().max(1);
+        // scalings₁ (k×r) = diag(1/std) · V_r / S_r.
+        let mut sc1 = vec![0.0f64; k * r];
+        for (c, &t) in keep.iter().enumerate() {
+            let sv = lam[t].max(0.0).sqrt();
+            for j in 0..k {
+                sc1[j * r + c] = u[(j, t)] / std[j] / sv;
+            }
+        }
+        // Between-class: rows sqrt(n_c / (C − 1)) (μ_c − x̄) · scalings₁.
+        let fac_b = 1.0 / (present as f64 - 1.0).max(1.0);
+        let mut xb = vec![0.0f64; classes * r];
+        for c in 0..classes {
+            if counts[c] == 0 {
+                continue;
+            }
+            let w = (counts[c] as f64 * fac_b).sqrt();
+            for col in 0..r {
+                xb[c * r + col] = w
+                    * (0..k)
+                        .map(|j| (cm[c * k + j] - mean[j]) * sc1[j * r + col])
+                        .sum::<f64>();
+            }
+        }
+        let mut gb = vec![0.0f64; r * r];
+        crate::nmf::linalg::gemm64(
+            &mut gb,
+            &xb,
+            (classes, r),
+            true,
+            &xb,
+            (classes, r),
+            false,
+            false,
+        );
+        let ev2 = MatRef::from_row_major_slice(&gb, r, r)
+            .self_adjoint_eigen(Side::Lower)
+            .expect("eigen of the between-class matrix");
+        let (u2, lam2) = (ev2.U(), ev2.S().column_vector());
+        let top = lam2[r - 1].max(0.0).sqrt();
+        let rank = (0..r)
+            .filter(|&t| lam2[t].max(0.0).sqrt() > tol * top)
+            .count();
+        let m = rank.min(present.saturating_sub(1)).min(k).max(1);
+        let mut map = vec![0.0f32; m * k];
+        for row in 0..m {
+            let col = r - 1 - row; // eigenvalues ascend
+            for j in 0..k {
+                map[row * k + j] =
+                    (0..r).map(|t| sc1[j * r + t] * u2[(t, col)]).sum::<f64>() as f32;
+            }
+        }
+        let bias: Vec<f32> = (0..m)
+            .map(|row| {
+                -(0..k)
+                    .map(|j| map[row * k + j] as f64 * mean[j])
+                    .sum::<f64>() as f32
+            })
+            .collect();
+        let mut lda = Lda {
+            map,
+            bias,
+            templates: Vec::new(),
+            k,
+            m,
+        };
+        let cmf: Vec<f32> = cm.iter().map(|&v| v as f32).collect();
+        lda.templates = lda.apply(&cmf);
+        lda
+    }
+
     /// `z = A c + bias` for each row of `x` (`n×K` → `n×M`).
     pub fn apply(&self, x: &[f32]) -> Vec<f32> {
         let n = x.len() / self.k;
@@ -153,5 +297,79 @@ impl Lda {
             }
         }
         z
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nmf::rng::Rng;
+
+    /// `n` rows of `k` features in `classes` shifted Gaussian clouds.
+    fn clouds(n: usize, k: usize, classes: usize, seed: u64) -> (Vec<f32>, Vec<u16>) {
+        let mut rng = Rng::new(seed);
+        let centres: Vec<f64> = (0..classes * k).map(|_| 2.0 * rng.normal()).collect();
+        let labels: Vec<u16> = (0..n).map(|i| (i % classes) as u16).collect();
+        let x = labels
+            .iter()
+            .flat_map(|&l| {
+                (0..k)
+                    .map(|j| (centres[l as usize * k + j] + rng.normal()) as f32)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        (x, labels)
+    }
+
+    fn dist(a: &[f32], b: &[f32]) -> f64 {
+        a.iter()
+            .zip(b)
+            .map(|(p, q)| ((p - q) as f64).powi(2))
+            .sum::<f64>()
+            .sqrt()
+    }
+
+    #[test]
+    fn svd_and_ridge_lda_agree_up_to_scale_when_well_posed() {
+        let (k, classes) = (8, 5);
+        let (x, y) = clouds(300, k, classes, 1);
+        let (t, _) = clouds(40, k, classes, 2);
+        let (a, b) = (
+            Lda::fit(&x, &y, k, classes, 1e-12),
+            Lda::fit_svd(&x, &y, k, classes, 1e-4),
+        );
+        assert_eq!((a.m, b.m), (4, 4));
+        // Same subspace, within-class covariance 1 against scatter 1: distances
+        // differ by sqrt(n − classes) exactly.
+        let (za, zb) = (a.apply(&t), b.apply(&t));
+        let want = ((300 - classes) as f64).sqrt();
+        for i in 0..40 {
+            for c in 0..classes {
+                let ra = dist(&za[i * 4..i * 4 + 4], &a.templates[c * 4..c * 4 + 4]);
+                let rb = dist(&zb[i * 4..i * 4 + 4], &b.templates[c * 4..c * 4 + 4]);
+                assert!((rb / ra / want - 1.0).abs() < 1e-3, "{i} {c}: {ra} {rb}");
+            }
+        }
+    }
+
+    #[test]
+    fn svd_lda_drops_null_directions() {
+        let (k, classes) = (6, 4);
+        let (mut x, y) = clouds(200, k, classes, 3);
+        for row in x.chunks_mut(k) {
+            row[5] = row[4]; // a duplicated feature: singular within-class scatter
+        }
+        let b = Lda::fit_svd(&x, &y, k, classes, 1e-4);
+        assert_eq!(b.m, 3);
+        let max = b.map.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+        assert!(max.is_finite() && max < 1e3, "{max}");
+        // The map cannot see the difference of the duplicated pair.
+        for row in b.map.chunks(k) {
+            let mut probe = vec![0.0f32; k];
+            probe[4] = 1.0;
+            probe[5] = -1.0;
+            let v: f32 = row.iter().zip(&probe).map(|(a, p)| a * p).sum();
+            assert!(v.abs() < 1e-3 * max, "{v}");
+        }
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod bench;
 pub mod cli;
+pub mod components;
 pub mod knn;
 pub mod lda;
 pub mod pca;
@@ -38,6 +39,9 @@ pub struct Recipe {
     pub metric: Metric,
     /// Ridge added to the within-class scatter, relative to its mean diagonal.
     pub lda_reg: f64,
+    /// `Some(tol)`: fit the LDA as scikit-learn's `solver='svd'` with this
+    /// rank cut-off instead of the ridge ([`Lda::fit_svd`]).
+    pub lda_svd_tol: Option<f64>,
 }
 
 impl Default for Recipe {
@@ -47,6 +51,7 @@ impl Default for Recipe {
             l2: true,
             metric: Metric::Cosine,
             lda_reg: 1e-6,
+            lda_svd_tol: None,
         }
     }
 }
@@ -77,7 +82,10 @@ impl Recipe {
         classes: usize,
     ) -> (f64, Lda) {
         let (tr, te) = (self.prepare(train, k), self.prepare(test, k));
-        let lda = Lda::fit(&tr, train_labels, k, classes, self.lda_reg);
+        let lda = match self.lda_svd_tol {
+            Some(tol) => Lda::fit_svd(&tr, train_labels, k, classes, tol),
+            None => Lda::fit(&tr, train_labels, k, classes, self.lda_reg),
+        };
         let zt = lda.apply(&te);
         let labels: Vec<u16> = (0..classes as u16).collect();
         let pred = knn_predict(&lda.templates, &labels, &zt, lda.m, 1, self.metric);
@@ -218,6 +226,7 @@ pub fn eval_pca(
         l2: true,
         metric: Metric::SquaredL2,
         lda_reg: 1e-6,
+        lda_svd_tol: cfg.recipe.and_then(|r| r.lda_svd_tol),
     };
     let fisherfaces = fisher.run(&ztr, &ytr, &zte, &yte, kk, classes).0;
     if cfg.inductive {
