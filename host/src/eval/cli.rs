@@ -301,18 +301,21 @@ pub fn run_eval(args: EvalArgs) -> Result<()> {
         );
     }
     if seeds.len() > 1 {
-        let (im, is) = mean_std(&ind);
-        let (rm, rs) = mean_std(&recipe);
-        let (fm, fs) = mean_std(&fisher);
+        // A method that did not run (--no-recipe, --no-pca) prints "-", not a mean of nothing.
+        let ms = |v: &[f64]| {
+            if v.is_empty() {
+                "-".to_string()
+            } else {
+                let (m, s) = mean_std(v);
+                format!("{:.1} ± {:.1}%", 100.0 * m, 100.0 * s)
+            }
+        };
         println!(
-            "mean over {} seeds: nmf 1-NN inductive {:.1} ± {:.1}%, recipe {:.1} ± {:.1}%, Fisherfaces {:.1} ± {:.1}%",
+            "mean over {} seeds: nmf 1-NN inductive {}, recipe {}, Fisherfaces {}",
             seeds.len(),
-            100.0 * im,
-            100.0 * is,
-            100.0 * rm,
-            100.0 * rs,
-            100.0 * fm,
-            100.0 * fs
+            ms(&ind),
+            ms(&recipe),
+            ms(&fisher)
         );
     }
     Ok(())
