@@ -50,7 +50,7 @@ pub fn synthetic_faces() -> Dataset {
 /// The loud notice printed (and written in the summary) on synthetic faces.
 pub const SYNTHETIC_NOTICE: &str = "\
 !!! SYNTHETIC FACES: no real face data was found, so this demo runs on faces drawn by
-!!! facenmf's generator (src/synthetic.rs). Its accuracy says nothing about real faces.
+!!! facenmf's generator (host/src/synthetic.rs). Its accuracy says nothing about real faces.
 !!! For real data: `cargo run --release -p facenmf-host -- fetch olivetti` (1.4 MB),
 !!! or pass --data PATH (an olivettifaces.mat, an LFW folder, a folder of person folders),
 !!! or set FACENMF_DATA to a folder holding `olivetti/`.";
