@@ -225,7 +225,7 @@ pub fn write(chart: &Chart, path: &Path) -> Result<()> {
         12,
         ink,
     );
-    c.text(&chart.y_label, 8, TOP as i64 - 24, ink);
+    c.text(&chart.y_label, 8, TOP as i64 - 20, ink);
     c.text(
         &chart.x_label,
         LEFT as i64 + (pw as i64 - text_width(&chart.x_label)) / 2,
