@@ -11,7 +11,7 @@ pub fn par() -> Par {
     Par::rayon(0)
 }
 
-/// `c (m×n) = alpha · op(a) · op(b) [+ c]`, all row-major.
+/// `c (m×n) = op(a) · op(b) [+ c]`, all row-major.
 ///
 /// `a` is stored as `a_rows × a_cols`; with `ta` it enters transposed (so
 /// `op(a)` is `a_cols × a_rows`). Same for `b`.
@@ -19,12 +19,43 @@ pub fn par() -> Par {
 pub fn gemm(
     c: &mut [f32],
     a: &[f32],
-    (a_rows, a_cols): (usize, usize),
+    a_shape: (usize, usize),
     ta: bool,
     b: &[f32],
+    b_shape: (usize, usize),
+    tb: bool,
+    accumulate: bool,
+) {
+    product(c, a, a_shape, ta, b, b_shape, tb, accumulate, 1.0f32);
+}
+
+/// Same as [`gemm`] in f64 (small matrices: SVD, PCA, LDA).
+#[allow(clippy::too_many_arguments)]
+pub fn gemm64(
+    c: &mut [f64],
+    a: &[f64],
+    a_shape: (usize, usize),
+    ta: bool,
+    b: &[f64],
+    b_shape: (usize, usize),
+    tb: bool,
+    accumulate: bool,
+) {
+    product(c, a, a_shape, ta, b, b_shape, tb, accumulate, 1.0f64);
+}
+
+/// The one body of [`gemm`] and [`gemm64`] (`one` is the scalar 1).
+#[allow(clippy::too_many_arguments)]
+fn product<T: faer::traits::ComplexField>(
+    c: &mut [T],
+    a: &[T],
+    (a_rows, a_cols): (usize, usize),
+    ta: bool,
+    b: &[T],
     (b_rows, b_cols): (usize, usize),
     tb: bool,
     accumulate: bool,
+    one: T,
 ) {
     let a = MatRef::from_row_major_slice(a, a_rows, a_cols);
     let b = MatRef::from_row_major_slice(b, b_rows, b_cols);
@@ -38,34 +69,13 @@ pub fn gemm(
     } else {
         Accum::Replace
     };
-    matmul(c, acc, a, b, 1.0f32, par());
+    matmul(c, acc, a, b, one, par());
 }
 
-/// Same as [`gemm`] in f64 (small matrices: SVD, PCA, LDA).
-#[allow(clippy::too_many_arguments)]
-pub fn gemm64(
-    c: &mut [f64],
-    a: &[f64],
-    (a_rows, a_cols): (usize, usize),
-    ta: bool,
-    b: &[f64],
-    (b_rows, b_cols): (usize, usize),
-    tb: bool,
-    accumulate: bool,
-) {
-    let a = MatRef::from_row_major_slice(a, a_rows, a_cols);
-    let b = MatRef::from_row_major_slice(b, b_rows, b_cols);
-    let a = if ta { a.transpose() } else { a };
-    let b = if tb { b.transpose() } else { b };
-    assert_eq!(a.ncols(), b.nrows(), "gemm64: inner dimensions differ");
-    let (m, n) = (a.nrows(), b.ncols());
-    let c = MatMut::from_row_major_slice_mut(c, m, n);
-    let acc = if accumulate {
-        Accum::Add
-    } else {
-        Accum::Replace
-    };
-    matmul(c, acc, a, b, 1.0f64, par());
+/// `buf (n×d) = w (n×k) · h (k×d)`, resizing `buf` (reused between calls).
+pub fn reconstruct(buf: &mut Vec<f32>, w: &[f32], h: &[f32], n: usize, k: usize, d: usize) {
+    buf.resize(n * d, 0.0);
+    gemm(buf, w, (n, k), false, h, (k, d), false, false);
 }
 
 /// Squared Frobenius norm of `x - w h`, in f64; `w` is `n×k`, `h` is `k×d`.
@@ -81,8 +91,7 @@ pub fn residual_sq(
     buf: &mut Vec<f32>,
 ) -> f64 {
     use rayon::prelude::*;
-    buf.resize(n * d, 0.0);
-    gemm(buf, w, (n, k), false, h, (k, d), false, false);
+    reconstruct(buf, w, h, n, k, d);
     x.par_chunks(4096)
         .zip(buf.par_chunks(4096))
         .map(|(xa, wa)| {

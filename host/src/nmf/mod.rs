@@ -292,8 +292,7 @@ pub fn kl_divergence(
     buf: &mut Vec<f32>,
 ) -> f64 {
     use rayon::prelude::*;
-    buf.resize(n * d, 0.0);
-    linalg::gemm(buf, w, (n, k), false, h, (k, d), false, false);
+    linalg::reconstruct(buf, w, h, n, k, d);
     let (dot, xsum) = x
         .par_chunks(4096)
         .zip(buf.par_chunks(4096))

@@ -47,8 +47,7 @@ fn apply_update(a: &mut [f32], num: &[f32], den: &[f32], l1: f32, l2: f32) {
 
 /// `R = X / max(W H, EPSILON)` into `buf` (`n×d`).
 fn ratio(x: &[f32], w: &[f32], h: &[f32], n: usize, k: usize, d: usize, buf: &mut Vec<f32>) {
-    buf.resize(n * d, 0.0);
-    gemm(buf, w, (n, k), false, h, (k, d), false, false);
+    super::linalg::reconstruct(buf, w, h, n, k, d);
     buf.par_chunks_mut(4096)
         .zip(x.par_chunks(4096))
         .for_each(|(r, x)| {
