@@ -65,13 +65,7 @@ fn eval_config(spec: &Spec, k: usize) -> EvalConfig {
         knn_k: 1,
         metric: Metric::SquaredL2,
         transform_rule: StopRule::new(200, 1e-4),
-        recipe: Some(Recipe {
-            sqrt: true,
-            l2: true,
-            metric: Metric::Cosine,
-            lda_reg: 1e-6,
-            lda_svd_tol: None,
-        }),
+        recipe: Some(Recipe::default()),
         inductive: true,
         transductive: true,
     }

@@ -99,6 +99,12 @@ pub struct CommonArgs {
     /// Recipe and Fisherfaces: fit the LDA as scikit-learn's solver='svd' (rank cut-off at this tol, e.g. 1e-4) instead of the ridge.
     #[arg(long, value_name = "TOL")]
     pub lda_svd_tol: Option<f64>,
+    /// Recipe: add the mirror image of each training face to the map's training set.
+    #[arg(long)]
+    pub augment_flip: bool,
+    /// Recipe: add copies of each training face shifted by 1..=N pixels up, down, left and right.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub augment_shift: usize,
     /// Skip the PCA baselines.
     #[arg(long)]
     pub no_pca: bool,
@@ -143,6 +149,10 @@ impl CommonArgs {
                 metric: self.recipe_metric,
                 lda_reg: self.lda_reg,
                 lda_svd_tol: self.lda_svd_tol,
+                augment: super::augment::Augment {
+                    flip: self.augment_flip,
+                    shift: self.augment_shift,
+                },
             }),
             inductive: self.protocol != Protocol::Transductive,
             transductive: self.protocol != Protocol::Inductive,
@@ -225,6 +235,10 @@ pub fn run_eval(args: EvalArgs) -> Result<()> {
         .iter()
         .filter_map(|s| s.4.as_ref().map(|p| p.fisherfaces))
         .collect();
+    let fisher_aug: Vec<f64> = per_seed
+        .iter()
+        .filter_map(|s| s.4.as_ref().and_then(|p| p.fisherfaces_augmented))
+        .collect();
     let ind: Vec<f64> = per_seed
         .iter()
         .filter_map(|s| s.3.accuracy.inductive)
@@ -238,6 +252,7 @@ pub fn run_eval(args: EvalArgs) -> Result<()> {
         let (rm, rs) = mean_std(&recipe);
         let (fm, fs) = mean_std(&fisher);
         let (im, is) = mean_std(&ind);
+        let fisher_aug = (!fisher_aug.is_empty()).then(|| mean_std(&fisher_aug));
         let v = serde_json::json!({
             "data": ds.source,
             "images": ds.len(),
@@ -251,7 +266,7 @@ pub fn run_eval(args: EvalArgs) -> Result<()> {
             "rel_error": first.3.rel_error,
             "recipe_accuracy": first.3.recipe_accuracy,
             "pca": first.4,
-            "mean": {"inductive": [im, is], "recipe": [rm, rs], "fisherfaces": [fm, fs]},
+            "mean": {"inductive": [im, is], "recipe": [rm, rs], "fisherfaces": [fm, fs], "fisherfaces_augmented": fisher_aug.map(|(m, s)| [m, s])},
             "runs": runs,
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
@@ -317,6 +332,12 @@ pub fn run_eval(args: EvalArgs) -> Result<()> {
             ms(&recipe),
             ms(&fisher)
         );
+        if !fisher_aug.is_empty() {
+            println!(
+                "Fisherfaces with the recipe's augmentation: {}",
+                ms(&fisher_aug)
+            );
+        }
     }
     Ok(())
 }

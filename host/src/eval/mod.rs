@@ -7,6 +7,7 @@
 //! - *transductive* (the study's): NMF is fitted on all images, the codes `W`
 //!   are then split.
 
+pub mod augment;
 pub mod bench;
 pub mod cli;
 pub mod components;
@@ -16,6 +17,7 @@ pub mod pca;
 
 use crate::data::Dataset;
 use crate::nmf::{self, NmfParams};
+use augment::Augment;
 use facenmf_core::nnls::StopRule;
 use knn::{accuracy, knn_predict, Metric};
 use lda::Lda;
@@ -42,6 +44,9 @@ pub struct Recipe {
     /// `Some(tol)`: fit the LDA as scikit-learn's `solver='svd'` with this
     /// rank cut-off instead of the ridge ([`Lda::fit_svd`]).
     pub lda_svd_tol: Option<f64>,
+    /// Mirrored / shifted copies of the training faces for the map and the
+    /// class means ([`Augment`]).
+    pub augment: Augment,
 }
 
 impl Default for Recipe {
@@ -52,6 +57,7 @@ impl Default for Recipe {
             metric: Metric::Cosine,
             lda_reg: 1e-6,
             lda_svd_tol: None,
+            augment: Augment::NONE,
         }
     }
 }
@@ -147,6 +153,9 @@ pub struct PcaEval {
     pub whiten_accuracy: Accuracy,
     /// Fisherfaces: PCA-whiten → L2 → LDA → nearest class mean (inductive).
     pub fisherfaces: f64,
+    /// Fisherfaces with the recipe's training-set augmentation (`None`
+    /// when the recipe adds no copies): the same trick given to the baseline.
+    pub fisherfaces_augmented: Option<f64>,
     /// Seconds of the inductive PCA fit.
     pub fit_seconds: f64,
 }
@@ -192,6 +201,9 @@ pub fn eval_nmf(
         let pred = knn_predict(&ctr, &ytr, &cte, k, cfg.knn_k, cfg.metric);
         out.accuracy.inductive = Some(accuracy(&pred, &yte));
         if let Some(r) = cfg.recipe {
+            let (xa, ya) = r.augment.apply(&xtr, &ytr, (ds.height, ds.width));
+            let ca = nmf::transform::transform(&xa, ya.len(), &fit.h, k, d, cfg.transform_rule)?.w;
+            let (ctr, ytr) = ([ctr, ca].concat(), [ytr, ya].concat());
             out.recipe_accuracy = Some(r.run(&ctr, &ytr, &cte, &yte, k, classes).0);
         }
         (out.fit_seconds, out.n_iter, out.rel_error) = (fit.fit_seconds, fit.n_iter, fit.rel_error);
@@ -227,8 +239,16 @@ pub fn eval_pca(
         metric: Metric::SquaredL2,
         lda_reg: 1e-6,
         lda_svd_tol: cfg.recipe.and_then(|r| r.lda_svd_tol),
+        augment: Augment::NONE,
     };
     let fisherfaces = fisher.run(&ztr, &ytr, &zte, &yte, kk, classes).0;
+    let augment = cfg.recipe.map_or(Augment::NONE, |r| r.augment);
+    let fisherfaces_augmented = (augment.copies() > 0).then(|| {
+        let (xa, ya) = augment.apply(&xtr, &ytr, (ds.height, ds.width));
+        let za = [ztr.clone(), pca_w.transform(&xa)].concat();
+        let ya = [ytr.clone(), ya].concat();
+        fisher.run(&za, &ya, &zte, &yte, kk, classes).0
+    });
     if cfg.inductive {
         wacc.inductive = Some(accuracy(
             &knn_predict(&ztr, &ytr, &zte, kk, cfg.knn_k, cfg.metric),
@@ -268,6 +288,7 @@ pub fn eval_pca(
         accuracy: acc,
         whiten_accuracy: wacc,
         fisherfaces,
+        fisherfaces_augmented,
         fit_seconds,
     }
 }

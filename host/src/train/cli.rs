@@ -63,6 +63,12 @@ pub struct TrainArgs {
     /// Seed of the split and of the NMF init.
     #[arg(long, default_value_t = 8)]
     pub seed: u32,
+    /// Give the map and class means the mirror image of each training thumbnail too.
+    #[arg(long)]
+    pub augment_flip: bool,
+    /// Give the map and class means copies of each training thumbnail shifted by 1..=N pixels.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub augment_shift: usize,
     /// Where to save the model (JSON).
     #[arg(long, default_value = "model.json")]
     pub out: PathBuf,
@@ -100,6 +106,10 @@ impl TrainArgs {
             test_size: self.test_size,
             seed: self.seed,
             stratify: true,
+            augment: crate::eval::augment::Augment {
+                flip: self.augment_flip,
+                shift: self.augment_shift,
+            },
         }
     }
 }

@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::data::Dataset;
+use crate::eval::augment::Augment;
 use crate::eval::knn;
 use crate::eval::lda::Lda;
 use crate::model::{
@@ -72,6 +73,9 @@ pub struct Spec {
     pub seed: u32,
     /// Split each person separately.
     pub stratify: bool,
+    /// Mirrored / shifted copies of the training thumbnails given to the map
+    /// and the class means (not to the NMF fit).
+    pub augment: Augment,
 }
 
 /// The default device recipe (see the README's device-model table).
@@ -97,6 +101,7 @@ impl Default for Spec {
             test_size: 0.2,
             seed: 8,
             stratify: true,
+            augment: Augment::NONE,
         }
     }
 }
@@ -241,11 +246,28 @@ pub fn assemble(ds: &Dataset, train: &Dataset, basis: &FittedBasis, spec: &Spec)
         }),
         provenance: BTreeMap::new(),
     };
-    // Training codes by the chip's own encoder and projection (no map yet).
-    let codes = prepared_codes(&model, train)?;
+    // Training codes by the chip's own encoder and projection (no map yet),
+    // with those of the augmented copies after them.
+    let (copies, copy_labels) =
+        spec.augment
+            .apply(&train.images, &train.labels, (train.height, train.width));
+    let copies = Dataset {
+        images: copies,
+        labels: copy_labels,
+        class_names: train.class_names.clone(),
+        height: train.height,
+        width: train.width,
+        source: train.source.clone(),
+    };
+    let codes = [
+        prepared_codes(&model, train)?,
+        prepared_codes(&model, &copies)?,
+    ]
+    .concat();
+    let labels = [train.labels.clone(), copies.labels].concat();
     let classes = ds.class_names.len();
     let (vectors, m) = if spec.lda {
-        let lda = Lda::fit(&codes, &train.labels, k, classes, 1e-6);
+        let lda = Lda::fit(&codes, &labels, k, classes, 1e-6);
         let mapped = lda.apply(&codes);
         model.map = Some(Map {
             m: lda.m,
@@ -256,9 +278,11 @@ pub fn assemble(ds: &Dataset, train: &Dataset, basis: &FittedBasis, spec: &Spec)
     } else {
         (codes, k)
     };
+    // Class means take the copies too; single-face templates only the originals.
+    let originals = &vectors[..train.len() * m];
     model.templates = match spec.gallery {
-        GalleryKind::ClassMeans => class_means(&vectors, &train.labels, m, classes),
-        GalleryKind::AllFaces => vectors
+        GalleryKind::ClassMeans => class_means(&vectors, &labels, m, classes),
+        GalleryKind::AllFaces => originals
             .chunks(m)
             .zip(&train.labels)
             .map(|(v, &label)| Template {
@@ -266,7 +290,7 @@ pub fn assemble(ds: &Dataset, train: &Dataset, basis: &FittedBasis, spec: &Spec)
                 vector: v.to_vec(),
             })
             .collect(),
-        GalleryKind::Prototypes => prototypes(&vectors, &train.labels, m, classes, PROTOTYPES),
+        GalleryKind::Prototypes => prototypes(originals, &train.labels, m, classes, PROTOTYPES),
     };
     model.validate().context("the trained model is invalid")?;
     Ok(model)
@@ -302,8 +326,8 @@ pub fn train(
         (
             "recipe".to_string(),
             format!(
-                "thumb {}x{}, sqrt {}, l2 {}, lda {}, gallery {:?}, metric {:?}, k {}",
-                spec.thumb.0, spec.thumb.1, spec.sqrt, spec.normalize, spec.lda, spec.gallery, spec.metric, spec.neighbours
+                "thumb {}x{}, sqrt {}, l2 {}, lda {}, gallery {:?}, metric {:?}, k {}, augment {:?}",
+                spec.thumb.0, spec.thumb.1, spec.sqrt, spec.normalize, spec.lda, spec.gallery, spec.metric, spec.neighbours, spec.augment
             ),
         ),
     ]);
