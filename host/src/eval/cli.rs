@@ -99,11 +99,11 @@ pub struct CommonArgs {
     /// Recipe and Fisherfaces: fit the LDA as scikit-learn's solver='svd' (rank cut-off at this tol, e.g. 1e-4) instead of the ridge.
     #[arg(long, value_name = "TOL")]
     pub lda_svd_tol: Option<f64>,
-    /// Recipe: add the mirror image of each training face to the map's training set.
+    /// Recipe: do not add the mirror image of each training face to the map's training set.
     #[arg(long)]
-    pub augment_flip: bool,
-    /// Recipe: add copies of each training face shifted by 1..=N pixels up, down, left and right.
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub no_augment_flip: bool,
+    /// Recipe: add copies of each training face shifted by 1..=N pixels up, down, left and right (0: none).
+    #[arg(long, value_name = "N", default_value_t = Recipe::default().augment.shift)]
     pub augment_shift: usize,
     /// Skip the PCA baselines.
     #[arg(long)]
@@ -150,7 +150,7 @@ impl CommonArgs {
                 lda_reg: self.lda_reg,
                 lda_svd_tol: self.lda_svd_tol,
                 augment: super::augment::Augment {
-                    flip: self.augment_flip,
+                    flip: !self.no_augment_flip,
                     shift: self.augment_shift,
                 },
             }),

@@ -57,7 +57,11 @@ impl Default for Recipe {
             metric: Metric::Cosine,
             lda_reg: 1e-6,
             lda_svd_tol: None,
-            augment: Augment::NONE,
+            // LFW, 5 seeds, hals k = 200: 52.8 ± 2.7% without, 58.1 ± 2.8% with.
+            augment: Augment {
+                flip: true,
+                shift: 1,
+            },
         }
     }
 }

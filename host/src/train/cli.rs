@@ -63,11 +63,11 @@ pub struct TrainArgs {
     /// Seed of the split and of the NMF init.
     #[arg(long, default_value_t = 8)]
     pub seed: u32,
-    /// Give the map and class means the mirror image of each training thumbnail too.
+    /// Do not give the map and class means the mirror image of each training thumbnail.
     #[arg(long)]
-    pub augment_flip: bool,
-    /// Give the map and class means copies of each training thumbnail shifted by 1..=N pixels.
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub no_augment_flip: bool,
+    /// Give the map and class means copies of each training thumbnail shifted by 1..=N pixels (0: none).
+    #[arg(long, value_name = "N", default_value_t = Spec::default().augment.shift)]
     pub augment_shift: usize,
     /// Where to save the model (JSON).
     #[arg(long, default_value = "model.json")]
@@ -107,7 +107,7 @@ impl TrainArgs {
             seed: self.seed,
             stratify: true,
             augment: crate::eval::augment::Augment {
-                flip: self.augment_flip,
+                flip: !self.no_augment_flip,
                 shift: self.augment_shift,
             },
         }
