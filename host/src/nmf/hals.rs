@@ -238,6 +238,8 @@ impl Extrapolation {
     fn step(&mut self, w: &mut [f32], ht: &mut [f32], xtw: &[f32], n: usize, d: usize, k: usize) {
         gemm(&mut self.gw, w, (n, k), true, w, (n, k), false, false);
         gemm(&mut self.gh, ht, (d, k), true, ht, (d, k), false, false);
+        // Partial sums collected in order, then added in order: the
+        // accept/reject decision does not depend on the thread count.
         let cross: f64 = xtw
             .par_chunks(4096)
             .zip(ht.par_chunks(4096))
@@ -247,6 +249,8 @@ impl Extrapolation {
                     .map(|(&a, &b)| a as f64 * b as f64)
                     .sum::<f64>()
             })
+            .collect::<Vec<f64>>()
+            .iter()
             .sum();
         let gram: f64 = self
             .gw
