@@ -1,6 +1,6 @@
 //! Starting factors, as scikit-learn's `_initialize_nmf` makes them.
 
-use super::linalg::{gemm, gemm64};
+use super::linalg::{gemm, gemm64, transpose};
 use super::rng::Rng;
 use super::{check_non_negative, Init, NmfError};
 use faer::{Mat, MatRef};
@@ -122,18 +122,26 @@ pub fn randomized_svd(
     let omega: Vec<f32> = (0..d * l).map(|_| rng.normal() as f32).collect();
     let mut y = vec![0.0f32; n * l];
     gemm(&mut y, x, (n, d), false, &omega, (d, l), false, false);
+    // Xᵀ stored (`d×n`): `Xᵀ Q` is then a plain row-major product, which
+    // faer runs markedly faster than `X` entering transposed.
+    let xt = transpose(x, n, d);
     let mut z = vec![0.0f32; d * l];
     for _ in 0..n_iter {
         let q = orth(&y, n, l);
-        gemm(&mut z, x, (n, d), true, &q, (n, l), false, false);
+        gemm(&mut z, &xt, (d, n), false, &q, (n, l), false, false);
         let qz = orth(&z, d, l);
         gemm(&mut y, x, (n, d), false, &qz, (d, l), false, false);
     }
     let q = orth(&y, n, l);
-    // B = Qᵀ X (l×d), its SVD in f64.
-    let mut b = vec![0.0f32; l * d];
-    gemm(&mut b, &q, (n, l), true, x, (n, d), false, false);
-    let b64: Vec<f64> = b.iter().map(|&v| v as f64).collect();
+    // B = Qᵀ X (l×d), built as Bᵀ = Xᵀ Q (d×l), its SVD in f64.
+    let mut bt = vec![0.0f32; d * l];
+    gemm(&mut bt, &xt, (d, n), false, &q, (n, l), false, false);
+    let mut b64 = vec![0.0f64; l * d];
+    for (c, row) in bt.chunks(l).enumerate() {
+        for (i, &v) in row.iter().enumerate() {
+            b64[i * d + c] = v as f64;
+        }
+    }
     let bm = MatRef::from_row_major_slice(&b64, l, d);
     let svd = bm.thin_svd().expect("SVD of the sketch converged");
     let (ub, s, v) = (svd.U(), svd.S().column_vector(), svd.V());

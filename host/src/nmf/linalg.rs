@@ -114,13 +114,35 @@ pub fn sum_sq(x: &[f32]) -> f64 {
         .sum()
 }
 
-/// Row-major transpose of an `r×c` matrix.
+/// Row-major transpose of an `r×c` matrix (blocked, rows of the result in
+/// parallel).
 pub fn transpose(a: &[f32], r: usize, c: usize) -> Vec<f32> {
-    let mut t = vec![0.0; r * c];
-    for i in 0..r {
-        for j in 0..c {
-            t[j * r + i] = a[i * c + j];
-        }
-    }
+    let mut t = vec![0.0f32; r * c];
+    transpose_into(&mut t, a, r, c);
     t
+}
+
+/// [`transpose`] into `t` (`c×r`, already sized).
+pub fn transpose_into(t: &mut [f32], a: &[f32], r: usize, c: usize) {
+    use rayon::prelude::*;
+    assert_eq!(a.len(), r * c);
+    assert_eq!(t.len(), r * c);
+    if r == 0 || c == 0 {
+        return;
+    }
+    const B: usize = 32;
+    // Each task fills B rows of the result (B columns of `a`).
+    t.par_chunks_mut(B * r).enumerate().for_each(|(jb, tb)| {
+        let j0 = jb * B;
+        let nj = tb.len() / r;
+        for i0 in (0..r).step_by(B) {
+            let ni = B.min(r - i0);
+            for i in i0..i0 + ni {
+                let row = &a[i * c + j0..i * c + j0 + nj];
+                for (jj, &v) in row.iter().enumerate() {
+                    tb[jj * r + i] = v;
+                }
+            }
+        }
+    });
 }
