@@ -60,6 +60,9 @@ pub struct CommonArgs {
     /// NMF init (default: scikit-learn's, nndsvda).
     #[arg(long, value_enum)]
     pub init: Option<InitName>,
+    /// hals: no extrapolation between iterations (Gillis & Glineur's HALS alone).
+    #[arg(long)]
+    pub no_extrapolate: bool,
     /// Most NMF iterations.
     #[arg(long, default_value_t = 400)]
     pub max_iter: usize,
@@ -136,6 +139,7 @@ impl CommonArgs {
                 }),
                 max_iter: self.max_iter,
                 tol: self.tol,
+                extrapolate: !self.no_extrapolate,
                 seed: self.seed as u64,
                 progress: self.progress,
                 ..NmfParams::default()

@@ -94,6 +94,10 @@ pub struct NmfParams {
     pub l1_ratio: f64,
     /// Randomise the coordinate order of `cd`/`hals` each sweep.
     pub shuffle: bool,
+    /// Accelerated HALS without regularisation: extrapolate between
+    /// iterations (Ang & Gillis 2019; reaches a given loss in fewer
+    /// iterations, see `hals.rs`). Off, it is Gillis & Glineur's HALS alone.
+    pub extrapolate: bool,
     /// Show a progress bar on the terminal.
     pub progress: bool,
     /// Record `(iteration, seconds, ‖X−WH‖)` after every iteration (costs one
@@ -117,6 +121,7 @@ impl Default for NmfParams {
             alpha_h: None,
             l1_ratio: 0.0,
             shuffle: false,
+            extrapolate: true,
             progress: false,
             trace: false,
             stop_at: None,
