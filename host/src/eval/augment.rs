@@ -55,6 +55,26 @@ impl Augment {
         }
         (out, out_labels)
     }
+
+    /// `features` of the training `images` (one row each, in order) followed
+    /// by the features `encode(copies, count)` gives their copies, with the
+    /// labels to match: what the map and the class means are fitted on. With
+    /// no copies `encode` is not called.
+    pub fn with_copies<E>(
+        &self,
+        mut features: Vec<f32>,
+        images: &[f32],
+        labels: &[u16],
+        shape: (usize, usize),
+        encode: impl FnOnce(&[f32], usize) -> Result<Vec<f32>, E>,
+    ) -> Result<(Vec<f32>, Vec<u16>), E> {
+        if self.copies() == 0 {
+            return Ok((features, labels.to_vec()));
+        }
+        let (copies, copy_labels) = self.apply(images, labels, shape);
+        features.extend(encode(&copies, copy_labels.len())?);
+        Ok((features, [labels, &copy_labels].concat()))
+    }
 }
 
 /// Appends `img` moved by `(dy, dx)` pixels: output pixel `(r, c)` is input
@@ -119,6 +139,33 @@ mod tests {
             let (back, _) = Augment { flip: true, shift: 0 }.apply(first_mirror, &[0], (h, w));
             proptest::prop_assert_eq!(&back[..], &img[..h * w]);
         }
+    }
+
+    #[test]
+    fn with_copies_appends_encoded_copies_after_the_originals() {
+        let img: Vec<f32> = (0..12).map(|v| v as f32).collect(); // two 2x3 images
+        let aug = Augment {
+            flip: true,
+            shift: 0,
+        };
+        let sum = |x: &[f32], n: usize| -> Result<Vec<f32>, ()> {
+            Ok(x.chunks(x.len() / n).map(|c| c.iter().sum()).collect())
+        };
+        let (f, l) = aug
+            .with_copies(vec![-1.0, -2.0], &img, &[3, 4], (2, 3), sum)
+            .unwrap();
+        assert_eq!(f, vec![-1.0, -2.0, 15.0, 51.0]);
+        assert_eq!(l, vec![3, 4, 3, 4]);
+        let (f, l) = Augment::NONE
+            .with_copies(
+                vec![9.0],
+                &img[..6],
+                &[1],
+                (2, 3),
+                |_, _| -> Result<Vec<f32>, ()> { panic!("nothing to encode") },
+            )
+            .unwrap();
+        assert_eq!((f, l), (vec![9.0], vec![1]));
     }
 
     #[test]

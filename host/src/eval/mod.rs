@@ -205,9 +205,12 @@ pub fn eval_nmf(
         let pred = knn_predict(&ctr, &ytr, &cte, k, cfg.knn_k, cfg.metric);
         out.accuracy.inductive = Some(accuracy(&pred, &yte));
         if let Some(r) = cfg.recipe {
-            let (xa, ya) = r.augment.apply(&xtr, &ytr, (ds.height, ds.width));
-            let ca = nmf::transform::transform(&xa, ya.len(), &fit.h, k, d, cfg.transform_rule)?.w;
-            let (ctr, ytr) = ([ctr, ca].concat(), [ytr, ya].concat());
+            let (ctr, ytr) =
+                r.augment
+                    .with_copies(ctr, &xtr, &ytr, (ds.height, ds.width), |x, n| {
+                        nmf::transform::transform(x, n, &fit.h, k, d, cfg.transform_rule)
+                            .map(|t| t.w)
+                    })?;
             out.recipe_accuracy = Some(r.run(&ctr, &ytr, &cte, &yte, k, classes).0);
         }
         (out.fit_seconds, out.n_iter, out.rel_error) = (fit.fit_seconds, fit.n_iter, fit.rel_error);
@@ -248,9 +251,10 @@ pub fn eval_pca(
     let fisherfaces = fisher.run(&ztr, &ytr, &zte, &yte, kk, classes).0;
     let augment = cfg.recipe.map_or(Augment::NONE, |r| r.augment);
     let fisherfaces_augmented = (augment.copies() > 0).then(|| {
-        let (xa, ya) = augment.apply(&xtr, &ytr, (ds.height, ds.width));
-        let za = [ztr.clone(), pca_w.transform(&xa)].concat();
-        let ya = [ytr.clone(), ya].concat();
+        let Ok((za, ya)) =
+            augment.with_copies(ztr.clone(), &xtr, &ytr, (ds.height, ds.width), |x, _| {
+                Ok::<_, std::convert::Infallible>(pca_w.transform(x))
+            });
         fisher.run(&za, &ya, &zte, &yte, kk, classes).0
     });
     if cfg.inductive {

@@ -258,23 +258,13 @@ pub fn assemble(ds: &Dataset, train: &Dataset, basis: &FittedBasis, spec: &Spec)
     };
     // Training codes by the chip's own encoder and projection (no map yet),
     // with those of the augmented copies after them.
-    let (copies, copy_labels) =
-        spec.augment
-            .apply(&train.images, &train.labels, (train.height, train.width));
-    let copies = Dataset {
-        images: copies,
-        labels: copy_labels,
-        class_names: train.class_names.clone(),
-        height: train.height,
-        width: train.width,
-        source: train.source.clone(),
-    };
-    let codes = [
+    let (codes, labels) = spec.augment.with_copies(
         prepared_codes(&model, train)?,
-        prepared_codes(&model, &copies)?,
-    ]
-    .concat();
-    let labels = [train.labels.clone(), copies.labels].concat();
+        &train.images,
+        &train.labels,
+        (train.height, train.width),
+        |images, _| prepared_codes_of(&model, images, train.pixels()),
+    )?;
     let classes = ds.class_names.len();
     let (vectors, m) = if spec.lda {
         let lda = Lda::fit(&codes, &labels, k, classes, 1e-6);
@@ -366,16 +356,24 @@ pub fn train(
 /// Codes of every thumbnail of `ds` by the model's encoder, after the
 /// model's square root and normalisation (its map not applied), `n × K`.
 pub fn prepared_codes(model: &Model, ds: &Dataset) -> Result<Vec<f32>> {
+    prepared_codes_of(model, &ds.images, ds.pixels())
+}
+
+/// [`prepared_codes`] of images of `d` pixels given as the rows of `images`
+/// (the encoder refuses any `d` but its own).
+fn prepared_codes_of(model: &Model, images: &[f32], d: usize) -> Result<Vec<f32>> {
+    ensure!(d > 0, "images of 0 pixels cannot be encoded");
     let encoder = model.encoder()?;
     let prep = Projection::new_checked(model.k, model.sqrt, model.normalize, None)
         .map_err(|e| anyhow!("projection: {e}"))?;
     let k = model.k;
-    let mut out = vec![0.0f32; ds.len() * k];
+    let mut out = vec![0.0f32; images.len() / d * k];
     out.par_chunks_mut(k)
+        .zip(images.par_chunks(d))
         .enumerate()
-        .try_for_each(|(i, code)| -> Result<()> {
+        .try_for_each(|(i, (code, image))| -> Result<()> {
             encoder
-                .encode(ds.image(i), code)
+                .encode(image, code)
                 .map_err(|e| anyhow!("encoding image {i}: {e}"))?;
             prep.apply(code, &mut [])
                 .map_err(|e| anyhow!("image {i}: {e}"))?;
