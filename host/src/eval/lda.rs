@@ -3,6 +3,48 @@
 
 use faer::{MatRef, Side};
 
+/// Per-class counts and means of labelled rows, and each row's deviation
+/// from its class mean (f64): what both LDA fits start from.
+struct ClassStats {
+    counts: Vec<usize>,
+    /// `classes×k`; a class without rows has mean 0.
+    means: Vec<f64>,
+    /// `n×k`: row minus its class mean.
+    centred: Vec<f64>,
+}
+
+impl ClassStats {
+    fn of(x: &[f32], labels: &[u16], k: usize, classes: usize) -> ClassStats {
+        let mut counts = vec![0usize; classes];
+        let mut means = vec![0.0f64; classes * k];
+        for (row, &l) in x.chunks(k).zip(labels) {
+            counts[l as usize] += 1;
+            for (m, &v) in means[l as usize * k..(l as usize + 1) * k]
+                .iter_mut()
+                .zip(row)
+            {
+                *m += v as f64;
+            }
+        }
+        for (c, &cnt) in counts.iter().enumerate() {
+            means[c * k..(c + 1) * k]
+                .iter_mut()
+                .for_each(|m| *m /= cnt.max(1) as f64);
+        }
+        let mut centred = vec![0.0f64; labels.len() * k];
+        for (i, (row, &l)) in x.chunks(k).zip(labels).enumerate() {
+            for j in 0..k {
+                centred[i * k + j] = row[j] as f64 - means[l as usize * k + j];
+            }
+        }
+        ClassStats {
+            counts,
+            means,
+            centred,
+        }
+    }
+}
+
 /// A fitted LDA map with its class means (the chip's templates).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Lda {
@@ -24,29 +66,19 @@ impl Lda {
     /// invertible without changing the answer).
     pub fn fit(x: &[f32], labels: &[u16], k: usize, classes: usize, reg: f64) -> Lda {
         let n = labels.len();
+        let ClassStats {
+            counts,
+            means: cm,
+            centred,
+        } = ClassStats::of(x, labels, k, classes);
         let mut mean = vec![0.0f64; k];
-        let mut cm = vec![0.0f64; classes * k];
-        let mut counts = vec![0usize; classes];
-        for (row, &l) in x.chunks(k).zip(labels) {
-            counts[l as usize] += 1;
-            for j in 0..k {
-                mean[j] += row[j] as f64;
-                cm[l as usize * k + j] += row[j] as f64;
+        for row in x.chunks(k) {
+            for (m, &v) in mean.iter_mut().zip(row) {
+                *m += v as f64;
             }
         }
         mean.iter_mut().for_each(|m| *m /= n as f64);
-        for c in 0..classes {
-            for j in 0..k {
-                cm[c * k + j] /= counts[c].max(1) as f64;
-            }
-        }
         // Within-class scatter.
-        let mut centred = vec![0.0f64; n * k];
-        for (i, (row, &l)) in x.chunks(k).zip(labels).enumerate() {
-            for j in 0..k {
-                centred[i * k + j] = row[j] as f64 - cm[l as usize * k + j];
-            }
-        }
         let mut sw = vec![0.0f64; k * k];
         crate::nmf::linalg::gemm64(
             &mut sw,
@@ -118,19 +150,7 @@ impl Lda {
                 map[r * k + j] = v as f32;
             }
         }
-        let bias: Vec<f32> = (0..m)
-            .map(|r| -(0..k).map(|j| map[r * k + j] as f64 * mean[j]).sum::<f64>() as f32)
-            .collect();
-        let mut lda = Lda {
-            map,
-            bias,
-            templates: Vec::new(),
-            k,
-            m,
-        };
-        let cmf: Vec<f32> = cm.iter().map(|&v| v as f32).collect();
-        lda.templates = lda.apply(&cmf);
-        lda
+        Lda::finish(map, &mean, &cm, k, m)
     }
 
     /// Fits as scikit-learn's `LinearDiscriminantAnalysis(solver='svd', tol)`
@@ -143,31 +163,17 @@ impl Lda {
     /// scalings`), the templates the mapped class means.
     pub fn fit_svd(x: &[f32], labels: &[u16], k: usize, classes: usize, tol: f64) -> Lda {
         let n = labels.len();
-        let mut counts = vec![0usize; classes];
-        let mut cm = vec![0.0f64; classes * k];
-        for (row, &l) in x.chunks(k).zip(labels) {
-            counts[l as usize] += 1;
-            for (m, &v) in cm[l as usize * k..(l as usize + 1) * k].iter_mut().zip(row) {
-                *m += v as f64;
-            }
-        }
-        for (c, &cnt) in counts.iter().enumerate() {
-            cm[c * k..(c + 1) * k]
-                .iter_mut()
-                .for_each(|m| *m /= cnt.max(1) as f64);
-        }
+        let ClassStats {
+            counts,
+            means: cm,
+            mut centred,
+        } = ClassStats::of(x, labels, k, classes);
         let present = counts.iter().filter(|&&c| c > 0).count();
         // x̄ = priors · means = the mean of all rows.
         let mut mean = vec![0.0f64; k];
         for (c, &cnt) in counts.iter().enumerate() {
             for j in 0..k {
                 mean[j] += cnt as f64 / n as f64 * cm[c * k + j];
-            }
-        }
-        let mut centred = vec![0.0f64; n * k];
-        for (i, (row, &l)) in x.chunks(k).zip(labels).enumerate() {
-            for j in 0..k {
-                centred[i * k + j] = row[j] as f64 - cm[l as usize * k + j];
             }
         }
         let mut std = vec![0.0f64; k];
@@ -258,12 +264,14 @@ impl Lda {
                     (0..r).map(|t| sc1[j * r + t] * u2[(t, col)]).sum::<f64>() as f32;
             }
         }
+        Lda::finish(map, &mean, &cm, k, m)
+    }
+
+    /// The LDA of `map` (`m×k`) centred on `mean`: bias `−A·mean`, templates
+    /// the mapped class means `cm` (`classes×k`).
+    fn finish(map: Vec<f32>, mean: &[f64], cm: &[f64], k: usize, m: usize) -> Lda {
         let bias: Vec<f32> = (0..m)
-            .map(|row| {
-                -(0..k)
-                    .map(|j| map[row * k + j] as f64 * mean[j])
-                    .sum::<f64>() as f32
-            })
+            .map(|r| -(0..k).map(|j| map[r * k + j] as f64 * mean[j]).sum::<f64>() as f32)
             .collect();
         let mut lda = Lda {
             map,
