@@ -33,9 +33,20 @@ pub enum InitName {
     Nndsvdar,
 }
 
-/// Options shared by `eval` and `sweep`.
+impl From<InitName> for Init {
+    fn from(i: InitName) -> Init {
+        match i {
+            InitName::Random => Init::Random,
+            InitName::Nndsvd => Init::Nndsvd,
+            InitName::Nndsvda => Init::Nndsvda,
+            InitName::Nndsvdar => Init::Nndsvdar,
+        }
+    }
+}
+
+/// The dataset options of `eval`, `sweep` and `components`.
 #[derive(Debug, clap::Args)]
-pub struct CommonArgs {
+pub struct DataArgs {
     /// The dataset: a cache folder, an LFW folder, an olivettifaces.mat or a folder of person folders.
     #[arg(long, value_name = "SOURCE")]
     pub data: PathBuf,
@@ -45,6 +56,25 @@ pub struct CommonArgs {
     /// Keep the first N images of each person.
     #[arg(long, value_name = "N")]
     pub max_per_person: Option<usize>,
+}
+
+impl DataArgs {
+    /// Loads the dataset, the error naming its path.
+    pub fn load(&self) -> Result<Dataset> {
+        let opts = LoadOptions {
+            min_faces_per_person: self.min_faces,
+            max_per_person: self.max_per_person,
+            ..LoadOptions::default()
+        };
+        load(&self.data, &opts).with_context(|| format!("loading {}", self.data.display()))
+    }
+}
+
+/// Options shared by `eval` and `sweep`.
+#[derive(Debug, clap::Args)]
+pub struct CommonArgs {
+    #[command(flatten)]
+    pub dataset: DataArgs,
     /// Share of images in the test split.
     #[arg(long, default_value_t = 0.2)]
     pub test_size: f64,
@@ -118,12 +148,7 @@ pub struct CommonArgs {
 
 impl CommonArgs {
     fn load(&self) -> Result<Dataset> {
-        let opts = LoadOptions {
-            min_faces_per_person: self.min_faces,
-            max_per_person: self.max_per_person,
-            ..LoadOptions::default()
-        };
-        load(&self.data, &opts).with_context(|| format!("loading {}", self.data.display()))
+        self.dataset.load()
     }
 
     fn config(&self, k: usize) -> EvalConfig {
@@ -131,12 +156,7 @@ impl CommonArgs {
             nmf: NmfParams {
                 n_components: k,
                 solver: self.solver,
-                init: self.init.map(|i| match i {
-                    InitName::Random => Init::Random,
-                    InitName::Nndsvd => Init::Nndsvd,
-                    InitName::Nndsvda => Init::Nndsvda,
-                    InitName::Nndsvdar => Init::Nndsvdar,
-                }),
+                init: self.init.map(Init::from),
                 max_iter: self.max_iter,
                 tol: self.tol,
                 extrapolate: !self.no_extrapolate,

@@ -13,7 +13,6 @@
 
 use crate::data::decode::{write_png, Image8};
 use crate::data::sheet::draw_text;
-use crate::data::source::{load, LoadOptions};
 use crate::nmf::{self, Init, NmfParams, Solver};
 use anyhow::{bail, ensure, Context, Result};
 use facenmf_core::nnls::StopRule;
@@ -221,9 +220,8 @@ pub fn reconstructions(
 /// `facenmf components`.
 #[derive(Debug, clap::Args)]
 pub struct ComponentsArgs {
-    /// The dataset: a cache folder, an LFW folder, an olivettifaces.mat or a folder of person folders.
-    #[arg(long, value_name = "SOURCE")]
-    pub data: PathBuf,
+    #[command(flatten)]
+    pub dataset: super::cli::DataArgs,
     /// Number of NMF components K.
     #[arg(long, value_name = "K")]
     pub components: usize,
@@ -239,12 +237,6 @@ pub struct ComponentsArgs {
     /// Columns of the grid (default: about square).
     #[arg(long)]
     pub cols: Option<usize>,
-    /// Keep people with at least N images.
-    #[arg(long, value_name = "N")]
-    pub min_faces: Option<usize>,
-    /// Keep the first N images of each person.
-    #[arg(long, value_name = "N")]
-    pub max_per_person: Option<usize>,
     /// Share of images in the test split (the basis is fitted on the rest).
     #[arg(long, default_value_t = 0.2)]
     pub test_size: f64,
@@ -285,24 +277,14 @@ pub fn run_components(args: ComponentsArgs) -> Result<()> {
         );
         ensure!(args.faces > 0, "--faces must be at least 1");
     }
-    let opts = LoadOptions {
-        min_faces_per_person: args.min_faces,
-        max_per_person: args.max_per_person,
-        ..LoadOptions::default()
-    };
-    let ds = load(&args.data, &opts).with_context(|| format!("loading {}", args.data.display()))?;
+    let ds = args.dataset.load()?;
     let split = ds.train_test_split(args.test_size, args.seed, false)?;
     let (d, k) = (ds.pixels(), args.components);
     let xtr = super::rows(&ds.images, d, &split.train_indices);
     let params = NmfParams {
         n_components: k,
         solver: args.solver,
-        init: args.init.map(|i| match i {
-            super::cli::InitName::Random => Init::Random,
-            super::cli::InitName::Nndsvd => Init::Nndsvd,
-            super::cli::InitName::Nndsvda => Init::Nndsvda,
-            super::cli::InitName::Nndsvdar => Init::Nndsvdar,
-        }),
+        init: args.init.map(Init::from),
         max_iter: args.max_iter,
         tol: args.tol,
         seed: u64::from(args.seed),
