@@ -77,15 +77,17 @@ pub fn run_bench(args: BenchArgs) -> Result<()> {
     let (n, d, k) = (ds.len(), ds.pixels(), args.components);
     let x = &ds.images;
     eprintln!("facenmf side: {n} x {d}, k = {k}...");
-    // GEMM rate: X (n×d) · Hᵀ (d×k).
+    // GEMM rate: X (n×d) · Hᵀ (d×k), with Hᵀ stored row-major as
+    // scikit-learn's side stores it (`X @ Ht`, Ht C-contiguous) and as `mu`
+    // and `hals` keep it.
     let mut rng = nmf::rng::Rng::new(0);
-    let h: Vec<f32> = (0..k * d).map(|_| rng.uniform() as f32).collect();
+    let ht: Vec<f32> = (0..d * k).map(|_| rng.uniform() as f32).collect();
     let mut c = vec![0.0f32; n * k];
-    gemm(&mut c, x, (n, d), false, &h, (k, d), true, false);
+    gemm(&mut c, x, (n, d), false, &ht, (d, k), false, false);
     let reps = 5;
     let t = Instant::now();
     for _ in 0..reps {
-        gemm(&mut c, x, (n, d), false, &h, (k, d), true, false);
+        gemm(&mut c, x, (n, d), false, &ht, (d, k), false, false);
     }
     let gflops = 2.0 * (n * d * k * reps) as f64 / t.elapsed().as_secs_f64() / 1e9;
     let base = NmfParams {
