@@ -36,6 +36,7 @@ fn copies_change_the_map_but_not_the_basis_or_the_sizes() {
     let on = Augment {
         flip: true,
         shift: 1,
+        ..Augment::NONE
     };
     let (plain, _) = train::train(
         &ds,
@@ -64,6 +65,7 @@ fn a_gallery_of_faces_holds_the_training_faces_only() {
     let on = Augment {
         flip: true,
         shift: 2,
+        ..Augment::NONE
     };
     let (model, report) =
         train::train(&ds, &spec(on, GalleryKind::AllFaces), BTreeMap::new()).unwrap();

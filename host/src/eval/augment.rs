@@ -14,6 +14,12 @@ pub struct Augment {
     /// Add copies shifted by `1..=shift` pixels up, down, left and right
     /// (the edge row or column repeated into the gap).
     pub shift: usize,
+    /// Add copies turned by `+turn` and `−turn` degrees about the image
+    /// centre (0: none); bilinear, edges repeated.
+    pub turn: u8,
+    /// Add copies scaled by `1 + zoom/100` and `1 − zoom/100` about the
+    /// image centre (0: none); bilinear, edges repeated.
+    pub zoom: u8,
 }
 
 impl Augment {
@@ -21,11 +27,16 @@ impl Augment {
     pub const NONE: Augment = Augment {
         flip: false,
         shift: 0,
+        turn: 0,
+        zoom: 0,
     };
 
     /// Copies made of each image.
     pub fn copies(&self) -> usize {
-        usize::from(self.flip) + 4 * self.shift
+        usize::from(self.flip)
+            + 4 * self.shift
+            + 2 * usize::from(self.turn > 0)
+            + 2 * usize::from(self.zoom > 0)
     }
 
     /// The copies of `images` (`n` images of `height×width`, row-major), all
@@ -52,6 +63,19 @@ impl Augment {
                     out_labels.push(label);
                 }
             }
+            let turn = f32::from(self.turn).to_radians();
+            let zoom = f32::from(self.zoom) / 100.0;
+            let warps = [
+                (turn, 1.0),
+                (-turn, 1.0),
+                (0.0, 1.0 + zoom),
+                (0.0, 1.0 - zoom),
+            ];
+            let wanted = [self.turn > 0, self.turn > 0, self.zoom > 0, self.zoom > 0];
+            for ((angle, scale), _) in warps.into_iter().zip(wanted).filter(|w| w.1) {
+                warped(img, height, width, angle, scale, &mut out);
+                out_labels.push(label);
+            }
         }
         (out, out_labels)
     }
@@ -74,6 +98,28 @@ impl Augment {
         let (copies, copy_labels) = self.apply(images, labels, shape);
         features.extend(encode(&copies, copy_labels.len())?);
         Ok((features, [labels, &copy_labels].concat()))
+    }
+}
+
+/// Appends `img` turned by `angle` radians and scaled by `scale` about its
+/// centre: output pixel `p` is the input sampled (bilinear, coordinates
+/// clamped to the image) at `centre + R(−angle)·(p − centre) / scale`.
+fn warped(img: &[f32], height: usize, width: usize, angle: f32, scale: f32, out: &mut Vec<f32>) {
+    let (cy, cx) = ((height as f32 - 1.0) / 2.0, (width as f32 - 1.0) / 2.0);
+    let (sin, cos) = angle.sin_cos();
+    let at = |r: usize, c: usize| img[r * width + c];
+    for r in 0..height {
+        for c in 0..width {
+            let (y, x) = (r as f32 - cy, c as f32 - cx);
+            let sy = ((cos * y - sin * x) / scale + cy).clamp(0.0, height as f32 - 1.0);
+            let sx = ((sin * y + cos * x) / scale + cx).clamp(0.0, width as f32 - 1.0);
+            let (r0, c0) = (sy.floor() as usize, sx.floor() as usize);
+            let (r1, c1) = ((r0 + 1).min(height - 1), (c0 + 1).min(width - 1));
+            let (fy, fx) = (sy - r0 as f32, sx - c0 as f32);
+            let top = at(r0, c0) * (1.0 - fx) + at(r0, c1) * fx;
+            let bottom = at(r1, c0) * (1.0 - fx) + at(r1, c1) * fx;
+            out.push(top * (1.0 - fy) + bottom * fy);
+        }
     }
 }
 
@@ -102,6 +148,7 @@ mod tests {
         let aug = Augment {
             flip: true,
             shift: 1,
+            ..Augment::NONE
         };
         let (out, labels) = aug.apply(&img, &[7], (2, 3));
         assert_eq!(labels, vec![7; 5]);
@@ -122,7 +169,7 @@ mod tests {
             shift in 0usize..3,
         ) {
             let labels: Vec<u16> = (0..n as u16).collect();
-            let aug = Augment { flip: true, shift };
+            let aug = Augment { flip: true, shift, ..Augment::NONE };
             let (out, out_labels) = aug.apply(&img, &labels, (h, w));
             let c = aug.copies();
             proptest::prop_assert_eq!(out.len(), n * c * h * w);
@@ -136,7 +183,7 @@ mod tests {
             }
             // Mirroring the mirror gives the original back.
             let first_mirror = &out[..h * w];
-            let (back, _) = Augment { flip: true, shift: 0 }.apply(first_mirror, &[0], (h, w));
+            let (back, _) = Augment { flip: true, ..Augment::NONE }.apply(first_mirror, &[0], (h, w));
             proptest::prop_assert_eq!(&back[..], &img[..h * w]);
         }
     }
@@ -146,7 +193,7 @@ mod tests {
         let img: Vec<f32> = (0..12).map(|v| v as f32).collect(); // two 2x3 images
         let aug = Augment {
             flip: true,
-            shift: 0,
+            ..Augment::NONE
         };
         let sum = |x: &[f32], n: usize| -> Result<Vec<f32>, ()> {
             Ok(x.chunks(x.len() / n).map(|c| c.iter().sum()).collect())
@@ -166,6 +213,55 @@ mod tests {
             )
             .unwrap();
         assert_eq!((f, l), (vec![9.0], vec![1]));
+    }
+
+    #[test]
+    fn warp_turns_and_scales_about_the_centre() {
+        // 3x3 image 0..9: the identity warp leaves it alone, a quarter turn
+        // moves each pixel where the index arithmetic says.
+        let img: Vec<f32> = (0..9).map(|v| v as f32).collect();
+        let mut out = Vec::new();
+        warped(&img, 3, 3, 0.0, 1.0, &mut out);
+        assert_eq!(out, img);
+        out.clear();
+        warped(&img, 3, 3, std::f32::consts::FRAC_PI_2, 1.0, &mut out);
+        // Output (r, c) samples input (2 − c, r).
+        let want: Vec<f32> = (0..3)
+            .flat_map(|r| (0..3).map(move |c| ((2 - c) * 3 + r) as f32))
+            .collect();
+        for (o, w) in out.iter().zip(&want) {
+            assert!((o - w).abs() < 1e-4, "{out:?} vs {want:?}");
+        }
+        // Zooming in by 2 about the centre of a 1x5 ramp halves the slope.
+        out.clear();
+        warped(&[0.0, 1.0, 2.0, 3.0, 4.0], 1, 5, 0.0, 2.0, &mut out);
+        assert_eq!(out, vec![1.0, 1.5, 2.0, 2.5, 3.0]);
+        let aug = Augment {
+            turn: 5,
+            zoom: 4,
+            ..Augment::NONE
+        };
+        assert_eq!(aug.copies(), 4);
+    }
+
+    proptest::proptest! {
+        /// Bilinear copies never leave the range of their source image.
+        #[test]
+        fn turned_and_zoomed_copies_stay_in_the_source_range(
+            (h, w, img) in (1usize..7, 1usize..7).prop_flat_map(|(h, w)| {
+                (Just(h), Just(w), proptest::collection::vec(0.0f32..1.0, h * w))
+            }),
+            turn in 0u8..20,
+            zoom in 0u8..20,
+        ) {
+            let aug = Augment { turn, zoom, ..Augment::NONE };
+            let (out, labels) = aug.apply(&img, &[5], (h, w));
+            proptest::prop_assert_eq!(labels.len(), aug.copies());
+            proptest::prop_assert_eq!(out.len(), aug.copies() * h * w);
+            let lo = img.iter().copied().fold(f32::INFINITY, f32::min);
+            let hi = img.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            proptest::prop_assert!(out.iter().all(|&v| v >= lo - 1e-6 && v <= hi + 1e-6));
+        }
     }
 
     #[test]

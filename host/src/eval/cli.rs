@@ -138,6 +138,12 @@ pub struct CommonArgs {
     /// Recipe: add copies of each training face shifted by 1..=N pixels up, down, left and right (0: none).
     #[arg(long, value_name = "N", default_value_t = Recipe::default().augment.shift)]
     pub augment_shift: usize,
+    /// Recipe: add copies of each training face turned by +DEG and −DEG degrees (0: none).
+    #[arg(long, value_name = "DEG", default_value_t = Recipe::default().augment.turn)]
+    pub augment_turn: u8,
+    /// Recipe: add copies of each training face scaled by 1 ± PCT/100 about the centre (0: none).
+    #[arg(long, value_name = "PCT", default_value_t = Recipe::default().augment.zoom)]
+    pub augment_zoom: u8,
     /// Skip the PCA baselines.
     #[arg(long)]
     pub no_pca: bool,
@@ -176,6 +182,8 @@ impl CommonArgs {
                 augment: super::augment::Augment {
                     flip: !self.no_augment_flip,
                     shift: self.augment_shift,
+                    turn: self.augment_turn,
+                    zoom: self.augment_zoom,
                 },
             }),
             inductive: self.protocol != Protocol::Transductive,

@@ -61,6 +61,7 @@ impl Default for Recipe {
             augment: Augment {
                 flip: true,
                 shift: 1,
+                ..Augment::NONE
             },
         }
     }

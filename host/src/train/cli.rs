@@ -69,6 +69,12 @@ pub struct TrainArgs {
     /// Give the map and class means copies of each training thumbnail shifted by 1..=N pixels (0: none).
     #[arg(long, value_name = "N", default_value_t = Spec::default().augment.shift)]
     pub augment_shift: usize,
+    /// Give the map and class means copies of each training thumbnail turned by +DEG and −DEG degrees (0: none).
+    #[arg(long, value_name = "DEG", default_value_t = Spec::default().augment.turn)]
+    pub augment_turn: u8,
+    /// Give the map and class means copies of each training thumbnail scaled by 1 ± PCT/100 about the centre (0: none).
+    #[arg(long, value_name = "PCT", default_value_t = Spec::default().augment.zoom)]
+    pub augment_zoom: u8,
     /// Where to save the model (JSON).
     #[arg(long, default_value = "model.json")]
     pub out: PathBuf,
@@ -109,6 +115,8 @@ impl TrainArgs {
             augment: crate::eval::augment::Augment {
                 flip: !self.no_augment_flip,
                 shift: self.augment_shift,
+                turn: self.augment_turn,
+                zoom: self.augment_zoom,
             },
         }
     }

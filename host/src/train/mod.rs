@@ -111,6 +111,7 @@ impl Default for Spec {
             augment: Augment {
                 flip: true,
                 shift: 1,
+                ..Augment::NONE
             },
         }
     }
