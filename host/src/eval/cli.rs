@@ -144,6 +144,9 @@ pub struct CommonArgs {
     /// Recipe: add copies of each training face scaled by 1 ± PCT/100 about the centre (0: none).
     #[arg(long, value_name = "PCT", default_value_t = Recipe::default().augment.zoom)]
     pub augment_zoom: u8,
+    /// Recipe: add the class-mean distances of N NMF bases (fits with seeds seed, seed + 1, …).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub ensemble: usize,
     /// Skip the PCA baselines.
     #[arg(long)]
     pub no_pca: bool,
@@ -185,6 +188,7 @@ impl CommonArgs {
                     turn: self.augment_turn,
                     zoom: self.augment_zoom,
                 },
+                ensemble: self.ensemble,
             }),
             inductive: self.protocol != Protocol::Transductive,
             transductive: self.protocol != Protocol::Inductive,

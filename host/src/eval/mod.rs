@@ -47,6 +47,12 @@ pub struct Recipe {
     /// Mirrored / shifted copies of the training faces for the map and the
     /// class means ([`Augment`]).
     pub augment: Augment,
+    /// NMF bases (fits with seeds `seed, seed + 1, …`) whose distances to
+    /// the class means are added before the decision (1: one basis). Each
+    /// adds a fit and an encoding of every face (on a chip: a basis, a map
+    /// and a set of class means); it averages out how much the recognition
+    /// depends on the particular basis a fit lands on.
+    pub ensemble: usize,
 }
 
 impl Default for Recipe {
@@ -63,6 +69,7 @@ impl Default for Recipe {
                 shift: 1,
                 ..Augment::NONE
             },
+            ensemble: 1,
         }
     }
 }
@@ -81,8 +88,26 @@ impl Recipe {
         c
     }
 
+    /// Fits LDA on prepared training codes and returns the distances of the
+    /// mapped test codes to the class means (`test × classes`, row-major).
+    pub fn distances(
+        &self,
+        train: &[f32],
+        train_labels: &[u16],
+        test: &[f32],
+        k: usize,
+        classes: usize,
+    ) -> Vec<f32> {
+        let (tr, te) = (self.prepare(train, k), self.prepare(test, k));
+        let lda = match self.lda_svd_tol {
+            Some(tol) => Lda::fit_svd(&tr, train_labels, k, classes, tol),
+            None => Lda::fit(&tr, train_labels, k, classes, self.lda_reg),
+        };
+        knn::distances(&lda.apply(&te), &lda.templates, lda.m, self.metric)
+    }
+
     /// Fits LDA on prepared training codes and classifies the test codes by
-    /// the nearest class mean; returns `(accuracy, the fitted map)`.
+    /// the nearest class mean; returns the accuracy.
     pub fn run(
         &self,
         train: &[f32],
@@ -91,17 +116,20 @@ impl Recipe {
         test_labels: &[u16],
         k: usize,
         classes: usize,
-    ) -> (f64, Lda) {
-        let (tr, te) = (self.prepare(train, k), self.prepare(test, k));
-        let lda = match self.lda_svd_tol {
-            Some(tol) => Lda::fit_svd(&tr, train_labels, k, classes, tol),
-            None => Lda::fit(&tr, train_labels, k, classes, self.lda_reg),
-        };
-        let zt = lda.apply(&te);
-        let labels: Vec<u16> = (0..classes as u16).collect();
-        let pred = knn_predict(&lda.templates, &labels, &zt, lda.m, 1, self.metric);
-        (accuracy(&pred, test_labels), lda)
+    ) -> f64 {
+        let d = self.distances(train, train_labels, test, k, classes);
+        accuracy(&nearest(&d, classes), test_labels)
     }
+}
+
+/// The class of the smallest distance in each row of `d` (`rows × classes`).
+pub fn nearest(d: &[f32], classes: usize) -> Vec<u16> {
+    d.chunks(classes)
+        .map(|row| {
+            let best = (0..classes).min_by(|&a, &b| row[a].total_cmp(&row[b]));
+            best.unwrap_or(0) as u16
+        })
+        .collect()
 }
 
 /// Everything one evaluation needs besides the data.
@@ -206,13 +234,41 @@ pub fn eval_nmf(
         let pred = knn_predict(&ctr, &ytr, &cte, k, cfg.knn_k, cfg.metric);
         out.accuracy.inductive = Some(accuracy(&pred, &yte));
         if let Some(r) = cfg.recipe {
-            let (ctr, ytr) =
-                r.augment
-                    .with_copies(ctr, &xtr, &ytr, (ds.height, ds.width), |x, n| {
-                        nmf::transform::transform(x, n, &fit.h, k, d, cfg.transform_rule)
-                            .map(|t| t.w)
-                    })?;
-            out.recipe_accuracy = Some(r.run(&ctr, &ytr, &cte, &yte, k, classes).0);
+            // Member 0 is the fit above; members 1.. are fits with the next seeds.
+            let mut sum = vec![0.0f32; test_idx.len() * classes];
+            for b in 0..r.ensemble.max(1) {
+                let other;
+                let (h, ctr, cte) = if b == 0 {
+                    (&fit.h, ctr.clone(), cte.clone())
+                } else {
+                    let p = NmfParams {
+                        seed: cfg.nmf.seed + b as u64,
+                        ..cfg.nmf.clone()
+                    };
+                    other = nmf::fit(&xtr, train_idx.len(), d, &p)?;
+                    let enc = |x: &[f32], n| {
+                        nmf::transform::transform(x, n, &other.h, k, d, cfg.transform_rule)
+                    };
+                    (
+                        &other.h,
+                        enc(&xtr, train_idx.len())?.w,
+                        enc(&xte, test_idx.len())?.w,
+                    )
+                };
+                let (ctr, ytr) =
+                    r.augment
+                        .with_copies(ctr, &xtr, &ytr, (ds.height, ds.width), |x, n| {
+                            nmf::transform::transform(x, n, h, k, d, cfg.transform_rule)
+                                .map(|t| t.w)
+                        })?;
+                for (s, v) in sum
+                    .iter_mut()
+                    .zip(r.distances(&ctr, &ytr, &cte, k, classes))
+                {
+                    *s += v;
+                }
+            }
+            out.recipe_accuracy = Some(accuracy(&nearest(&sum, classes), &yte));
         }
         (out.fit_seconds, out.n_iter, out.rel_error) = (fit.fit_seconds, fit.n_iter, fit.rel_error);
     }
@@ -248,15 +304,16 @@ pub fn eval_pca(
         lda_reg: 1e-6,
         lda_svd_tol: cfg.recipe.and_then(|r| r.lda_svd_tol),
         augment: Augment::NONE,
+        ensemble: 1,
     };
-    let fisherfaces = fisher.run(&ztr, &ytr, &zte, &yte, kk, classes).0;
+    let fisherfaces = fisher.run(&ztr, &ytr, &zte, &yte, kk, classes);
     let augment = cfg.recipe.map_or(Augment::NONE, |r| r.augment);
     let fisherfaces_augmented = (augment.copies() > 0).then(|| {
         let Ok((za, ya)) =
             augment.with_copies(ztr.clone(), &xtr, &ytr, (ds.height, ds.width), |x, _| {
                 Ok::<_, std::convert::Infallible>(pca_w.transform(x))
             });
-        fisher.run(&za, &ya, &zte, &yte, kk, classes).0
+        fisher.run(&za, &ya, &zte, &yte, kk, classes)
     });
     if cfg.inductive {
         wacc.inductive = Some(accuracy(
