@@ -65,14 +65,11 @@ impl Augment {
             }
             let turn = f32::from(self.turn).to_radians();
             let zoom = f32::from(self.zoom) / 100.0;
-            let warps = [
-                (turn, 1.0),
-                (-turn, 1.0),
-                (0.0, 1.0 + zoom),
-                (0.0, 1.0 - zoom),
-            ];
-            let wanted = [self.turn > 0, self.turn > 0, self.zoom > 0, self.zoom > 0];
-            for ((angle, scale), _) in warps.into_iter().zip(wanted).filter(|w| w.1) {
+            let turns = [(turn, 1.0), (-turn, 1.0)];
+            let zooms = [(0.0, 1.0 + zoom), (0.0, 1.0 - zoom)];
+            let turns = if self.turn > 0 { &turns[..] } else { &[] };
+            let zooms = if self.zoom > 0 { &zooms[..] } else { &[] };
+            for &(angle, scale) in turns.iter().chain(zooms) {
                 warped(img, height, width, angle, scale, &mut out);
                 out_labels.push(label);
             }

@@ -234,37 +234,32 @@ pub fn eval_nmf(
         let pred = knn_predict(&ctr, &ytr, &cte, k, cfg.knn_k, cfg.metric);
         out.accuracy.inductive = Some(accuracy(&pred, &yte));
         if let Some(r) = cfg.recipe {
-            // Member 0 is the fit above; members 1.. are fits with the next seeds.
-            let mut sum = vec![0.0f32; test_idx.len() * classes];
-            for b in 0..r.ensemble.max(1) {
-                let other;
-                let (h, ctr, cte) = if b == 0 {
-                    (&fit.h, ctr.clone(), cte.clone())
-                } else {
-                    let p = NmfParams {
-                        seed: cfg.nmf.seed + b as u64,
-                        ..cfg.nmf.clone()
-                    };
-                    other = nmf::fit(&xtr, train_idx.len(), d, &p)?;
-                    let enc = |x: &[f32], n| {
-                        nmf::transform::transform(x, n, &other.h, k, d, cfg.transform_rule)
-                    };
-                    (
-                        &other.h,
-                        enc(&xtr, train_idx.len())?.w,
-                        enc(&xte, test_idx.len())?.w,
-                    )
-                };
+            let encode = |h: &[f32], x: &[f32], n: usize| {
+                nmf::transform::transform(x, n, h, k, d, cfg.transform_rule).map(|c| c.w)
+            };
+            // One basis' distances of the test codes to its class means,
+            // the map and means fitted on the training codes and copies.
+            let member = |h: &[f32], ctr: Vec<f32>, cte: &[f32]| -> anyhow::Result<Vec<f32>> {
                 let (ctr, ytr) =
                     r.augment
                         .with_copies(ctr, &xtr, &ytr, (ds.height, ds.width), |x, n| {
-                            nmf::transform::transform(x, n, h, k, d, cfg.transform_rule)
-                                .map(|t| t.w)
+                            encode(h, x, n)
                         })?;
-                for (s, v) in sum
-                    .iter_mut()
-                    .zip(r.distances(&ctr, &ytr, &cte, k, classes))
-                {
+                Ok(r.distances(&ctr, &ytr, cte, k, classes))
+            };
+            // Member 0 is the fit above; members 1.. are fits with the next seeds.
+            let mut sum = member(&fit.h, ctr, &cte)?;
+            for b in 1..r.ensemble {
+                let p = NmfParams {
+                    seed: cfg.nmf.seed + b as u64,
+                    ..cfg.nmf.clone()
+                };
+                let h = nmf::fit(&xtr, train_idx.len(), d, &p)?.h;
+                let (ctr, cte) = (
+                    encode(&h, &xtr, train_idx.len())?,
+                    encode(&h, &xte, test_idx.len())?,
+                );
+                for (s, v) in sum.iter_mut().zip(member(&h, ctr, &cte)?) {
                     *s += v;
                 }
             }
