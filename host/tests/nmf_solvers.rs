@@ -212,3 +212,94 @@ fn nmf_transform_recovers_codes_with_the_kernel_nnls() {
     assert!(c.w.chunks(k).all(|r| r[0] == 0.0));
     assert!(nmf::transform::transform(&x, n, &f.h, k, d + 1, StopRule::default()).is_err());
 }
+
+/// HALS on a sketch: the options are checked, the error reported is the
+/// error on `X`, and the fit follows the exact one: after 60 iterations its
+/// error is the exact fit's to 0.5% with a rank-2k sketch, and to rounding
+/// with a sketch of full rank. A wrong sketch product is far off.
+#[test]
+fn nmf_hals_on_a_sketch_follows_the_exact_fit() {
+    let (n, d, k) = (120, 150, 6);
+    // Rank 6 plus noise well above rounding (uniform, up to 0.2).
+    let x: Vec<f32> = {
+        let clean = synthetic(n, d, k, 9);
+        let mut rng = nmf::rng::Rng::new(10);
+        clean
+            .iter()
+            .map(|&v| v + 0.2 * rng.uniform() as f32)
+            .collect()
+    };
+    let base = NmfParams {
+        tol: 0.0,
+        max_iter: 60,
+        ..params(Solver::Hals, k)
+    };
+    for (solver, l) in [(Solver::Mu, 12), (Solver::Hals, 5), (Solver::Cd, 121)] {
+        let p = NmfParams {
+            solver,
+            sketch: Some(l),
+            ..base.clone()
+        };
+        assert!(
+            matches!(nmf::fit(&x, n, d, &p), Err(NmfError::Invalid(_))),
+            "{solver:?} with a rank-{l} sketch must be refused"
+        );
+    }
+    for (solver, l, limit) in [
+        (Solver::Cd, 2 * k, 5e-3),
+        (Solver::Cd, n, 1e-4),
+        (Solver::Hals, 2 * k, 5e-3),
+        (Solver::Hals, n, 1e-4),
+    ] {
+        let exact = nmf::fit(
+            &x,
+            n,
+            d,
+            &NmfParams {
+                solver,
+                ..base.clone()
+            },
+        )
+        .unwrap();
+        let p = NmfParams {
+            solver,
+            sketch: Some(l),
+            ..base.clone()
+        };
+        let sk = nmf::fit(&x, n, d, &p).unwrap();
+        assert_eq!(
+            sk.w,
+            nmf::fit(&x, n, d, &p).unwrap().w,
+            "{solver:?}: not reproducible"
+        );
+        assert!(sk.w.iter().chain(&sk.h).all(|&v| v >= 0.0 && v.is_finite()));
+        // The reported error is ‖X − WH‖ on X itself.
+        let mut wh = vec![0.0f64; n * d];
+        for i in 0..n {
+            for t in 0..k {
+                let a = sk.w[i * k + t] as f64;
+                for j in 0..d {
+                    wh[i * d + j] += a * sk.h[t * d + j] as f64;
+                }
+            }
+        }
+        let err = x
+            .iter()
+            .zip(&wh)
+            .map(|(&a, &b)| (a as f64 - b).powi(2))
+            .sum::<f64>()
+            .sqrt();
+        assert!(
+            (err / sk.reconstruction_err - 1.0).abs() < 1e-3,
+            "{err} vs {}",
+            sk.reconstruction_err
+        );
+        let gap = sk.reconstruction_err / exact.reconstruction_err - 1.0;
+        assert!(
+            gap.abs() < limit,
+            "{solver:?}, rank-{l} sketch: error {} against the exact fit's {}",
+            sk.reconstruction_err,
+            exact.reconstruction_err
+        );
+    }
+}

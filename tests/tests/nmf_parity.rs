@@ -116,7 +116,7 @@ fn parity(solver: Solver, beta: BetaLoss, k: usize, iters: usize, max_rel_diff: 
     };
     let Some(py) = python() else { return };
     let (x, n, d) = olivetti(&dir);
-    let (w0, h0) = nmf::init::initialize(&x, n, d, k, &Init::Random, 7).unwrap();
+    let (w0, h0) = nmf::init::initialize(&x, n, d, k, &Init::Random, 7, None).unwrap();
     let p = NmfParams {
         n_components: k,
         solver,

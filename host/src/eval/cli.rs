@@ -93,6 +93,9 @@ pub struct CommonArgs {
     /// hals: no extrapolation between iterations (Gillis & Glineur's HALS alone).
     #[arg(long)]
     pub no_extrapolate: bool,
+    /// cd/hals: take the big products from a rank-L randomised sketch of X (about 2 × components keeps the loss within a fraction of a percent; default: exact).
+    #[arg(long, value_name = "L")]
+    pub sketch: Option<usize>,
     /// Most NMF iterations.
     #[arg(long, default_value_t = 400)]
     pub max_iter: usize,
@@ -169,6 +172,7 @@ impl CommonArgs {
                 max_iter: self.max_iter,
                 tol: self.tol,
                 extrapolate: !self.no_extrapolate,
+                sketch: self.sketch,
                 seed: self.seed as u64,
                 progress: self.progress,
                 ..NmfParams::default()
