@@ -34,6 +34,7 @@ fn nmf_hals_on_a_sketch_matches_the_exact_loss_on_olivetti() {
             },
         )
         .unwrap();
+        assert_ne!(sk.w, exact.w, "{solver:?}: the sketch was not used");
         let gap = sk.reconstruction_err / exact.reconstruction_err - 1.0;
         eprintln!(
             "{solver:?} k={k} 40 it: exact {:.4} ({:.2} s), rank-{} sketch {:.4} ({:.2} s), gap {gap:+.2e}",

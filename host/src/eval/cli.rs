@@ -540,6 +540,11 @@ pub fn run_sweep(args: SweepArgs) -> Result<()> {
             check_output_path(p, what)?;
         }
     }
+    if let (Some(l), Some(&k)) = (c.sketch, ks.iter().max()) {
+        if k > l {
+            bail!("--sketch {l} is below the largest component count ({k}): a sketch needs rank at least k");
+        }
+    }
     let ds = c.load()?;
     let split = ds.train_test_split(c.test_size, c.seed, c.stratify)?;
     let t0 = std::time::Instant::now();

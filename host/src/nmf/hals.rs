@@ -387,6 +387,9 @@ pub fn run_hals(
     // shrinks). The loss of each new pair comes from products the iteration
     // already made (`‖X‖² − 2⟨XᵀW, Ht⟩ + ⟨WᵀW, HtᵀHt⟩`), so accepted pairs
     // have a decreasing loss, and the pair returned is the last accepted one.
+    // On a sketch that loss is the sketch's, `‖Q B − W H‖`: accepted pairs
+    // descend in it, and the error on `X` (trace, result) need not be
+    // monotone.
     let mut ex = (p.solver == Solver::Hals
         && p.extrapolate
         && (l1_w, l1_h, l2_w, l2_h) == (0.0, 0.0, 0.0, 0.0))
@@ -437,11 +440,6 @@ pub fn run_hals(
     pb.finish_and_clear();
     n_iter
 }
-
-/// Power iterations of the sketch [`NmfParams::sketch`] asks for (Erichson
-/// et al. use 2; on LFW at `l = 2k` the sketched fit then follows the exact
-/// one's loss to within 0.1% over 60 iterations).
-pub const SKETCH_POWER_ITER: usize = 2;
 
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn fit_hals(

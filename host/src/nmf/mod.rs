@@ -297,15 +297,7 @@ pub fn fit(
     // instead of two).
     let sketch = p.sketch.map(|l| {
         let xt = linalg::transpose(x, n_samples, n_features);
-        sketch::Sketch::new(
-            x,
-            &xt,
-            n_samples,
-            n_features,
-            l,
-            hals::SKETCH_POWER_ITER,
-            p.seed,
-        )
+        sketch::Sketch::new(x, &xt, n_samples, n_features, l, sketch::POWER_ITER, p.seed)
     });
     let (w, h) = init::initialize(x, n_samples, n_features, k, &init, p.seed, sketch.as_ref())?;
     let reg = regularization(p, n_samples, n_features);
