@@ -70,6 +70,49 @@ impl DataArgs {
     }
 }
 
+/// `--sketch`: a fixed rank `L`, or `Fk`, `F` times each fit's component
+/// count (rounded up), which a sweep over `k` needs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SketchRank {
+    /// `L`.
+    Fixed(usize),
+    /// `F k`, `F ≥ 1`.
+    PerComponent(f64),
+}
+
+impl SketchRank {
+    /// The rank for a fit with `k` components.
+    pub fn rank(self, k: usize) -> usize {
+        match self {
+            SketchRank::Fixed(l) => l,
+            SketchRank::PerComponent(f) => (f * k as f64).ceil() as usize,
+        }
+    }
+}
+
+impl std::str::FromStr for SketchRank {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || {
+            format!("`{s}`: expected a rank L or a multiple Fk of the components (e.g. 220 or 2k)")
+        };
+        match s.strip_suffix('k') {
+            Some(f) => {
+                let f: f64 = f.parse().map_err(|_| bad())?;
+                if f.is_finite() && f >= 1.0 {
+                    Ok(SketchRank::PerComponent(f))
+                } else {
+                    Err(format!(
+                        "`{s}`: the factor must be at least 1 (a sketch needs rank ≥ k)"
+                    ))
+                }
+            }
+            None => s.parse().map(SketchRank::Fixed).map_err(|_| bad()),
+        }
+    }
+}
+
 /// Options shared by `eval` and `sweep`.
 #[derive(Debug, clap::Args)]
 pub struct CommonArgs {
@@ -93,9 +136,9 @@ pub struct CommonArgs {
     /// hals: no extrapolation between iterations (Gillis & Glineur's HALS alone).
     #[arg(long)]
     pub no_extrapolate: bool,
-    /// cd/hals: take the big products from a rank-L randomised sketch of X (about 2 × components keeps the loss within a fraction of a percent; default: exact).
-    #[arg(long, value_name = "L")]
-    pub sketch: Option<usize>,
+    /// cd/hals: take the big products from a randomised sketch of X of rank L, or of F times the component count with `Fk` (`2k` keeps the loss within a fraction of a percent; default: exact).
+    #[arg(long, value_name = "L|Fk")]
+    pub sketch: Option<SketchRank>,
     /// Most NMF iterations.
     #[arg(long, default_value_t = 400)]
     pub max_iter: usize,
@@ -172,7 +215,7 @@ impl CommonArgs {
                 max_iter: self.max_iter,
                 tol: self.tol,
                 extrapolate: !self.no_extrapolate,
-                sketch: self.sketch,
+                sketch: self.sketch.map(|r| r.rank(k)),
                 seed: self.seed as u64,
                 progress: self.progress,
                 ..NmfParams::default()
@@ -540,7 +583,7 @@ pub fn run_sweep(args: SweepArgs) -> Result<()> {
             check_output_path(p, what)?;
         }
     }
-    if let (Some(l), Some(&k)) = (c.sketch, ks.iter().max()) {
+    if let (Some(SketchRank::Fixed(l)), Some(&k)) = (c.sketch, ks.iter().max()) {
         if k > l {
             bail!("--sketch {l} is below the largest component count ({k}): a sketch needs rank at least k");
         }
@@ -621,4 +664,22 @@ pub fn run_sweep(args: SweepArgs) -> Result<()> {
         eprintln!("wrote {}", path.display());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SketchRank;
+
+    #[test]
+    fn sketch_rank_is_fixed_or_a_rounded_up_multiple_of_k() {
+        let r = |s: &str, k| s.parse::<SketchRank>().map(|r| r.rank(k));
+        assert_eq!(r("220", 110), Ok(220));
+        assert_eq!(r("220", 10), Ok(220));
+        assert_eq!(r("2k", 110), Ok(220));
+        assert_eq!(r("1.5k", 7), Ok(11));
+        assert_eq!(r("1k", 40), Ok(40));
+        for bad in ["0.9k", "k", "-2k", "NaNk", "infk", "2.5", ""] {
+            assert!(r(bad, 10).is_err(), "{bad} accepted");
+        }
+    }
 }
