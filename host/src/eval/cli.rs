@@ -342,6 +342,7 @@ pub fn run_eval(args: EvalArgs) -> Result<()> {
             "people": ds.class_names.len(),
             "components": args.components,
             "solver": c.solver,
+            "sketch": c.sketch.map(|r| r.rank(args.components)),
             "seeds": seeds,
             "accuracy": first.3.accuracy,
             "fit_seconds": first.3.fit_seconds,
@@ -356,14 +357,18 @@ pub fn run_eval(args: EvalArgs) -> Result<()> {
         return Ok(());
     }
     println!(
-        "{}: {} images, {} people, {}x{}; k = {}, solver {:?}",
+        "{}: {} images, {} people, {}x{}; k = {}, solver {:?}{}",
         ds.source,
         ds.len(),
         ds.class_names.len(),
         ds.height,
         ds.width,
         args.components,
-        c.solver
+        c.solver,
+        match c.sketch {
+            Some(r) => format!(" on a rank-{} sketch", r.rank(args.components)),
+            None => String::new(),
+        }
     );
     println!(
         "{:>5} {:>6} {:>6} | {:>7} {:>6} {:>7} | {:>10} {:>10} {:>8} | {:>9} {:>9} {:>9} {:>9} {:>8}",
