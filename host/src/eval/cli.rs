@@ -113,6 +113,17 @@ impl std::str::FromStr for SketchRank {
     }
 }
 
+/// `--code-power`: a finite power above 0 (0 or less sends zero codes to
+/// infinity or one).
+fn positive_power(s: &str) -> Result<f32, String> {
+    match s.parse::<f32>() {
+        Ok(p) if p.is_finite() && p > 0.0 => Ok(p),
+        _ => Err(format!(
+            "`{s}`: expected a power above 0, e.g. 0.5 (square root) or 0.7"
+        )),
+    }
+}
+
 /// Options shared by `eval` and `sweep`.
 #[derive(Debug, clap::Args)]
 pub struct CommonArgs {
@@ -163,9 +174,12 @@ pub struct CommonArgs {
     /// Skip the recipe (codes → sqrt → L2 → LDA → nearest class mean).
     #[arg(long)]
     pub no_recipe: bool,
-    /// Recipe: no element-wise square root of the codes.
-    #[arg(long)]
+    /// Recipe: no element-wise square root of the codes (same as --code-power 1).
+    #[arg(long, conflicts_with = "code_power")]
     pub no_sqrt: bool,
+    /// Recipe: raise the codes to this power element-wise (0.5: square root, as on the device).
+    #[arg(long, value_name = "P", default_value_t = Recipe::default().power, value_parser = positive_power)]
+    pub code_power: f32,
     /// Recipe: no L2 normalisation of the codes.
     #[arg(long)]
     pub no_l2: bool,
@@ -224,7 +238,7 @@ impl CommonArgs {
             metric: self.metric,
             transform_rule: StopRule::new(self.transform_sweeps, self.transform_tol),
             recipe: (!self.no_recipe).then_some(Recipe {
-                sqrt: !self.no_sqrt,
+                power: if self.no_sqrt { 1.0 } else { self.code_power },
                 l2: !self.no_l2,
                 metric: self.recipe_metric,
                 lda_reg: self.lda_reg,
@@ -685,6 +699,15 @@ mod tests {
         assert_eq!(r("1k", 40), Ok(40));
         for bad in ["0.9k", "k", "-2k", "NaNk", "infk", "2.5", ""] {
             assert!(r(bad, 10).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn code_power_is_finite_and_positive() {
+        assert_eq!(super::positive_power("0.7"), Ok(0.7));
+        assert_eq!(super::positive_power("1"), Ok(1.0));
+        for bad in ["0", "-0.5", "NaN", "inf", "x"] {
+            assert!(super::positive_power(bad).is_err(), "{bad} accepted");
         }
     }
 }

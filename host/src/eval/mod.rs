@@ -33,8 +33,9 @@ pub fn rows(images: &[f32], d: usize, idx: &[usize]) -> Vec<f32> {
 /// How codes are prepared before the LDA map.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Recipe {
-    /// Element-wise square root of the codes.
-    pub sqrt: bool,
+    /// Element-wise power of the codes before the normalisation: 0.5 is
+    /// the square root (the device's; computed as `sqrt`), 1 leaves them.
+    pub power: f32,
     /// L2-normalise the (square-rooted) codes.
     pub l2: bool,
     /// Metric of the nearest-class-mean decision in the LDA space.
@@ -58,7 +59,7 @@ pub struct Recipe {
 impl Default for Recipe {
     fn default() -> Self {
         Recipe {
-            sqrt: true,
+            power: 0.5,
             l2: true,
             metric: Metric::Cosine,
             lda_reg: 1e-6,
@@ -75,12 +76,15 @@ impl Default for Recipe {
 }
 
 impl Recipe {
-    /// Applies the square root / normalisation to codes (`n×k`).
+    /// Applies the power / normalisation to codes (`n×k`).
     pub fn prepare(&self, codes: &[f32], k: usize) -> Vec<f32> {
-        let mut c: Vec<f32> = if self.sqrt {
+        let p = self.power;
+        let mut c: Vec<f32> = if p == 1.0 {
+            codes.to_vec()
+        } else if p == 0.5 {
             codes.iter().map(|v| v.max(0.0).sqrt()).collect()
         } else {
-            codes.to_vec()
+            codes.iter().map(|v| v.max(0.0).powf(p)).collect()
         };
         if self.l2 {
             knn::l2_normalise(&mut c, k);
@@ -293,7 +297,7 @@ pub fn eval_pca(
     let (ztr, zte) = (pca_w.transform(&xtr), pca_w.transform(&xte));
     let kk = pca_w.k;
     let fisher = Recipe {
-        sqrt: false,
+        power: 1.0,
         l2: true,
         metric: Metric::SquaredL2,
         lda_reg: 1e-6,
@@ -351,5 +355,45 @@ pub fn eval_pca(
         fisherfaces,
         fisherfaces_augmented,
         fit_seconds,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Recipe;
+
+    /// `prepare` against the plain expression: `max(0, c)^p` per code, then
+    /// each row scaled to unit length; the square root is exactly `sqrt`.
+    #[test]
+    fn prepare_raises_the_codes_to_the_power_then_normalises() {
+        let codes = [0.0f32, 0.25, 4.0, 1.0, 0.09, 0.0, 2.0, 0.5];
+        for p in [0.5f32, 0.7, 1.0] {
+            let r = Recipe {
+                power: p,
+                ..Recipe::default()
+            };
+            let got = r.prepare(&codes, 4);
+            for (row, grow) in codes.chunks(4).zip(got.chunks(4)) {
+                let raised: Vec<f64> = row
+                    .iter()
+                    .map(|&c| (c.max(0.0) as f64).powf(p as f64))
+                    .collect();
+                let norm = raised.iter().map(|v| v * v).sum::<f64>().sqrt();
+                for (want, &g) in raised.iter().zip(grow) {
+                    assert!(
+                        (want / norm - g as f64).abs() < 1e-6,
+                        "p = {p}: {g} vs {}",
+                        want / norm
+                    );
+                }
+            }
+        }
+        let sq = Recipe::default().prepare(&codes, 4);
+        let by_hand = Recipe {
+            power: 1.0,
+            ..Recipe::default()
+        }
+        .prepare(&codes.map(f32::sqrt), 4);
+        assert_eq!(sq, by_hand, "power 0.5 must be the square root bit for bit");
     }
 }
