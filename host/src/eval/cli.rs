@@ -171,13 +171,13 @@ pub struct CommonArgs {
     /// Relative tolerance of the chip's NNLS in transform.
     #[arg(long, default_value_t = 1e-4)]
     pub transform_tol: f32,
-    /// Skip the recipe (codes → sqrt → L2 → LDA → nearest class mean).
+    /// Skip the recipe (codes → power 0.7 → L2 → LDA → nearest class mean).
     #[arg(long)]
     pub no_recipe: bool,
     /// Recipe: no element-wise square root of the codes (same as --code-power 1).
     #[arg(long, conflicts_with = "code_power")]
     pub no_sqrt: bool,
-    /// Recipe: raise the codes to this power element-wise (0.5: square root, as on the device).
+    /// Recipe: raise the codes to this power element-wise (0.5: square root, as on the device; 1: none).
     #[arg(long, value_name = "P", default_value_t = Recipe::default().power, value_parser = positive_power)]
     pub code_power: f32,
     /// Recipe: no L2 normalisation of the codes.

@@ -35,6 +35,10 @@ pub fn rows(images: &[f32], d: usize, idx: &[usize]) -> Vec<f32> {
 pub struct Recipe {
     /// Element-wise power of the codes before the normalisation: 0.5 is
     /// the square root (the device's; computed as `sqrt`), 1 leaves them.
+    /// Default 0.7: on LFW (hals k = 200, 5 + 5 split seeds, the same bases)
+    /// it beat the square root on every one of ten splits (+2.4 and +3.0
+    /// points on average), and no power (1) by 1.4 points; 0.85 was the same
+    /// within noise (+0.3), 0.25 lost 8.5.
     pub power: f32,
     /// L2-normalise the (square-rooted) codes.
     pub l2: bool,
@@ -59,7 +63,7 @@ pub struct Recipe {
 impl Default for Recipe {
     fn default() -> Self {
         Recipe {
-            power: 0.5,
+            power: 0.7,
             l2: true,
             metric: Metric::Cosine,
             lda_reg: 1e-6,
@@ -388,7 +392,11 @@ mod tests {
                 }
             }
         }
-        let sq = Recipe::default().prepare(&codes, 4);
+        let sq = Recipe {
+            power: 0.5,
+            ..Recipe::default()
+        }
+        .prepare(&codes, 4);
         let by_hand = Recipe {
             power: 1.0,
             ..Recipe::default()
