@@ -341,6 +341,7 @@ pub fn run_eval(args: EvalArgs) -> Result<()> {
         .filter_map(|s| s.3.accuracy.inductive)
         .collect();
     let first = &per_seed[0];
+    let sketch_rank = c.sketch.map(|r| r.rank(args.components));
     if args.json {
         let runs: Vec<_> = per_seed
             .iter()
@@ -356,7 +357,7 @@ pub fn run_eval(args: EvalArgs) -> Result<()> {
             "people": ds.class_names.len(),
             "components": args.components,
             "solver": c.solver,
-            "sketch": c.sketch.map(|r| r.rank(args.components)),
+            "sketch": sketch_rank,
             "seeds": seeds,
             "accuracy": first.3.accuracy,
             "fit_seconds": first.3.fit_seconds,
@@ -379,10 +380,7 @@ pub fn run_eval(args: EvalArgs) -> Result<()> {
         ds.width,
         args.components,
         c.solver,
-        match c.sketch {
-            Some(r) => format!(" on a rank-{} sketch", r.rank(args.components)),
-            None => String::new(),
-        }
+        sketch_rank.map_or(String::new(), |l| format!(" on a rank-{l} sketch"))
     );
     println!(
         "{:>5} {:>6} {:>6} | {:>7} {:>6} {:>7} | {:>10} {:>10} {:>8} | {:>9} {:>9} {:>9} {:>9} {:>8}",

@@ -12,7 +12,7 @@
 //! `(l+1)`-th singular value and beyond) after a few power iterations;
 //! [`Sketch::error`] reports it exactly.
 
-use super::linalg::{gemm, gemm64, par, sum_sq, transpose};
+use super::linalg::{gemm, gemm64, par, residual_sq, sum_sq, transpose};
 use super::rng::Rng;
 use faer::{Mat, MatMut, MatRef};
 
@@ -113,22 +113,8 @@ impl Sketch {
 
     /// `‖X − Q B‖_F / ‖X‖_F` (one product of `X`'s size).
     pub fn error(&self, x: &[f32]) -> f64 {
-        let mut qb = vec![0.0f32; self.n * self.d];
-        gemm(
-            &mut qb,
-            &self.q,
-            (self.n, self.l),
-            false,
-            &self.b,
-            (self.l, self.d),
-            false,
-            false,
-        );
-        let diff: f64 = x
-            .iter()
-            .zip(&qb)
-            .map(|(&a, &b)| ((a - b) as f64).powi(2))
-            .sum();
+        let mut buf = Vec::new();
+        let diff = residual_sq(x, &self.q, &self.b, self.n, self.l, self.d, &mut buf);
         (diff / sum_sq(x)).sqrt()
     }
 }
