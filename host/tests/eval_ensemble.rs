@@ -1,6 +1,6 @@
 //! The recipe's ensemble of NMF bases: `eval_nmf` with `ensemble: 2` equals
 //! the obvious computation — fit with the seed and the next one, encode, add
-//! each basis' distances to its class means, take the nearest.
+//! each basis' distances to the classes (its decision), take the nearest.
 
 use facenmf_core::nnls::StopRule;
 use facenmf_host::eval::augment::Augment;
@@ -10,7 +10,7 @@ use facenmf_host::nmf::{self, NmfParams, Solver};
 use facenmf_host::synthetic;
 
 #[test]
-fn an_ensemble_of_two_bases_adds_their_class_mean_distances() {
+fn an_ensemble_of_two_bases_adds_their_distances() {
     let ds = synthetic::generate(&synthetic::Spec {
         people: 6,
         per_person: 10,

@@ -50,7 +50,7 @@ impl Accuracies {
                     nmf.accuracy.transductive,
                 ),
                 row(
-                    "NMF codes, sqrt, L2, LDA, nearest class mean",
+                    "NMF codes, power 0.7, L2, LDA, Parzen over copies",
                     nmf.recipe_accuracy,
                     None,
                 ),

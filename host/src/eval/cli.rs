@@ -1,7 +1,7 @@
 //! `facenmf eval` and `facenmf sweep`.
 
 use super::knn::Metric;
-use super::{eval_nmf, eval_pca, EvalConfig, Recipe};
+use super::{eval_nmf, eval_pca, Decision, EvalConfig, Recipe};
 use crate::data::source::{load, LoadOptions};
 use crate::data::Dataset;
 use crate::nmf::{Init, NmfParams, Solver};
@@ -19,6 +19,21 @@ pub enum Protocol {
     /// Both.
     Both,
 }
+
+/// The recipe's decision, by name (see [`Decision`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DecisionKind {
+    /// Soft minimum of the cosine distances to every training face and copy.
+    Parzen,
+    /// The nearest class mean (the device's).
+    ClassMean,
+}
+
+/// The default kernel width of the parzen decision.
+const PARZEN_WIDTH: f32 = match Decision::PARZEN {
+    Decision::Parzen { width } => width,
+    Decision::ClassMean => 0.0,
+};
 
 /// Starting factors, by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -124,6 +139,14 @@ fn positive_power(s: &str) -> Result<f32, String> {
     }
 }
 
+/// A finite width above 0.
+fn positive_finite(s: &str) -> Result<f32, String> {
+    match s.parse::<f32>() {
+        Ok(w) if w.is_finite() && w > 0.0 => Ok(w),
+        _ => Err(format!("`{s}`: expected a width above 0, e.g. 0.05")),
+    }
+}
+
 /// Options shared by `eval` and `sweep`.
 #[derive(Debug, clap::Args)]
 pub struct CommonArgs {
@@ -171,7 +194,7 @@ pub struct CommonArgs {
     /// Relative tolerance of the chip's NNLS in transform.
     #[arg(long, default_value_t = 1e-4)]
     pub transform_tol: f32,
-    /// Skip the recipe (codes → power 0.7 → L2 → LDA → nearest class mean).
+    /// Skip the recipe (codes → power 0.7 → L2 → LDA → Parzen decision over the training faces and copies).
     #[arg(long)]
     pub no_recipe: bool,
     /// Recipe: no element-wise square root of the codes (same as --code-power 1).
@@ -186,6 +209,12 @@ pub struct CommonArgs {
     /// Recipe: metric of the nearest class mean in the LDA space.
     #[arg(long, value_enum, default_value_t = Metric::Cosine)]
     pub recipe_metric: Metric,
+    /// Recipe: the decision in the LDA space (parzen: soft minimum of the cosine distances to every training face and copy; class-mean: the nearest class mean, as on the device).
+    #[arg(long, value_enum, default_value_t = DecisionKind::Parzen)]
+    pub decision: DecisionKind,
+    /// Recipe: kernel width of the parzen decision, in cosine distance.
+    #[arg(long, value_name = "W", default_value_t = PARZEN_WIDTH, value_parser = positive_finite)]
+    pub parzen_width: f32,
     /// Recipe: ridge of the LDA's within-class scatter (relative to its mean diagonal).
     #[arg(long, default_value_t = 1e-6)]
     pub lda_reg: f64,
@@ -241,6 +270,12 @@ impl CommonArgs {
                 power: if self.no_sqrt { 1.0 } else { self.code_power },
                 l2: !self.no_l2,
                 metric: self.recipe_metric,
+                decision: match self.decision {
+                    DecisionKind::ClassMean => Decision::ClassMean,
+                    DecisionKind::Parzen => Decision::Parzen {
+                        width: self.parzen_width,
+                    },
+                },
                 lda_reg: self.lda_reg,
                 lda_svd_tol: self.lda_svd_tol,
                 augment: super::augment::Augment {
@@ -706,6 +741,15 @@ mod tests {
         assert_eq!(super::positive_power("1"), Ok(1.0));
         for bad in ["0", "-0.5", "NaN", "inf", "x"] {
             assert!(super::positive_power(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn parzen_width_is_finite_and_positive() {
+        assert_eq!(super::positive_finite("0.05"), Ok(0.05));
+        assert_eq!(super::PARZEN_WIDTH, 0.05);
+        for bad in ["0", "-0.1", "NaN", "inf", ""] {
+            assert!(super::positive_finite(bad).is_err(), "{bad} accepted");
         }
     }
 }
