@@ -1,9 +1,10 @@
-//! Training-set augmentation for the supervised map: mirrored and shifted
-//! copies of the training faces.
+//! Training-set augmentation for the supervised map: mirrored, shifted,
+//! turned and scaled copies of the training faces.
 //!
 //! LDA estimates a within-class scatter from about 26 faces a person (LFW);
 //! copies moved by a pixel or mirrored show it the misalignment it must
-//! ignore. Only the map and the class means see the copies: the NMF basis is
+//! ignore. Only the map and the decision (the class means, or the Parzen
+//! gallery of every training face and copy) see the copies: the NMF basis is
 //! fitted on the original images, and the test faces are never touched.
 
 /// Which copies of each training image to add.
@@ -79,7 +80,7 @@ impl Augment {
 
     /// `features` of the training `images` (one row each, in order) followed
     /// by the features `encode(copies, count)` gives their copies, with the
-    /// labels to match: what the map and the class means are fitted on. With
+    /// labels to match: what the map and the decision are fitted on. With
     /// no copies `encode` is not called.
     pub fn with_copies<E>(
         &self,

@@ -206,13 +206,13 @@ pub struct CommonArgs {
     /// Recipe: no L2 normalisation of the codes.
     #[arg(long)]
     pub no_l2: bool,
-    /// Recipe: metric of the nearest class mean in the LDA space.
+    /// Recipe: metric of the nearest class mean in the LDA space (--decision class-mean; the Parzen decision is cosine).
     #[arg(long, value_enum, default_value_t = Metric::Cosine)]
     pub recipe_metric: Metric,
     /// Recipe: the decision in the LDA space (parzen: soft minimum of the cosine distances to every training face and copy; class-mean: the nearest class mean, as on the device).
     #[arg(long, value_enum, default_value_t = DecisionKind::Parzen)]
     pub decision: DecisionKind,
-    /// Recipe: kernel width of the parzen decision, in cosine distance.
+    /// Recipe: kernel width of the parzen decision, in cosine distance (unused with --decision class-mean).
     #[arg(long, value_name = "W", default_value_t = PARZEN_WIDTH, value_parser = positive_finite)]
     pub parzen_width: f32,
     /// Recipe: ridge of the LDA's within-class scatter (relative to its mean diagonal).
@@ -233,7 +233,7 @@ pub struct CommonArgs {
     /// Recipe: add copies of each training face scaled by 1 ± PCT/100 about the centre (0: none).
     #[arg(long, value_name = "PCT", default_value_t = Recipe::default().augment.zoom)]
     pub augment_zoom: u8,
-    /// Recipe: add the class-mean distances of N NMF bases (fits with seeds seed, seed + 1, …).
+    /// Recipe: add the distances to the classes of N NMF bases (fits with seeds seed, seed + 1, …).
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub ensemble: usize,
     /// Skip the PCA baselines.
@@ -386,6 +386,7 @@ pub fn run_eval(args: EvalArgs) -> Result<()> {
         let (fm, fs) = mean_std(&fisher);
         let (im, is) = mean_std(&ind);
         let fisher_aug = (!fisher_aug.is_empty()).then(|| mean_std(&fisher_aug));
+        let cfg_recipe = c.config(args.components).recipe;
         let v = serde_json::json!({
             "data": ds.source,
             "images": ds.len(),
@@ -399,6 +400,7 @@ pub fn run_eval(args: EvalArgs) -> Result<()> {
             "n_iter": first.3.n_iter,
             "rel_error": first.3.rel_error,
             "recipe_accuracy": first.3.recipe_accuracy,
+            "recipe": cfg_recipe,
             "pca": first.4,
             "mean": {"inductive": [im, is], "recipe": [rm, rs], "fisherfaces": [fm, fs], "fisherfaces_augmented": fisher_aug.map(|(m, s)| [m, s])},
             "runs": runs,
@@ -469,7 +471,7 @@ pub fn run_eval(args: EvalArgs) -> Result<()> {
         );
         if !fisher_aug.is_empty() {
             println!(
-                "Fisherfaces with the recipe's augmentation: {}",
+                "Fisherfaces with the recipe's copies and decision: {}",
                 ms(&fisher_aug)
             );
         }

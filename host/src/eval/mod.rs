@@ -45,7 +45,8 @@ pub struct Recipe {
     pub power: f32,
     /// L2-normalise the (square-rooted) codes.
     pub l2: bool,
-    /// Metric of the nearest-class-mean decision in the LDA space.
+    /// Metric of the nearest-class-mean decision in the LDA space (the
+    /// Parzen decision is always cosine).
     pub metric: Metric,
     /// How the LDA points are classified.
     pub decision: Decision,
@@ -128,7 +129,8 @@ impl Recipe {
     }
 
     /// Fits LDA on prepared training codes and returns the distances of the
-    /// mapped test codes to the class means (`test × classes`, row-major).
+    /// mapped test codes to each class under the recipe's decision
+    /// (`test × classes`, row-major; the smallest wins).
     pub fn distances(
         &self,
         train: &[f32],
@@ -153,7 +155,7 @@ impl Recipe {
     }
 
     /// Fits LDA on prepared training codes and classifies the test codes by
-    /// the nearest class mean; returns the accuracy.
+    /// the recipe's decision; returns the accuracy.
     pub fn run(
         &self,
         train: &[f32],
@@ -233,8 +235,9 @@ pub struct PcaEval {
     /// Fisherfaces: PCA-whiten → L2 → LDA → nearest class mean (inductive).
     pub fisherfaces: f64,
     /// Fisherfaces with the recipe's training-set augmentation and its
-    /// decision (`None` when the recipe adds no copies): the same tricks
-    /// given to the baseline.
+    /// decision (`None` when the recipe adds no copies and decides by class
+    /// means, as plain Fisherfaces does): the same tricks given to the
+    /// baseline.
     pub fisherfaces_augmented: Option<f64>,
     /// Seconds of the inductive PCA fit.
     pub fit_seconds: f64,
@@ -284,8 +287,8 @@ pub fn eval_nmf(
             let encode = |h: &[f32], x: &[f32], n: usize| {
                 nmf::transform::transform(x, n, h, k, d, cfg.transform_rule).map(|c| c.w)
             };
-            // One basis' distances of the test codes to its class means,
-            // the map and means fitted on the training codes and copies.
+            // One basis' distances of the test codes to the classes, the map
+            // and the decision fitted on the training codes and copies.
             let member = |h: &[f32], ctr: Vec<f32>, cte: &[f32]| -> anyhow::Result<Vec<f32>> {
                 let (ctr, ytr) =
                     r.augment
@@ -351,18 +354,17 @@ pub fn eval_pca(
     };
     let fisherfaces = fisher.run(&ztr, &ytr, &zte, &yte, kk, classes);
     let augment = cfg.recipe.map_or(Augment::NONE, |r| r.augment);
-    let fisherfaces_augmented = (augment.copies() > 0).then(|| {
-        let Ok((za, ya)) =
-            augment.with_copies(ztr.clone(), &xtr, &ytr, (ds.height, ds.width), |x, _| {
-                Ok::<_, std::convert::Infallible>(pca_w.transform(x))
-            });
-        // The recipe's decision too: the same tricks given to the baseline.
-        let fisher = Recipe {
-            decision: cfg.recipe.map_or(Decision::ClassMean, |r| r.decision),
-            ..fisher
-        };
-        fisher.run(&za, &ya, &zte, &yte, kk, classes)
-    });
+    let decision = cfg.recipe.map_or(Decision::ClassMean, |r| r.decision);
+    let fisherfaces_augmented =
+        (augment.copies() > 0 || decision != Decision::ClassMean).then(|| {
+            let Ok((za, ya)) =
+                augment.with_copies(ztr.clone(), &xtr, &ytr, (ds.height, ds.width), |x, _| {
+                    Ok::<_, std::convert::Infallible>(pca_w.transform(x))
+                });
+            // The recipe's decision too: the same tricks given to the baseline.
+            let fisher = Recipe { decision, ..fisher };
+            fisher.run(&za, &ya, &zte, &yte, kk, classes)
+        });
     if cfg.inductive {
         wacc.inductive = Some(accuracy(
             &knn_predict(&ztr, &ytr, &zte, kk, cfg.knn_k, cfg.metric),
