@@ -31,3 +31,13 @@ pub fn dataset(name: &str) -> Option<PathBuf> {
     }
     found
 }
+
+/// The study's LFW set from its folder: at most 50 images per person (2063
+/// images of 62 people for `lfw_people_min20_r07`).
+pub fn load_study(dir: &std::path::Path) -> facenmf_host::data::Dataset {
+    let opts = facenmf_host::data::source::LoadOptions {
+        max_per_person: Some(50),
+        ..Default::default()
+    };
+    facenmf_host::data::source::load(dir, &opts).unwrap()
+}

@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 
 use std::collections::BTreeMap;
 
-use facenmf_host::data::source::{self, LoadOptions};
 use facenmf_host::export;
 use facenmf_host::model::Model;
 use facenmf_host::train::{self, Spec};
@@ -106,11 +105,7 @@ fn firmware_runs_the_default_lfw_model_and_agrees_with_the_host() {
     if !tools_present(true) {
         return;
     }
-    let opts = LoadOptions {
-        max_per_person: Some(50),
-        ..Default::default()
-    };
-    let ds = source::load(&lfw, &opts).unwrap();
+    let ds = data_dir::load_study(&lfw);
     let spec = Spec::default();
     let (model, report) = train::train(&ds, &spec, BTreeMap::new()).unwrap();
     eprintln!("default LFW model: {report:?}");

@@ -9,7 +9,6 @@
 //! `--seed 0 --max-iter 50`.
 
 use facenmf_core::nnls::StopRule;
-use facenmf_host::data::source::{self, LoadOptions};
 use facenmf_host::eval::knn::accuracy;
 use facenmf_host::eval::{nearest, rows, Decision, Recipe};
 use facenmf_host::nmf::{self, NmfParams, Solver};
@@ -19,11 +18,7 @@ fn the_parzen_recipe_beats_the_class_means_and_sixty_percent() {
     let Some(dir) = facenmf_tests::data_dir::dataset("lfw_people_min20_r07") else {
         return;
     };
-    let opts = LoadOptions {
-        max_per_person: Some(50),
-        ..Default::default()
-    };
-    let ds = source::load(&dir, &opts).unwrap();
+    let ds = facenmf_tests::data_dir::load_study(&dir);
     let split = ds.train_test_split(0.2, 0, false).unwrap();
     let (tr, te) = (&split.train_indices, &split.test_indices);
     let (d, k, classes) = (ds.pixels(), 200, ds.class_names.len());

@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 
 use facenmf_host::check;
-use facenmf_host::data::source::{self, LoadOptions};
 use facenmf_host::train::{self, Spec};
 
 #[test]
@@ -14,11 +13,7 @@ fn lfw_model_trains_and_passes_check() {
     let Some(dir) = facenmf_tests::data_dir::dataset("lfw_people_min20_r07") else {
         return;
     };
-    let opts = LoadOptions {
-        max_per_person: Some(50),
-        ..Default::default()
-    };
-    let ds = source::load(&dir, &opts).unwrap();
+    let ds = facenmf_tests::data_dir::load_study(&dir);
     // The default device recipe, as `facenmf export` trains it. (With fewer
     // NMF iterations the basis is less sparse, the encoder needs more sweeps
     // than its cap and `check` rightly fails.)
