@@ -520,10 +520,11 @@ pub fn check_output_path(path: &std::path::Path, what: &str) -> Result<()> {
 
 /// The sweep's chart: accuracy (%) against the number of components, one line
 /// per method and protocol that was run (NMF and PCA 1-NN under both
-/// protocols, PCA-whiten, and the inductive LDA recipes).
+/// protocols, PCA-whiten, and the inductive LDA recipes: NMF's, Fisherfaces
+/// and Fisherfaces given the recipe's copies and decision).
 pub fn sweep_chart(rows: &[SweepRow], title: &str) -> crate::plot::Chart {
     type Pick = fn(&SweepRow) -> Option<f64>;
-    let lines: [(&str, Pick); 8] = [
+    let lines: [(&str, Pick); 9] = [
         ("nmf inductive", |r| r.nmf.accuracy.inductive),
         ("nmf transductive", |r| r.nmf.accuracy.transductive),
         ("pca inductive", |r| r.pca.as_ref()?.accuracy.inductive),
@@ -539,6 +540,9 @@ pub fn sweep_chart(rows: &[SweepRow], title: &str) -> crate::plot::Chart {
         ("nmf+lda inductive", |r| r.nmf.recipe_accuracy),
         ("fisherfaces ind.", |r| {
             r.pca.as_ref().map(|p| p.fisherfaces)
+        }),
+        ("fisherfaces+copies", |r| {
+            r.pca.as_ref()?.fisherfaces_augmented
         }),
     ];
     let series = lines
@@ -566,14 +570,14 @@ pub fn sweep_chart(rows: &[SweepRow], title: &str) -> crate::plot::Chart {
 pub fn sweep_csv(rows: &[SweepRow]) -> String {
     use std::fmt::Write as _;
     let mut f = String::from(
-        "components,fit_seconds,n_iter,rel_error,nmf_inductive,nmf_transductive,recipe_inductive,pca_inductive,pca_transductive,pca_whiten_inductive,pca_whiten_transductive,fisherfaces_inductive\n",
+        "components,fit_seconds,n_iter,rel_error,nmf_inductive,nmf_transductive,recipe_inductive,pca_inductive,pca_transductive,pca_whiten_inductive,pca_whiten_transductive,fisherfaces_inductive,fisherfaces_augmented_inductive\n",
     );
     let o = |v: Option<f64>| v.map_or(String::new(), |a| format!("{a:.4}"));
     for r in rows {
         let p = r.pca.as_ref();
         let _ = writeln!(
             f,
-            "{},{:.3},{},{:.5},{},{},{},{},{},{},{},{}",
+            "{},{:.3},{},{:.5},{},{},{},{},{},{},{},{},{}",
             r.components,
             r.nmf.fit_seconds,
             r.nmf.n_iter,
@@ -586,6 +590,7 @@ pub fn sweep_csv(rows: &[SweepRow]) -> String {
             o(p.and_then(|p| p.whiten_accuracy.inductive)),
             o(p.and_then(|p| p.whiten_accuracy.transductive)),
             o(p.map(|p| p.fisherfaces)),
+            o(p.and_then(|p| p.fisherfaces_augmented)),
         );
     }
     f
