@@ -541,9 +541,7 @@ pub fn sweep_chart(rows: &[SweepRow], title: &str) -> crate::plot::Chart {
         ("fisherfaces ind.", |r| {
             r.pca.as_ref().map(|p| p.fisherfaces)
         }),
-        ("fisherfaces+copies", |r| {
-            r.pca.as_ref()?.fisherfaces_augmented
-        }),
+        ("fisher+copies", |r| r.pca.as_ref()?.fisherfaces_augmented),
     ];
     let series = lines
         .iter()
