@@ -29,12 +29,6 @@ pub enum DecisionKind {
     ClassMean,
 }
 
-/// The default kernel width of the parzen decision.
-const PARZEN_WIDTH: f32 = match Decision::PARZEN {
-    Decision::Parzen { width } => width,
-    Decision::ClassMean => 0.0,
-};
-
 /// Starting factors, by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum InitName {
@@ -128,23 +122,23 @@ impl std::str::FromStr for SketchRank {
     }
 }
 
-/// `--code-power`: a finite power above 0 (0 or less sends zero codes to
-/// infinity or one).
-fn positive_power(s: &str) -> Result<f32, String> {
+/// A finite number above 0, else an error saying `expected`.
+fn finite_above_zero(s: &str, expected: &str) -> Result<f32, String> {
     match s.parse::<f32>() {
-        Ok(p) if p.is_finite() && p > 0.0 => Ok(p),
-        _ => Err(format!(
-            "`{s}`: expected a power above 0, e.g. 0.5 (square root) or 0.7"
-        )),
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!("`{s}`: expected {expected}")),
     }
 }
 
-/// A finite width above 0.
-fn positive_finite(s: &str) -> Result<f32, String> {
-    match s.parse::<f32>() {
-        Ok(w) if w.is_finite() && w > 0.0 => Ok(w),
-        _ => Err(format!("`{s}`: expected a width above 0, e.g. 0.05")),
-    }
+/// `--code-power`: a finite power above 0 (0 or less sends zero codes to
+/// infinity or one).
+fn positive_power(s: &str) -> Result<f32, String> {
+    finite_above_zero(s, "a power above 0, e.g. 0.5 (square root) or 0.7")
+}
+
+/// `--parzen-width`: a finite width above 0.
+fn positive_width(s: &str) -> Result<f32, String> {
+    finite_above_zero(s, "a width above 0, e.g. 0.05")
 }
 
 /// Options shared by `eval` and `sweep`.
@@ -213,7 +207,7 @@ pub struct CommonArgs {
     #[arg(long, value_enum, default_value_t = DecisionKind::Parzen)]
     pub decision: DecisionKind,
     /// Recipe: kernel width of the parzen decision, in cosine distance (unused with --decision class-mean).
-    #[arg(long, value_name = "W", default_value_t = PARZEN_WIDTH, value_parser = positive_finite)]
+    #[arg(long, value_name = "W", default_value_t = Decision::PARZEN_WIDTH, value_parser = positive_width)]
     pub parzen_width: f32,
     /// Recipe: ridge of the LDA's within-class scatter (relative to its mean diagonal).
     #[arg(long, default_value_t = 1e-6)]
@@ -751,10 +745,10 @@ mod tests {
 
     #[test]
     fn parzen_width_is_finite_and_positive() {
-        assert_eq!(super::positive_finite("0.05"), Ok(0.05));
-        assert_eq!(super::PARZEN_WIDTH, 0.05);
+        assert_eq!(super::positive_width("0.05"), Ok(0.05));
+        assert_eq!(super::Decision::PARZEN_WIDTH, 0.05);
         for bad in ["0", "-0.1", "NaN", "inf", ""] {
-            assert!(super::positive_finite(bad).is_err(), "{bad} accepted");
+            assert!(super::positive_width(bad).is_err(), "{bad} accepted");
         }
     }
 }

@@ -15,12 +15,11 @@
 //! of the ways it may appear: a test face close to one of them scores high.
 //!
 //! Cost: one GEMM of the test points against every training point
-//! (`q × n × m`), done in blocks of test rows so the memory stays
-//! `BLOCK × n`. The chip keeps the class means (its memory holds no gallery
-//! of copies); this decision is the trainer's.
+//! (`q × n × m`, through [`super::knn::distances`]), done in blocks of test
+//! rows so the memory stays `BLOCK × n`. The chip keeps the class means
+//! (its memory holds no gallery of copies); this decision is the trainer's.
 
-use super::knn::l2_normalise;
-use crate::nmf::linalg::gemm;
+use super::knn::{distances, Metric};
 use rayon::prelude::*;
 
 /// Test rows per block of the distance matrix.
@@ -46,27 +45,20 @@ pub fn soft_min_distances(
     if m == 0 || n == 0 || q == 0 {
         return out;
     }
-    let (mut t, mut g) = (test.to_vec(), train.to_vec());
-    l2_normalise(&mut t, m);
-    l2_normalise(&mut g, m);
-    let mut dots = vec![0.0f32; BLOCK.min(q) * n];
-    for (tb, ob) in t.chunks(BLOCK * m).zip(out.chunks_mut(BLOCK * classes)) {
-        let rows = tb.len() / m;
-        let dots = &mut dots[..rows * n];
-        gemm(dots, tb, (rows, m), false, &g, (n, m), true, false);
-        dots.par_chunks(n)
+    for (tb, ob) in test.chunks(BLOCK * m).zip(out.chunks_mut(BLOCK * classes)) {
+        distances(tb, train, m, Metric::Cosine)
+            .par_chunks(n)
             .zip(ob.par_chunks_mut(classes))
-            .for_each(|(sims, row)| soft_min_row(sims, labels, width, row));
+            .for_each(|(dist, row)| soft_min_row(dist, labels, width, row));
     }
     out
 }
 
-/// One test point: `row[c] = D_c` from its cosine similarities `sims` to
+/// One test point: `row[c] = D_c` from its cosine distances `dist` to
 /// every training point (`row` holds `+∞` on entry).
-fn soft_min_row(sims: &[f32], labels: &[u16], width: f32, row: &mut [f32]) {
+fn soft_min_row(dist: &[f32], labels: &[u16], width: f32, row: &mut [f32]) {
     // Smallest distance of each class: the log-sum-exp's shift.
-    for (&s, &l) in sims.iter().zip(labels) {
-        let d = 1.0 - s;
+    for (&d, &l) in dist.iter().zip(labels) {
         let best = &mut row[l as usize];
         if d < *best {
             *best = d;
@@ -74,9 +66,9 @@ fn soft_min_row(sims: &[f32], labels: &[u16], width: f32, row: &mut [f32]) {
     }
     let mut sums = vec![0.0f64; row.len()];
     let w = f64::from(width);
-    for (&s, &l) in sims.iter().zip(labels) {
+    for (&d, &l) in dist.iter().zip(labels) {
         let c = l as usize;
-        sums[c] += (-(f64::from(1.0 - s) - f64::from(row[c])) / w).exp();
+        sums[c] += (-(f64::from(d) - f64::from(row[c])) / w).exp();
     }
     for (d, &sum) in row.iter_mut().zip(&sums) {
         if sum > 0.0 {
@@ -95,6 +87,17 @@ mod tests {
         (0..rows * m).map(|_| rng.normal() as f32).collect()
     }
 
+    /// `1 − cos(a, b)` in f64.
+    fn cosine_distance(a: &[f32], b: &[f32]) -> f64 {
+        let dot = |u: &[f32], v: &[f32]| {
+            u.iter()
+                .zip(v)
+                .map(|(&x, &y)| f64::from(x) * f64::from(y))
+                .sum::<f64>()
+        };
+        1.0 - dot(a, b) / (dot(a, a) * dot(b, b)).sqrt()
+    }
+
     /// The plain expression in f64: `−w ln Σ exp(−(1 − cos)/w)` per class.
     fn naive(
         test: &[f32],
@@ -104,21 +107,11 @@ mod tests {
         classes: usize,
         w: f64,
     ) -> Vec<f64> {
-        let unit = |v: &[f32]| {
-            let n = v
-                .iter()
-                .map(|&a| f64::from(a) * f64::from(a))
-                .sum::<f64>()
-                .sqrt();
-            v.iter().map(|&a| f64::from(a) / n).collect::<Vec<f64>>()
-        };
         let mut out = Vec::new();
         for t in test.chunks(m) {
-            let t = unit(t);
             let mut sums = vec![0.0f64; classes];
             for (x, &l) in train.chunks(m).zip(labels) {
-                let cos: f64 = t.iter().zip(unit(x)).map(|(a, b)| a * b).sum();
-                sums[l as usize] += (-(1.0 - cos) / w).exp();
+                sums[l as usize] += (-cosine_distance(t, x) / w).exp();
             }
             out.extend(
                 sums.iter()
@@ -157,18 +150,13 @@ mod tests {
         // w = 1e-4: within w·ln(10) of the cosine distance to the class's
         // nearest point (no underflow: the shift makes that term exp(0)).
         let got = soft_min_distances(&test, &train, &labels, m, classes, 1e-4);
-        let cos = |a: &[f32], b: &[f32]| {
-            let dot =
-                |u: &[f32], v: &[f32]| u.iter().zip(v).map(|(x, y)| f64::from(x * y)).sum::<f64>();
-            dot(a, b) / (dot(a, a) * dot(b, b)).sqrt()
-        };
         for (t, row) in test.chunks(m).zip(got.chunks(classes)) {
             for (c, &g) in row.iter().enumerate() {
                 let nearest = train
                     .chunks(m)
                     .zip(&labels)
                     .filter(|(_, &l)| l as usize == c)
-                    .map(|(x, _)| 1.0 - cos(t, x))
+                    .map(|(x, _)| cosine_distance(t, x))
                     .fold(f64::INFINITY, f64::min);
                 assert!(
                     (f64::from(g) - nearest).abs() < 1e-4 * 10f64.ln() + 1e-6,
