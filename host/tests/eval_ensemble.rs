@@ -42,6 +42,7 @@ fn an_ensemble_of_two_bases_adds_their_distances() {
         recipe: Some(recipe),
         inductive: true,
         transductive: false,
+        sketches: None,
     };
     let got = eval_nmf(&ds, tr, te, &cfg)
         .unwrap()

@@ -213,14 +213,15 @@ fn nmf_transform_recovers_codes_with_the_kernel_nnls() {
     assert!(nmf::transform::transform(&x, n, &f.h, k, d + 1, StopRule::default()).is_err());
 }
 
-/// HALS on a sketch: the options are checked, the error reported is the
-/// error on `X`, and the fit follows the exact one: after 60 iterations its
-/// error is the exact fit's to 0.5% with a rank-2k sketch (but not the same
-/// fit: the sketch is used), and to 1e-4 with a sketch of full rank (its
-/// init's SVD is exact, the exact fit's randomised). Scaling the sketch's
-/// product by 0.98 fails the 0.5% check (cd: 10.45 against 8.32).
+/// NMF on a sketch: the options are checked (Kullback-Leibler, rank below
+/// k or above min(n, d) refused), the error reported is the error on `X`,
+/// and the fit follows the exact one: after 60 iterations its error is the
+/// exact fit's to 0.5% with a rank-2k sketch (but not the same fit: the
+/// sketch is used), and to 1e-4 with a sketch of full rank (its init's SVD
+/// is exact, the exact fit's randomised). Scaling the sketch's product by
+/// 0.98 fails the 0.5% check (cd: 10.45 against 8.32).
 #[test]
-fn nmf_hals_on_a_sketch_follows_the_exact_fit() {
+fn nmf_on_a_sketch_follows_the_exact_fit() {
     let (n, d, k) = (120, 150, 6);
     // Rank 6 plus noise well above rounding (uniform, up to 0.2).
     let x: Vec<f32> = {
@@ -236,9 +237,14 @@ fn nmf_hals_on_a_sketch_follows_the_exact_fit() {
         max_iter: 60,
         ..params(Solver::Hals, k)
     };
-    for (solver, l) in [(Solver::Mu, 12), (Solver::Hals, 5), (Solver::Cd, 121)] {
+    for (solver, l, beta_loss) in [
+        (Solver::Mu, 12, BetaLoss::KullbackLeibler),
+        (Solver::Hals, 5, BetaLoss::Frobenius),
+        (Solver::Cd, 121, BetaLoss::Frobenius),
+    ] {
         let p = NmfParams {
             solver,
+            beta_loss,
             sketch: Some(l),
             ..base.clone()
         };
@@ -252,6 +258,8 @@ fn nmf_hals_on_a_sketch_follows_the_exact_fit() {
         (Solver::Cd, n, 1e-4),
         (Solver::Hals, 2 * k, 5e-3),
         (Solver::Hals, n, 1e-4),
+        (Solver::Mu, 2 * k, 5e-3),
+        (Solver::Mu, n, 1e-4),
     ] {
         let exact = nmf::fit(
             &x,

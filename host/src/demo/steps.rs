@@ -11,7 +11,7 @@ use super::DemoArgs;
 use crate::data::Dataset;
 use crate::eval::cli::{parse_components, sweep_chart, SweepRow};
 use crate::eval::knn::Metric;
-use crate::eval::{eval_nmf, eval_pca, EvalConfig, Recipe};
+use crate::eval::{eval_nmf, eval_pca, EvalConfig, PcaFits, Recipe};
 use crate::model::Model;
 use crate::openset::protocol::{self, Protocol};
 use crate::train::Spec;
@@ -65,6 +65,7 @@ fn eval_config(spec: &Spec, k: usize) -> EvalConfig {
         knn_k: 1,
         metric: Metric::SquaredL2,
         transform_rule: StopRule::new(200, 1e-4),
+        sketches: None,
         recipe: Some(Recipe::default()),
         inductive: true,
         transductive: true,
@@ -97,12 +98,19 @@ pub fn all(args: &DemoArgs, found: &Found, started: Instant) -> Result<Summary> 
     let k = spec.nmf.n_components.min(split.train_indices.len());
     let cfg = eval_config(&spec, k);
     let nmf = eval_nmf(&all_thumbs, &split.train_indices, &split.test_indices, &cfg)?;
+    let fits = PcaFits::fit(
+        &all_thumbs,
+        &split.train_indices,
+        k,
+        cfg.transductive,
+        u64::from(SEED),
+    );
     let pca = eval_pca(
         &all_thumbs,
         &split.train_indices,
         &split.test_indices,
         &cfg,
-        u64::from(SEED),
+        &fits,
     );
     seconds.push(("evaluate", t.elapsed().as_secs_f64()));
 
@@ -232,6 +240,20 @@ fn sweep(
         bar.set_style(style);
     }
     let mut rows = Vec::new();
+    // One PCA fit at the largest count; each row truncates it.
+    let k_max = ks
+        .iter()
+        .copied()
+        .max()
+        .unwrap_or(1)
+        .min(split.train_indices.len());
+    let fits = PcaFits::fit(
+        ds,
+        &split.train_indices,
+        k_max,
+        eval_config(spec, k_max).transductive,
+        u64::from(SEED),
+    );
     for &k in &ks {
         bar.set_message(k.to_string());
         let cfg = eval_config(spec, k.min(split.train_indices.len()));
@@ -243,7 +265,7 @@ fn sweep(
                 &split.train_indices,
                 &split.test_indices,
                 &cfg,
-                u64::from(SEED),
+                &fits,
             )),
         });
         bar.inc(1);

@@ -1,7 +1,7 @@
 //! `facenmf eval` and `facenmf sweep`.
 
 use super::knn::Metric;
-use super::{eval_nmf, eval_pca, Decision, EvalConfig, Recipe};
+use super::{eval_nmf, eval_pca, Decision, EvalConfig, PcaFits, Recipe, Sketches};
 use crate::data::source::{load, LoadOptions};
 use crate::data::Dataset;
 use crate::nmf::{Init, NmfParams, Solver};
@@ -260,6 +260,7 @@ impl CommonArgs {
             knn_k: self.k,
             metric: self.metric,
             transform_rule: StopRule::new(self.transform_sweeps, self.transform_tol),
+            sketches: None,
             recipe: (!self.no_recipe).then_some(Recipe {
                 power: if self.no_sqrt { 1.0 } else { self.code_power },
                 l2: !self.no_l2,
@@ -337,13 +338,14 @@ pub fn run_eval(args: EvalArgs) -> Result<()> {
         cfg.nmf.seed = seed as u64;
         let nmf = eval_nmf(&ds, &split.train_indices, &split.test_indices, &cfg)?;
         let pca = (!c.no_pca).then(|| {
-            eval_pca(
+            let fits = PcaFits::fit(
                 &ds,
                 &split.train_indices,
-                &split.test_indices,
-                &cfg,
+                args.components,
+                cfg.transductive,
                 seed as u64,
-            )
+            );
+            eval_pca(&ds, &split.train_indices, &split.test_indices, &cfg, &fits)
         });
         per_seed.push((
             seed,
@@ -658,18 +660,41 @@ pub fn run_sweep(args: SweepArgs) -> Result<()> {
             "fisher"
         );
     }
-    for &k in &ks {
-        let cfg = c.config(k);
-        let nmf = eval_nmf(&ds, &split.train_indices, &split.test_indices, &cfg)?;
-        let pca = (!c.no_pca).then(|| {
-            eval_pca(
+    // One PCA fit at the largest count; each row truncates it.
+    let pca_fits = (!c.no_pca).then(|| {
+        let k_max = ks.iter().copied().max().unwrap_or(1);
+        let transductive = c.config(k_max).transductive;
+        PcaFits::fit(
+            &ds,
+            &split.train_indices,
+            k_max,
+            transductive,
+            c.seed as u64,
+        )
+    });
+    // One sketch per protocol at the largest rank; each fit takes its part.
+    let sketches = match (c.sketch, ks.iter().copied().max()) {
+        (Some(rule), Some(k_max)) => {
+            let cfg = c.config(k_max);
+            Some(std::sync::Arc::new(Sketches::new(
                 &ds,
                 &split.train_indices,
-                &split.test_indices,
-                &cfg,
+                rule.rank(k_max),
+                cfg.transductive,
                 c.seed as u64,
-            )
-        });
+            )))
+        }
+        _ => None,
+    };
+    for &k in &ks {
+        let cfg = EvalConfig {
+            sketches: sketches.clone(),
+            ..c.config(k)
+        };
+        let nmf = eval_nmf(&ds, &split.train_indices, &split.test_indices, &cfg)?;
+        let pca = pca_fits
+            .as_ref()
+            .map(|fits| eval_pca(&ds, &split.train_indices, &split.test_indices, &cfg, fits));
         let row = SweepRow {
             components: k,
             nmf,

@@ -19,7 +19,8 @@ pub mod parzen;
 pub mod pca;
 
 use crate::data::Dataset;
-use crate::nmf::{self, NmfParams};
+use crate::nmf::sketch::RankedSketch;
+use crate::nmf::{self, NmfError, NmfFit, NmfParams};
 use augment::Augment;
 use facenmf_core::nnls::StopRule;
 use knn::{accuracy, knn_predict, Metric};
@@ -201,6 +202,47 @@ pub struct EvalConfig {
     pub inductive: bool,
     /// Run the transductive protocol.
     pub transductive: bool,
+    /// Sketches made once for several fits (a sweep): each fit with
+    /// `nmf.sketch = Some(l)` takes their leading rank-`l` part instead of
+    /// making its own. `None`: each fit makes its own.
+    pub sketches: Option<std::sync::Arc<Sketches>>,
+}
+
+/// The sketches of a sweep, at its largest rank: of the training split and
+/// (for the transductive protocol) of all images — never one across the
+/// split, which would show the test faces to the inductive fit.
+#[derive(Debug, Clone)]
+pub struct Sketches {
+    /// Of the training split's images.
+    pub train: RankedSketch,
+    /// Of all images (`None`: no transductive protocol).
+    pub all: Option<RankedSketch>,
+}
+
+impl Sketches {
+    /// Sketches at rank `l` with the fits' power iterations and `seed`.
+    pub fn new(ds: &Dataset, train_idx: &[usize], l: usize, transductive: bool, seed: u64) -> Self {
+        let d = ds.pixels();
+        let xtr = rows(&ds.images, d, train_idx);
+        let make = |x: &[f32], n| RankedSketch::new(x, n, d, l, nmf::sketch::POWER_ITER, seed);
+        Sketches {
+            train: make(&xtr, train_idx.len()),
+            all: transductive.then(|| make(&ds.images, ds.len())),
+        }
+    }
+}
+
+/// Fits `cfg.nmf` on `x`, on the leading part of `shared` when both it and
+/// `cfg.nmf.sketch` are given.
+fn fit_nmf(
+    x: &[f32],
+    n: usize,
+    d: usize,
+    cfg: &EvalConfig,
+    shared: Option<&RankedSketch>,
+) -> Result<NmfFit, NmfError> {
+    let given = shared.zip(cfg.nmf.sketch).map(|(s, l)| s.leading(l));
+    nmf::fit_with_sketch(x, n, d, &cfg.nmf, given)
 }
 
 /// One method's accuracies under both protocols (`None`: not run).
@@ -243,7 +285,7 @@ pub struct PcaEval {
     /// means, as plain Fisherfaces does): the same tricks given to the
     /// baseline.
     pub fisherfaces_augmented: Option<f64>,
-    /// Seconds of the inductive PCA fit.
+    /// Seconds of the inductive PCA fit (a sweep's one fit, on every row).
     pub fit_seconds: f64,
 }
 
@@ -268,7 +310,8 @@ pub fn eval_nmf(
         recipe_accuracy: None,
     };
     if cfg.transductive {
-        let fit = nmf::fit(&ds.images, ds.len(), d, &cfg.nmf)?;
+        let shared = cfg.sketches.as_ref().and_then(|s| s.all.as_ref());
+        let fit = fit_nmf(&ds.images, ds.len(), d, cfg, shared)?;
         let ctr = rows(&fit.w, k, train_idx);
         let cte = rows(&fit.w, k, test_idx);
         let pred = knn_predict(&ctr, &ytr, &cte, k, cfg.knn_k, cfg.metric);
@@ -278,7 +321,8 @@ pub fn eval_nmf(
     if cfg.inductive {
         let xtr = rows(&ds.images, d, train_idx);
         let xte = rows(&ds.images, d, test_idx);
-        let fit = nmf::fit(&xtr, train_idx.len(), d, &cfg.nmf)?;
+        let shared = cfg.sketches.as_ref().map(|s| &s.train);
+        let fit = fit_nmf(&xtr, train_idx.len(), d, cfg, shared)?;
         let t = std::time::Instant::now();
         let ctr =
             nmf::transform::transform(&xtr, train_idx.len(), &fit.h, k, d, cfg.transform_rule)?.w;
@@ -324,13 +368,44 @@ pub fn eval_nmf(
     Ok(out)
 }
 
-/// Evaluates the PCA baselines (plain and whitened k-NN; Fisherfaces).
+/// The PCA fits the baselines use: whitened, on the training split and (for
+/// the transductive protocol) on all images.
+#[derive(Debug, Clone)]
+pub struct PcaFits {
+    /// Fitted on the training split.
+    pub train: Pca,
+    /// Fitted on all images (`None`: no transductive protocol).
+    pub all: Option<Pca>,
+    /// Seconds of the training-split fit.
+    pub fit_seconds: f64,
+}
+
+impl PcaFits {
+    /// Fits `k` components (a sweep: its largest count, then
+    /// [`eval_pca`] truncates to each row's count).
+    pub fn fit(ds: &Dataset, train_idx: &[usize], k: usize, transductive: bool, seed: u64) -> Self {
+        let d = ds.pixels();
+        let xtr = rows(&ds.images, d, train_idx);
+        let t = std::time::Instant::now();
+        let train = Pca::fit(&xtr, train_idx.len(), d, k, true, seed);
+        let fit_seconds = t.elapsed().as_secs_f64();
+        let all = transductive.then(|| Pca::fit(&ds.images, ds.len(), d, k, true, seed));
+        PcaFits {
+            train,
+            all,
+            fit_seconds,
+        }
+    }
+}
+
+/// Evaluates the PCA baselines (plain and whitened k-NN; Fisherfaces) at
+/// `cfg`'s component count, on `fits` truncated to it.
 pub fn eval_pca(
     ds: &Dataset,
     train_idx: &[usize],
     test_idx: &[usize],
     cfg: &EvalConfig,
-    seed: u64,
+    fits: &PcaFits,
 ) -> PcaEval {
     let d = ds.pixels();
     let k = cfg.nmf.n_components;
@@ -341,9 +416,7 @@ pub fn eval_pca(
     let xte = rows(&ds.images, d, test_idx);
     let mut acc = Accuracy::default();
     let mut wacc = Accuracy::default();
-    let t = std::time::Instant::now();
-    let pca_w = Pca::fit(&xtr, train_idx.len(), d, k, true, seed);
-    let fit_seconds = t.elapsed().as_secs_f64();
+    let pca_w = fits.train.truncated(k);
     let (ztr, zte) = (pca_w.transform(&xtr), pca_w.transform(&xte));
     let kk = pca_w.k;
     let fisher = Recipe {
@@ -385,8 +458,8 @@ pub fn eval_pca(
             &yte,
         ));
     }
-    if cfg.transductive {
-        let all = Pca::fit(&ds.images, ds.len(), d, k, true, seed);
+    if let (true, Some(all)) = (cfg.transductive, &fits.all) {
+        let all = all.truncated(k);
         let z = all.transform(&ds.images);
         let (ztr, zte) = (rows(&z, all.k, train_idx), rows(&z, all.k, test_idx));
         wacc.transductive = Some(accuracy(
@@ -409,7 +482,7 @@ pub fn eval_pca(
         whiten_accuracy: wacc,
         fisherfaces,
         fisherfaces_augmented,
-        fit_seconds,
+        fit_seconds: fits.fit_seconds,
     }
 }
 

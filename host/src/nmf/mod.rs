@@ -99,7 +99,7 @@ pub struct NmfParams {
     /// iterations (Ang & Gillis 2019; reaches a given loss in fewer
     /// iterations, see `hals.rs`). Off, it is Gillis & Glineur's HALS alone.
     pub extrapolate: bool,
-    /// `cd`/`hals`: take the two big products from a rank-`l` randomised
+    /// Take the two big products from a rank-`l` randomised
     /// sketch of `X` (see [`sketch`]) instead of `X`; `None` = exact. The
     /// reported error is always `‖X − WH‖` on `X` itself. `l ≈ 2k` keeps
     /// the loss within a fraction of a percent of the exact fit's.
@@ -247,6 +247,19 @@ pub fn fit(
     n_features: usize,
     p: &NmfParams,
 ) -> Result<NmfFit, NmfError> {
+    fit_with_sketch(x, n_samples, n_features, p, None)
+}
+
+/// [`fit`] with a sketch of `x` made beforehand (a sweep's
+/// [`sketch::RankedSketch::leading`] part), used instead of the one
+/// `p.sketch` would make; `None` is [`fit`].
+pub fn fit_with_sketch(
+    x: &[f32],
+    n_samples: usize,
+    n_features: usize,
+    p: &NmfParams,
+    given: Option<sketch::Sketch>,
+) -> Result<NmfFit, NmfError> {
     let start = Instant::now();
     if x.len() != n_samples * n_features {
         return Err(NmfError::Shape(format!(
@@ -275,10 +288,19 @@ pub fn fit(
     if p.tol.is_nan() || p.tol < 0.0 {
         return Err(NmfError::Invalid("tol must be ≥ 0".into()));
     }
-    if let Some(l) = p.sketch {
-        if p.solver == Solver::Mu {
+    if let Some(g) = &given {
+        if (g.n, g.d) != (n_samples, n_features) {
+            return Err(NmfError::Shape(format!(
+                "the sketch is of a {}×{} matrix, X is {n_samples}×{n_features}",
+                g.n, g.d
+            )));
+        }
+    }
+    if let Some(l) = given.as_ref().map(|g| g.l).or(p.sketch) {
+        if p.beta_loss == BetaLoss::KullbackLeibler {
             return Err(NmfError::Invalid(
-                "a sketch needs solver cd or hals (mu's update needs the data non-negative)".into(),
+                "a sketch needs the Frobenius loss (Kullback-Leibler divides by X element by element)"
+                    .into(),
             ));
         }
         if l < k || l > n_samples.min(n_features) {
@@ -295,14 +317,16 @@ pub fn fit(
     };
     // With a sketch, the SVD-based inits use its SVD too (one range finder
     // instead of two).
-    let sketch = p.sketch.map(|l| {
-        let xt = linalg::transpose(x, n_samples, n_features);
-        sketch::Sketch::new(x, &xt, n_samples, n_features, l, sketch::POWER_ITER, p.seed)
+    let sketch = given.or_else(|| {
+        p.sketch.map(|l| {
+            let xt = linalg::transpose(x, n_samples, n_features);
+            sketch::Sketch::new(x, &xt, n_samples, n_features, l, sketch::POWER_ITER, p.seed)
+        })
     });
     let (w, h) = init::initialize(x, n_samples, n_features, k, &init, p.seed, sketch.as_ref())?;
     let reg = regularization(p, n_samples, n_features);
     let mut out = match p.solver {
-        Solver::Mu => mu::fit_mu(x, n_samples, n_features, k, w, h, p, reg, start)?,
+        Solver::Mu => mu::fit_mu(x, n_samples, n_features, k, w, h, p, reg, sketch, start)?,
         Solver::Cd | Solver::Hals => {
             hals::fit_hals(x, n_samples, n_features, k, w, h, p, reg, sketch, start)?
         }

@@ -1,7 +1,14 @@
 //! Multiplicative updates (scikit-learn's `_fit_multiplicative_update`),
 //! Frobenius and Kullback–Leibler, the products through faer's GEMM.
+//!
+//! With a [`Sketch`] (Frobenius only) the two big products `X Hᵀ` and
+//! `Xᵀ W` come from `X ≈ Q B` instead of `X` (`l (n + d) k` multiply-adds
+//! instead of `n d k` each), clamped at 0 because `Q B` may hold small
+//! negative values where `X` holds none; the stopping rule still watches
+//! `‖X − WH‖` on `X` itself, every 10 iterations as scikit-learn does.
 
 use super::linalg::{gemm, residual_sq, transpose, transpose_into};
+use super::sketch::Sketch;
 use super::{kl_divergence, progress_bar, BetaLoss, NmfError, NmfFit, NmfParams, EPSILON};
 use rayon::prelude::*;
 use std::time::Instant;
@@ -45,6 +52,16 @@ fn apply_update(a: &mut [f32], num: &[f32], den: &[f32], l1: f32, l2: f32) {
         });
 }
 
+/// `v = max(v, 0)` element-wise: a sketched numerator, where `X ≥ 0` makes
+/// the exact one non-negative.
+fn clamp_negative(v: &mut [f32]) {
+    v.par_chunks_mut(4096).for_each(|c| {
+        for a in c {
+            *a = a.max(0.0);
+        }
+    });
+}
+
 /// `R = X / max(W H, EPSILON)` into `buf` (`n×d`).
 fn ratio(x: &[f32], w: &[f32], h: &[f32], n: usize, k: usize, d: usize, buf: &mut Vec<f32>) {
     super::linalg::reconstruct(buf, w, h, n, k, d);
@@ -58,9 +75,11 @@ fn ratio(x: &[f32], w: &[f32], h: &[f32], n: usize, k: usize, d: usize, buf: &mu
 }
 
 /// Runs `mu` from `(w, h)`. With `update_h = false` only `W` moves (transform).
+/// With `sketch` (Frobenius only) the big products come from it.
 #[allow(clippy::too_many_arguments)]
 pub fn run_mu(
     x: &[f32],
+    sketch: Option<&Sketch>,
     n: usize,
     d: usize,
     k: usize,
@@ -79,7 +98,12 @@ pub fn run_mu(
     // at about 70% of the rate of `Xᵀ`·`W` from a stored `Xᵀ`). `h` then only
     // receives `Ht`'s transpose when the error is measured, and at the end.
     let frob = loss == BetaLoss::Frobenius;
-    let xt = if frob && update_h {
+    debug_assert!(
+        frob || sketch.is_none(),
+        "a sketch needs the Frobenius loss"
+    );
+    let mut scratch = Vec::new();
+    let xt = if frob && update_h && sketch.is_none() {
         transpose(x, n, d)
     } else {
         Vec::new()
@@ -102,7 +126,13 @@ pub fn run_mu(
         // W update.
         match loss {
             BetaLoss::Frobenius => {
-                gemm(&mut num_w, x, (n, d), false, &ht, (d, k), false, false);
+                match sketch {
+                    Some(s) => {
+                        s.x_ht(&ht, k, &mut num_w, &mut scratch);
+                        clamp_negative(&mut num_w);
+                    }
+                    None => gemm(&mut num_w, x, (n, d), false, &ht, (d, k), false, false),
+                }
                 gemm(&mut hht, &ht, (d, k), true, &ht, (d, k), false, false);
                 gemm(&mut den_w, w, (n, k), false, &hht, (k, k), false, false);
             }
@@ -120,7 +150,13 @@ pub fn run_mu(
             match loss {
                 BetaLoss::Frobenius => {
                     // Ht ← Ht ∘ (Xᵀ W) / (Ht WᵀW): scikit-learn's update, transposed.
-                    gemm(&mut num_h, &xt, (d, n), false, w, (n, k), false, false);
+                    match sketch {
+                        Some(s) => {
+                            s.xt_w(w, k, &mut num_h, &mut scratch);
+                            clamp_negative(&mut num_h);
+                        }
+                        None => gemm(&mut num_h, &xt, (d, n), false, w, (n, k), false, false),
+                    }
                     gemm(&mut wtw, w, (n, k), true, w, (n, k), false, false);
                     gemm(&mut den_h, &ht, (d, k), false, &wtw, (k, k), false, false);
                     apply_update(&mut ht, &num_h, &den_h, l1_h, l2_h);
@@ -195,10 +231,24 @@ pub(crate) fn fit_mu(
     mut h: Vec<f32>,
     p: &NmfParams,
     reg: (f32, f32, f32, f32),
+    sketch: Option<Sketch>,
     start: Instant,
 ) -> Result<NmfFit, NmfError> {
     let mut trace = Vec::new();
-    let (n_iter, err) = run_mu(x, n, d, k, &mut w, &mut h, p, reg, true, start, &mut trace);
+    let (n_iter, err) = run_mu(
+        x,
+        sketch.as_ref(),
+        n,
+        d,
+        k,
+        &mut w,
+        &mut h,
+        p,
+        reg,
+        true,
+        start,
+        &mut trace,
+    );
     let xnorm = super::linalg::sum_sq(x).sqrt();
     let rel_error = match p.beta_loss {
         BetaLoss::Frobenius => err / xnorm,

@@ -119,6 +119,56 @@ impl Sketch {
     }
 }
 
+/// A sketch turned to its singular vectors (`Q = U`, `B = S Vᵀ`, columns by
+/// decreasing singular value), so that its leading `r` columns are its best
+/// rank-`r` part: one range finder at the largest rank serves every smaller
+/// one (a sweep over component counts makes one per protocol instead of one
+/// per fit). The leading part is at least as close to `X` as a range finder
+/// of rank `r` with the same power iterations (its oversampling is `l − r`).
+#[derive(Debug, Clone)]
+pub struct RankedSketch(Sketch);
+
+impl RankedSketch {
+    /// Sketches `X` (`n×d`) at rank `l` (capped at `min(n, d)`) and turns
+    /// the sketch to its SVD.
+    pub fn new(x: &[f32], n: usize, d: usize, l: usize, power_iter: usize, seed: u64) -> Self {
+        let xt = transpose(x, n, d);
+        let sk = Sketch::new(x, &xt, n, d, l, power_iter, seed);
+        let l = sk.l;
+        let (u, s, vt) = truncated_svd(&sk.q, &sk.bt, n, d, l, l);
+        let q: Vec<f32> = u.iter().map(|&v| v as f32).collect();
+        let b: Vec<f32> = vt
+            .chunks(d)
+            .zip(&s)
+            .flat_map(|(row, &sv)| row.iter().map(move |&v| (sv * v) as f32))
+            .collect();
+        let bt = transpose(&b, l, d);
+        RankedSketch(Sketch { q, b, bt, n, d, l })
+    }
+
+    /// Rank of the whole sketch.
+    pub fn rank(&self) -> usize {
+        self.0.l
+    }
+
+    /// The best rank-`r` part (`r` capped at [`Self::rank`]).
+    pub fn leading(&self, r: usize) -> Sketch {
+        let s = &self.0;
+        let r = r.min(s.l);
+        let q: Vec<f32> = s.q.chunks(s.l).flat_map(|row| &row[..r]).copied().collect();
+        let b = s.b[..r * s.d].to_vec();
+        let bt = transpose(&b, r, s.d);
+        Sketch {
+            q,
+            b,
+            bt,
+            n: s.n,
+            d: s.d,
+            l: r,
+        }
+    }
+}
+
 /// Halko's randomised range finder: `Q` (`n×l`, orthonormal) spanning
 /// `(X Xᵀ)^power_iter X Ω` for a seeded Gaussian `Ω` (`d×l`), and
 /// `Bᵀ = Xᵀ Q` (`d×l`). `xt` is `X` stored transposed (`d×n`): `Xᵀ Q` is
@@ -319,6 +369,50 @@ mod tests {
         assert!(e70 < 1e-5, "rank min(n, d): {e70:e}");
         // Asking for more than min(n, d) columns is capped.
         assert_eq!(Sketch::new(&full, &ft, n, d, 500, 1, 4).l, n);
+    }
+
+    /// A ranked sketch's leading part: orthonormal, ordered (the leading
+    /// rows of `B` carry decreasing norms, the singular values), exact on
+    /// data of lower rank, and on full-rank data at most as far from `X` as
+    /// a range finder of the same rank (it has more oversampling), its whole
+    /// rank equal to the plain sketch's.
+    #[test]
+    fn a_ranked_sketch_serves_every_smaller_rank() {
+        let (n, d) = (80, 110);
+        let x = low_rank(n, d, 7, 5);
+        let ranked = RankedSketch::new(&x, n, d, 30, 2, 6);
+        assert_eq!(ranked.rank(), 30);
+        let part = ranked.leading(9);
+        assert_eq!((part.l, part.q.len(), part.b.len()), (9, n * 9, 9 * d));
+        assert!(orthogonality_gap(&part.q, n, 9) < 1e-5);
+        assert!(part.error(&x) < 1e-5, "rank-7 data: {:e}", part.error(&x));
+        assert_eq!(part.bt, transpose(&part.b, 9, d));
+        let norms: Vec<f64> = part
+            .b
+            .chunks(d)
+            .map(|r| r.iter().map(|&v| v as f64 * v as f64).sum::<f64>().sqrt())
+            .collect();
+        assert!(
+            norms.windows(2).all(|p| p[0] >= p[1] * (1.0 - 1e-5)),
+            "{norms:?}"
+        );
+
+        let mut rng = Rng::new(8);
+        let full: Vec<f32> = x.iter().map(|&v| v + 0.3 * rng.normal() as f32).collect();
+        let ft = transpose(&full, n, d);
+        let ranked = RankedSketch::new(&full, n, d, 40, 2, 6);
+        for r in [5, 12, 25] {
+            let lead = ranked.leading(r).error(&full);
+            let own = Sketch::new(&full, &ft, n, d, r, 2, 6).error(&full);
+            assert!(
+                lead <= own * (1.0 + 1e-4),
+                "rank {r}: leading {lead} own {own}"
+            );
+        }
+        let whole = ranked.leading(99);
+        assert_eq!(whole.l, 40);
+        let plain = Sketch::new(&full, &ft, n, d, 40, 2, 6).error(&full);
+        assert!((whole.error(&full) - plain).abs() < 1e-4 * plain);
     }
 
     /// `‖QᵀQ − I‖_max` of an `r×c` row-major matrix.
