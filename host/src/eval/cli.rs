@@ -164,7 +164,7 @@ pub struct CommonArgs {
     /// hals: no extrapolation between iterations (Gillis & Glineur's HALS alone).
     #[arg(long)]
     pub no_extrapolate: bool,
-    /// cd/hals: take the big products from a randomised sketch of X of rank L, or of F times the component count with `Fk` (`2k` keeps the loss within a fraction of a percent; default: exact).
+    /// mu (Frobenius), cd, hals: take the big products from a randomised sketch of X of rank L, or of F times the component count with `Fk` (`2k` keeps the loss within a fraction of a percent; default: exact). A sweep makes one sketch per protocol at its largest rank and gives each fit its leading part.
     #[arg(long, value_name = "L|Fk")]
     pub sketch: Option<SketchRank>,
     /// Most NMF iterations.
