@@ -15,6 +15,7 @@ pub mod hals;
 pub mod init;
 pub mod linalg;
 pub mod mu;
+pub mod nnls_batch;
 pub mod rng;
 pub mod sketch;
 pub mod transform;
