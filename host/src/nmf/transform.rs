@@ -1,15 +1,21 @@
 //! Codes for new images with the basis `H` fixed, by the chip's own NNLS
 //! solver (`facenmf_core::nnls`, projected coordinate descent on the Gram
 //! matrix `G = H Hᵀ`), batched and parallel: `B = X Hᵀ` through the GEMM, then
-//! one independent solve per image on the rayon pool.
+//! the solves, images in SIMD lanes ([`super::nnls_batch`]; bit-identical to
+//! one `nnls::solve` per image), groups of images on the rayon pool.
 
 use super::linalg::gemm;
+use super::nnls_batch;
 use super::NmfError;
-use facenmf_core::nnls::{self, Gram, StopRule};
+use facenmf_core::nnls::{Gram, StopRule};
 use rayon::prelude::*;
 
 /// Rows of `X` per GEMM batch (bounds the memory of `B`).
 pub const BATCH: usize = 1024;
+
+/// Images per parallel task of the solver: several per SIMD lane, so lanes
+/// rarely idle at a task's end, and a few tasks a thread.
+pub const SOLVE_CHUNK: usize = 128;
 
 /// Codes of `n` images and what the solver did.
 #[derive(Debug, Clone)]
@@ -97,28 +103,109 @@ pub fn transform(
             true,
             false,
         );
-        let wb = &mut out.w[start * k..(start + rows) * k];
-        let sb = &mut out.sweeps[start..start + rows];
-        let results: Vec<Result<bool, NmfError>> = wb
-            .par_chunks_mut(k)
-            .zip(bb.par_chunks(k))
-            .zip(sb.par_iter_mut())
-            .map(|((wrow, brow), sweeps)| {
-                let ba: Vec<f32> = alive.iter().map(|&t| brow[t]).collect();
-                let mut wa = vec![0.0f32; ka];
-                let rep = nnls::solve(&gram, &ba, &mut wa, rule)
-                    .map_err(|e| NmfError::Invalid(format!("NNLS input rejected: {e:?}")))?;
-                for (&t, &v) in alive.iter().zip(&wa) {
-                    wrow[t] = v;
-                }
-                *sweeps = rep.sweeps;
-                Ok(rep.converged)
-            })
-            .collect();
-        for r in results {
-            converged += r? as usize;
-        }
+        converged += solve_rows(
+            &gram,
+            &alive,
+            bb,
+            k,
+            rule,
+            &mut out.w[start * k..(start + rows) * k],
+            &mut out.sweeps[start..start + rows],
+        )?;
     }
     out.converged = converged;
     Ok(out)
+}
+
+/// Solves the rows of `b` (`rows×k`) on the `alive` components, in parallel
+/// groups of [`SOLVE_CHUNK`]; writes their codes into `w` (`rows×k`, the
+/// other components left alone) and sweeps, returns how many converged.
+fn solve_rows(
+    gram: &Gram<'_>,
+    alive: &[usize],
+    b: &[f32],
+    k: usize,
+    rule: StopRule,
+    w: &mut [f32],
+    sweeps: &mut [u16],
+) -> Result<usize, NmfError> {
+    let (ka, rows) = (alive.len(), sweeps.len());
+    let mut ba = vec![0.0f32; rows * ka];
+    for (brow, barow) in b.chunks(k).zip(ba.chunks_mut(ka)) {
+        for (&t, v) in alive.iter().zip(barow) {
+            *v = brow[t];
+        }
+    }
+    let mut wa = vec![0.0f32; rows * ka];
+    let results: Vec<_> = ba
+        .par_chunks(SOLVE_CHUNK * ka)
+        .zip(wa.par_chunks_mut(SOLVE_CHUNK * ka))
+        .map(|(bc, wc)| nnls_batch::solve_many(gram, bc, wc, rule))
+        .collect();
+    let mut converged = 0;
+    let mut done = sweeps.iter_mut();
+    for r in results {
+        let reports = r.map_err(|e| NmfError::Invalid(format!("NNLS input rejected: {e:?}")))?;
+        // `reports` first: `zip` must not take a row past its end.
+        for (rep, s) in reports.into_iter().zip(done.by_ref()) {
+            *s = rep.sweeps;
+            converged += rep.converged as usize;
+        }
+    }
+    for (wrow, warow) in w.chunks_mut(k).zip(wa.chunks(ka)) {
+        for (&t, &v) in alive.iter().zip(warow) {
+            wrow[t] = v;
+        }
+    }
+    Ok(converged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nmf::rng::Rng;
+    use facenmf_core::nnls;
+
+    /// `transform` gives what one `nnls::solve` per image gives on the live
+    /// components, bit for bit, over several parallel groups and a ragged one.
+    #[test]
+    fn codes_are_the_kernels_one_image_at_a_time() {
+        let (n, k, d) = (2 * SOLVE_CHUNK + 45, 12, 50);
+        let mut rng = Rng::new(3);
+        let mut h: Vec<f32> = (0..k * d).map(|_| rng.uniform() as f32).collect();
+        h[5 * d..6 * d].fill(0.0);
+        let x: Vec<f32> = (0..n * d).map(|_| rng.uniform() as f32).collect();
+        let rule = StopRule::new(40, 1e-4);
+        let codes = transform(&x, n, &h, k, d, rule).unwrap();
+
+        let alive: Vec<usize> = (0..k).filter(|&t| t != 5).collect();
+        let g_full = gram(&h, k, d);
+        let g: Vec<f32> = alive
+            .iter()
+            .flat_map(|&i| alive.iter().map(|&j| g_full[i * k + j]).collect::<Vec<_>>())
+            .collect();
+        let gram = Gram::new_checked(&g, k - 1).unwrap();
+        let mut b = vec![0.0f32; n * k];
+        gemm(&mut b, &x, (n, d), false, &h, (k, d), true, false);
+        let mut converged = 0;
+        for i in 0..n {
+            let ba: Vec<f32> = alive.iter().map(|&t| b[i * k + t]).collect();
+            let mut wa = vec![0.0f32; k - 1];
+            let rep = nnls::solve(&gram, &ba, &mut wa, rule).unwrap();
+            let mut want = vec![0.0f32; k];
+            for (&t, &v) in alive.iter().zip(&wa) {
+                want[t] = v;
+            }
+            let got = &codes.w[i * k..(i + 1) * k];
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(got), bits(&want), "image {i}");
+            assert_eq!(codes.sweeps[i], rep.sweeps, "image {i}");
+            converged += rep.converged as usize;
+        }
+        assert_eq!(codes.converged, converged);
+        assert!(
+            converged > 0 && converged < n,
+            "{converged} of {n} converged"
+        );
+    }
 }
