@@ -48,18 +48,6 @@ pub fn solve_many(
     Ok(pulp::Arch::new().dispatch(Batch { gram, b, w, rule }))
 }
 
-/// `solve_many` on a given SIMD backend (the tests run the portable one too).
-fn solve_many_with<S: Simd>(
-    simd: S,
-    gram: &Gram<'_>,
-    b: &[f32],
-    w: &mut [f32],
-    rule: StopRule,
-) -> Result<Vec<SolveReport>, InputError> {
-    check(gram.k(), b, w)?;
-    Ok(pulp::WithSimd::with_simd(Batch { gram, b, w, rule }, simd))
-}
-
 /// The checks of `solve`, row by row, and its clamp of the start to `w ≥ 0`.
 fn check(k: usize, b: &[f32], w: &mut [f32]) -> Result<(), InputError> {
     if w.len() != b.len() {
@@ -68,7 +56,7 @@ fn check(k: usize, b: &[f32], w: &mut [f32]) -> Result<(), InputError> {
             actual: w.len(),
         });
     }
-    if b.len() % k != 0 {
+    if !b.len().is_multiple_of(k) {
         return Err(InputError::Length {
             expected: k,
             actual: b.len() % k,
@@ -401,6 +389,18 @@ mod tests {
             }
         }
         b
+    }
+
+    /// `solve_many` on a given SIMD backend (the tests run the portable one too).
+    fn solve_many_with<S: Simd>(
+        simd: S,
+        gram: &Gram<'_>,
+        b: &[f32],
+        w: &mut [f32],
+        rule: StopRule,
+    ) -> Result<Vec<SolveReport>, InputError> {
+        check(gram.k(), b, w)?;
+        Ok(pulp::WithSimd::with_simd(Batch { gram, b, w, rule }, simd))
     }
 
     /// `solve` on each row: codes and reports.
