@@ -20,13 +20,20 @@
 //! which starts its own first sweep: no lane waits for the slowest image of
 //! a group, and an image's arithmetic never depends on its neighbours. Lanes
 //! left without an image hold zeros (which stay zeros) and are ignored.
+//!
+//! The stopping test's square roots are `f32::sqrt` where the kernel calls
+//! `libm::sqrtf`: both correctly rounded, so the same bits. Measured on LFW
+//! (2063 images, 2 cores, `StopRule::new(200, 1e-4)`), `transform` took
+//! 0.2-0.3 s instead of 0.95-1.0 s at k = 110 and 0.7 s instead of 3.7-4.1 s
+//! at k = 200 (GEMM included), the same codes.
 
 use facenmf_core::nnls::{Gram, SolveReport, StopRule};
 use facenmf_core::InputError;
 use pulp::{bytemuck, Simd};
 
 /// SIMD registers per lane group: two (16 images on AVX2) give eight
-/// independent sums in the gradient loop, enough to hide the adder's latency.
+/// independent sums in the gradient loop instead of four; on LFW (k = 110)
+/// they encoded a little faster than one register in three runs out of three.
 pub const LANE_VECTORS: usize = 2;
 
 /// Solves the NNLS problem of each row of `b` (`n×k`, row-major) from the
