@@ -63,7 +63,9 @@ impl Default for StopRule {
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct SolveReport {
-    /// Sweeps run (0 when the start point already satisfied the rule).
+    /// Sweeps run: the rule is tested after each sweep, on the projected
+    /// gradient gathered during it, so at least 1 unless `max_sweeps` is 0
+    /// (even when the start point already satisfies the rule).
     pub sweeps: u16,
     /// `‖pg‖₂` gathered during the last sweep (see the module docs).
     pub pg_norm: f32,
