@@ -212,9 +212,10 @@ pub fn dot4(rows: [&[f32]; 4], x: &[f32]) -> [f32; 4] {
 /// clearing every bit when the sign bit is set: three instructions on the
 /// chip, no comparison (and not a call of `fmaxf`). A NaN with its sign
 /// bit clear stays NaN instead of becoming 0, so a solve that overflowed
-/// ends in a non-finite code, which the projection refuses.
+/// ends in a non-finite code, which the projection refuses. Public so that
+/// the host's batched solver uses the same projection.
 #[inline(always)]
-fn pos(v: f32) -> f32 {
+pub fn pos(v: f32) -> f32 {
     let bits = v.to_bits();
     f32::from_bits(bits & !(((bits as i32) >> 31) as u32))
 }

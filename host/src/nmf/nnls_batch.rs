@@ -27,7 +27,7 @@
 //! 0.2-0.3 s instead of 0.95-1.0 s at k = 110 and 0.7 s instead of 3.7-4.1 s
 //! at k = 200 (GEMM included), the same codes.
 
-use facenmf_core::nnls::{Gram, SolveReport, StopRule};
+use facenmf_core::nnls::{pos, Gram, SolveReport, StopRule};
 use facenmf_core::InputError;
 use pulp::{bytemuck, Simd};
 
@@ -78,13 +78,6 @@ fn check(k: usize, b: &[f32], w: &mut [f32]) -> Result<(), InputError> {
         *wi = wi.max(0.0);
     }
     Ok(())
-}
-
-/// The kernel's `pos`: `max(v, 0)` by clearing a negative number's bits.
-#[inline(always)]
-fn pos(v: f32) -> f32 {
-    let bits = v.to_bits();
-    f32::from_bits(bits & !(((bits as i32) >> 31) as u32))
 }
 
 /// One image's stopping test, as the kernel computes it from `b`.
