@@ -660,10 +660,11 @@ pub fn run_sweep(args: SweepArgs) -> Result<()> {
             "fisher"
         );
     }
-    // One PCA fit at the largest count; each row truncates it.
+    // One PCA fit and one sketch per protocol at the largest count; each
+    // row truncates them.
+    let k_max = ks.iter().copied().max().unwrap_or(1);
+    let transductive = c.config(k_max).transductive;
     let pca_fits = (!c.no_pca).then(|| {
-        let k_max = ks.iter().copied().max().unwrap_or(1);
-        let transductive = c.config(k_max).transductive;
         PcaFits::fit(
             &ds,
             &split.train_indices,
@@ -672,20 +673,15 @@ pub fn run_sweep(args: SweepArgs) -> Result<()> {
             c.seed as u64,
         )
     });
-    // One sketch per protocol at the largest rank; each fit takes its part.
-    let sketches = match (c.sketch, ks.iter().copied().max()) {
-        (Some(rule), Some(k_max)) => {
-            let cfg = c.config(k_max);
-            Some(std::sync::Arc::new(Sketches::new(
-                &ds,
-                &split.train_indices,
-                rule.rank(k_max),
-                cfg.transductive,
-                c.seed as u64,
-            )))
-        }
-        _ => None,
-    };
+    let sketches = c.sketch.map(|rule| {
+        std::sync::Arc::new(Sketches::new(
+            &ds,
+            &split.train_indices,
+            rule.rank(k_max),
+            transductive,
+            c.seed as u64,
+        ))
+    });
     for &k in &ks {
         let cfg = EvalConfig {
             sketches: sketches.clone(),

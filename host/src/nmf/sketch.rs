@@ -126,7 +126,15 @@ impl Sketch {
 /// per fit). The leading part is at least as close to `X` as a range finder
 /// of rank `r` with the same power iterations (its oversampling is `l − r`).
 #[derive(Debug, Clone)]
-pub struct RankedSketch(Sketch);
+pub struct RankedSketch {
+    /// `n×l`, the left singular vectors of the sketch.
+    u: Vec<f32>,
+    /// `l×d`, `S Vᵀ`.
+    svt: Vec<f32>,
+    n: usize,
+    d: usize,
+    l: usize,
+}
 
 impl RankedSketch {
     /// Sketches `X` (`n×d`) at rank `l` (capped at `min(n, d)`) and turns
@@ -136,34 +144,42 @@ impl RankedSketch {
         let sk = Sketch::new(x, &xt, n, d, l, power_iter, seed);
         let l = sk.l;
         let (u, s, vt) = truncated_svd(&sk.q, &sk.bt, n, d, l, l);
-        let q: Vec<f32> = u.iter().map(|&v| v as f32).collect();
-        let b: Vec<f32> = vt
+        let svt = vt
             .chunks(d)
             .zip(&s)
             .flat_map(|(row, &sv)| row.iter().map(move |&v| (sv * v) as f32))
             .collect();
-        let bt = transpose(&b, l, d);
-        RankedSketch(Sketch { q, b, bt, n, d, l })
+        RankedSketch {
+            u: u.iter().map(|&v| v as f32).collect(),
+            svt,
+            n,
+            d,
+            l,
+        }
     }
 
     /// Rank of the whole sketch.
     pub fn rank(&self) -> usize {
-        self.0.l
+        self.l
     }
 
     /// The best rank-`r` part (`r` capped at [`Self::rank`]).
     pub fn leading(&self, r: usize) -> Sketch {
-        let s = &self.0;
-        let r = r.min(s.l);
-        let q: Vec<f32> = s.q.chunks(s.l).flat_map(|row| &row[..r]).copied().collect();
-        let b = s.b[..r * s.d].to_vec();
-        let bt = transpose(&b, r, s.d);
+        let (n, d, r) = (self.n, self.d, r.min(self.l));
+        let q = self
+            .u
+            .chunks(self.l)
+            .flat_map(|row| &row[..r])
+            .copied()
+            .collect();
+        let b = self.svt[..r * d].to_vec();
+        let bt = transpose(&b, r, d);
         Sketch {
             q,
             b,
             bt,
-            n: s.n,
-            d: s.d,
+            n,
+            d,
             l: r,
         }
     }

@@ -143,11 +143,9 @@ fn solve_rows(
         .map(|(bc, wc)| nnls_batch::solve_many(gram, bc, wc, rule))
         .collect();
     let mut converged = 0;
-    let mut done = sweeps.iter_mut();
-    for r in results {
+    for (r, group) in results.into_iter().zip(sweeps.chunks_mut(SOLVE_CHUNK)) {
         let reports = r.map_err(|e| NmfError::Invalid(format!("NNLS input rejected: {e:?}")))?;
-        // `reports` first: `zip` must not take a row past its end.
-        for (rep, s) in reports.into_iter().zip(done.by_ref()) {
+        for (rep, s) in reports.iter().zip(group) {
             *s = rep.sweeps;
             converged += rep.converged as usize;
         }
