@@ -156,6 +156,39 @@ fn nmf_tol_stops_early_and_trace_descends() {
     }
 }
 
+/// `mu`'s stopping rule reads its errors off the next update's products
+/// (the expanded form) unless a trace is kept, which measures them directly:
+/// the same iterations, the same factors, on a loose fit (expanded form) and
+/// on a close one (below 1% of `‖X‖²`: measured directly either way).
+#[test]
+fn mu_stops_at_the_same_iteration_with_and_without_a_trace() {
+    let (n, d, k) = (60, 80, 4);
+    let close = synthetic(n, d, k, 5);
+    let mut rng = nmf::rng::Rng::new(6);
+    let loose: Vec<f32> = close
+        .iter()
+        .map(|&v| v + 0.8 * rng.uniform() as f32)
+        .collect();
+    for (name, x) in [("loose", &loose), ("close", &close)] {
+        let p = NmfParams {
+            max_iter: 3000,
+            tol: 1e-4,
+            ..params(Solver::Mu, k - 1)
+        };
+        let plain = nmf::fit(x, n, d, &p).unwrap();
+        let traced = nmf::fit(x, n, d, &NmfParams { trace: true, ..p }).unwrap();
+        assert!(plain.n_iter < 3000, "{name}: never stopped");
+        assert_eq!(plain.n_iter, traced.n_iter, "{name}: stopping iteration");
+        assert_eq!(plain.w, traced.w, "{name}: W");
+        assert_eq!(plain.h, traced.h, "{name}: H");
+        let share = plain.rel_error * plain.rel_error;
+        assert!(
+            (name == "loose") == (share >= nmf::mu::EXPANDED_MIN_SHARE),
+            "{name}: squared relative error {share}"
+        );
+    }
+}
+
 #[test]
 fn nmf_regularisation_shrinks_the_factors() {
     let (n, d, k) = (30, 40, 3);

@@ -8,7 +8,7 @@
 //! Gram matrix, which is why the rows run in parallel with results identical
 //! to scikit-learn's column-by-column loop.
 
-use super::linalg::{gemm, residual_sq, sum_sq, transpose};
+use super::linalg::{gemm, gram, residual_sq, sum_sq, transpose};
 use super::rng::Rng;
 use super::sketch::Sketch;
 use super::{progress_bar, NmfError, NmfFit, NmfParams, Solver};
@@ -178,7 +178,7 @@ fn update(
     shuffle: bool,
     rng: &mut Rng,
 ) -> f64 {
-    gemm(g, b, (o, k), true, b, (o, k), false, false);
+    gram(g, b, o, k);
     if l2 != 0.0 {
         for t in 0..k {
             g[t * k + t] += l2;
@@ -304,7 +304,7 @@ impl Extrapolation {
     /// `gw = wᵀw`, both from the update of `ht`): accept or reject it, and
     /// leave in `(w, ht)` the start of the next iteration.
     fn step(&mut self, w: &mut [f32], ht: &mut [f32], xtw: &[f32], gw: &[f32], d: usize, k: usize) {
-        gemm(&mut self.gh, ht, (d, k), true, ht, (d, k), false, false);
+        gram(&mut self.gh, ht, d, k);
         // Partial sums collected in order, then added in order: the
         // accept/reject decision does not depend on the thread count.
         let cross: f64 = xtw

@@ -7,7 +7,7 @@
 //! negative values where `X` holds none; the stopping rule still watches
 //! `‖X − WH‖` on `X` itself, every 10 iterations as scikit-learn does.
 
-use super::linalg::{gemm, residual_sq, transpose, transpose_into};
+use super::linalg::{dot, gemm, gram, residual_sq, transpose, transpose_into};
 use super::sketch::Sketch;
 use super::{kl_divergence, progress_bar, BetaLoss, NmfError, NmfFit, NmfParams, EPSILON};
 use rayon::prelude::*;
@@ -62,6 +62,49 @@ fn clamp_negative(v: &mut [f32]) {
     });
 }
 
+/// Below this share of `‖X‖²`, [`FrobeniusCheck`] measures the error
+/// directly: the expanded form subtracts numbers about `‖X‖²` in size, so its
+/// absolute rounding (f32 products summed in f64, measured below 1e-6 of
+/// `‖X‖²` on LFW) would then weigh too much against the changes of 1e-4 of the
+/// error that the stopping rule compares.
+pub const EXPANDED_MIN_SHARE: f64 = 0.01;
+
+/// The Frobenius error of `mu` from the products its next `W` update needs:
+/// `‖X − WH‖² = ‖X‖² − 2⟨X Hᵀ, W⟩ + ⟨Wᵀ W, H Hᵀ⟩`, with `X Hᵀ` (exact, on
+/// `X`, also when the iterations use a sketch) and `H Hᵀ` left in place for
+/// that update. A check then costs one `n d k` product that the next
+/// iteration would have made anyway (or its sketched stand-in), instead of
+/// building `W H` (`n d k`) and passing over `n d` values.
+struct FrobeniusCheck {
+    /// `‖X‖²`, in f64.
+    xnorm2: f64,
+}
+
+impl FrobeniusCheck {
+    /// `‖X − WH‖`: `num_w ← X Ht`, `hht ← Htᵀ Ht`, `wtw ← Wᵀ W` and the
+    /// expanded form, or (below [`EXPANDED_MIN_SHARE`]) the direct residual
+    /// into `buf`, `h` receiving `Ht`'s transpose for it.
+    #[allow(clippy::too_many_arguments)]
+    fn error(
+        &self,
+        x: &[f32],
+        (w, ht, h): (&[f32], &[f32], &mut [f32]),
+        (n, d, k): (usize, usize, usize),
+        (num_w, hht, wtw): (&mut [f32], &mut [f32], &mut [f32]),
+        buf: &mut Vec<f32>,
+    ) -> f64 {
+        gemm(num_w, x, (n, d), false, ht, (d, k), false, false);
+        gram(hht, ht, d, k);
+        gram(wtw, w, n, k);
+        let sq = self.xnorm2 - 2.0 * dot(num_w, w) + dot(wtw, hht);
+        if sq >= EXPANDED_MIN_SHARE * self.xnorm2 {
+            return sq.sqrt();
+        }
+        transpose_into(h, ht, d, k);
+        residual_sq(x, w, h, n, k, d, buf).sqrt()
+    }
+}
+
 /// `R = X / max(W H, EPSILON)` into `buf` (`n×d`).
 fn ratio(x: &[f32], w: &[f32], h: &[f32], n: usize, k: usize, d: usize, buf: &mut Vec<f32>) {
     super::linalg::reconstruct(buf, w, h, n, k, d);
@@ -110,14 +153,30 @@ pub fn run_mu(
     };
     let mut ht = if frob { transpose(h, k, d) } else { Vec::new() };
     let mut buf = Vec::new();
-    let error_at_init = error(x, w, h, n, k, d, loss, &mut buf);
-    let mut previous_error = error_at_init;
     let mut num_w = vec![0.0f32; n * k];
     let mut den_w = vec![0.0f32; n * k];
     let mut num_h = vec![0.0f32; k * d];
     let mut den_h = vec![0.0f32; k * d];
     let mut hht = vec![0.0f32; k * k];
     let mut wtw = vec![0.0f32; k * k];
+    // Frobenius without a trace: the stopping rule's errors come from the
+    // next W update's products (see `FrobeniusCheck`); `fresh` says that
+    // `num_w` and `hht` already hold `X Hᵀ` and `H Hᵀ` of the current `H`.
+    let check = (frob && !p.trace).then(|| FrobeniusCheck {
+        xnorm2: super::linalg::sum_sq(x),
+    });
+    let mut fresh = check.is_some();
+    let error_at_init = match &check {
+        Some(c) => c.error(
+            x,
+            (w, &ht, h),
+            (n, d, k),
+            (&mut num_w, &mut hht, &mut wtw),
+            &mut buf,
+        ),
+        None => error(x, w, h, n, k, d, loss, &mut buf),
+    };
+    let mut previous_error = error_at_init;
     let pb = progress_bar(p.progress && p.max_iter >= 50, p.max_iter, "nmf mu");
     let mut n_iter = 0;
     let mut last_error = f64::NAN;
@@ -126,14 +185,17 @@ pub fn run_mu(
         // W update.
         match loss {
             BetaLoss::Frobenius => {
-                match sketch {
-                    Some(s) => {
-                        s.x_ht(&ht, k, &mut num_w, &mut scratch);
-                        clamp_negative(&mut num_w);
+                if !fresh {
+                    match sketch {
+                        Some(s) => {
+                            s.x_ht(&ht, k, &mut num_w, &mut scratch);
+                            clamp_negative(&mut num_w);
+                        }
+                        None => gemm(&mut num_w, x, (n, d), false, &ht, (d, k), false, false),
                     }
-                    None => gemm(&mut num_w, x, (n, d), false, &ht, (d, k), false, false),
+                    gram(&mut hht, &ht, d, k);
                 }
-                gemm(&mut hht, &ht, (d, k), true, &ht, (d, k), false, false);
+                fresh = false;
                 gemm(&mut den_w, w, (n, k), false, &hht, (k, k), false, false);
             }
             BetaLoss::KullbackLeibler => {
@@ -157,7 +219,7 @@ pub fn run_mu(
                         }
                         None => gemm(&mut num_h, &xt, (d, n), false, w, (n, k), false, false),
                     }
-                    gemm(&mut wtw, w, (n, k), true, w, (n, k), false, false);
+                    gram(&mut wtw, w, n, k);
                     gemm(&mut den_h, &ht, (d, k), false, &wtw, (k, k), false, false);
                     apply_update(&mut ht, &num_h, &den_h, l1_h, l2_h);
                 }
@@ -188,7 +250,7 @@ pub fn run_mu(
                 }
             }
         }
-        if frob && (p.trace || (p.tol > 0.0 && it % 10 == 0)) {
+        if frob && p.trace {
             transpose_into(h, &ht, d, k);
         }
         if p.trace {
@@ -201,10 +263,14 @@ pub fn run_mu(
         }
         pb.inc(1);
         if p.tol > 0.0 && it % 10 == 0 {
-            let e = if p.trace {
-                last_error
-            } else {
-                error(x, w, h, n, k, d, loss, &mut buf)
+            let e = match &check {
+                _ if p.trace => last_error,
+                Some(c) => {
+                    fresh = true;
+                    let products = (&mut num_w[..], &mut hht[..], &mut wtw[..]);
+                    c.error(x, (w, &ht, h), (n, d, k), products, &mut buf)
+                }
+                None => error(x, w, h, n, k, d, loss, &mut buf),
             };
             pb.set_message(format!("error {e:.4}"));
             if (previous_error - e) / error_at_init < p.tol {
@@ -269,4 +335,44 @@ pub(crate) fn fit_mu(
         fit_seconds: 0.0,
         trace,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nmf::rng::Rng;
+
+    /// The expanded error equals `‖X − WH‖` summed in f64 from the f64
+    /// product, and leaves `X Hᵀ` and `H Hᵀ` as the next update computes them.
+    #[test]
+    fn the_expanded_error_is_the_residual() {
+        let (n, d, k) = (300, 700, 12);
+        let mut rng = Rng::new(3);
+        let mut v = |len: usize| -> Vec<f32> { (0..len).map(|_| rng.uniform() as f32).collect() };
+        let (x, w, ht) = (v(n * d), v(n * k), v(d * k));
+        let check = FrobeniusCheck {
+            xnorm2: super::super::linalg::sum_sq(&x),
+        };
+        let (mut num_w, mut hht, mut wtw) = (vec![0.0; n * k], vec![0.0; k * k], vec![0.0; k * k]);
+        let mut h = vec![0.0; k * d];
+        let products = (&mut num_w[..], &mut hht[..], &mut wtw[..]);
+        let e = check.error(&x, (&w, &ht, &mut h), (n, d, k), products, &mut Vec::new());
+        let want: f64 = (0..n * d)
+            .map(|e| {
+                let (i, c) = (e / d, e % d);
+                let wh: f64 = (0..k)
+                    .map(|t| w[i * k + t] as f64 * ht[c * k + t] as f64)
+                    .sum();
+                (x[e] as f64 - wh).powi(2)
+            })
+            .sum::<f64>()
+            .sqrt();
+        assert!((e - want).abs() <= 1e-6 * want, "{e} vs {want}");
+        let mut want_num = vec![0.0; n * k];
+        gemm(&mut want_num, &x, (n, d), false, &ht, (d, k), false, false);
+        assert_eq!(num_w, want_num);
+        let mut want_hht = vec![0.0; k * k];
+        gram(&mut want_hht, &ht, d, k);
+        assert_eq!(hht, want_hht);
+    }
 }
