@@ -125,7 +125,7 @@ fn nndsvd(
     sketch: Option<&Sketch>,
 ) -> (Vec<f32>, Vec<f32>) {
     let (u, s, vt) = match sketch {
-        Some(sk) => truncated_svd(&sk.q, &sk.bt, n, d, sk.l, k),
+        Some(sk) => sk.svd(k),
         None => randomized_svd(x, n, d, k, seed),
     };
     let mut w = vec![0.0f32; n * k];

@@ -36,6 +36,10 @@ pub struct Sketch {
     pub d: usize,
     /// Rank of the sketch.
     pub l: usize,
+    /// `Q`'s columns are the left singular vectors of `Q B` and `B`'s rows
+    /// `σᵢ vᵢᵀ`, by decreasing `σ` (a [`RankedSketch::leading`] part): its
+    /// SVD is then read off instead of computed (see [`Sketch::svd`]).
+    pub singular: bool,
 }
 
 impl Sketch {
@@ -53,7 +57,41 @@ impl Sketch {
         let l = l.min(n.min(d));
         let (q, bt) = range_finder(x, xt, n, d, l, power_iter, seed);
         let b = transpose(&bt, d, l);
-        Sketch { q, b, bt, n, d, l }
+        Sketch {
+            q,
+            b,
+            bt,
+            n,
+            d,
+            l,
+            singular: false,
+        }
+    }
+
+    /// The rank-`k` SVD of `Q B` in f64, `(U n×k, S k, Vᵀ k×d)`: read off
+    /// `Q` and `B` when [`Sketch::singular`] (equal to [`truncated_svd`]'s up
+    /// to the f32 rounding of the stored factors and the signs of singular
+    /// pairs), else [`truncated_svd`]. `k ≤ l`.
+    pub fn svd(&self, k: usize) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+        if !self.singular {
+            return truncated_svd(&self.q, &self.bt, self.n, self.d, self.l, k);
+        }
+        let (l, d) = (self.l, self.d);
+        let u = self
+            .q
+            .chunks(l)
+            .flat_map(|row| row[..k].iter().map(|&v| v as f64))
+            .collect();
+        let rows = self.b.chunks(d).take(k);
+        let s: Vec<f64> = rows.clone().map(|r| sum_sq(r).sqrt()).collect();
+        let vt = rows
+            .zip(&s)
+            .flat_map(|(r, &sv)| {
+                r.iter()
+                    .map(move |&v| if sv > 0.0 { v as f64 / sv } else { 0.0 })
+            })
+            .collect();
+        (u, s, vt)
     }
 
     /// `out (n×k) = Q (B Ht)`, `Ht` being `d×k`.
@@ -181,6 +219,7 @@ impl RankedSketch {
             n,
             d,
             l: r,
+            singular: true,
         }
     }
 }
@@ -425,6 +464,34 @@ mod tests {
                 "rank {r}: leading {lead} own {own}"
             );
         }
+        // Its SVD, read off, is the one computed from its factors.
+        let part = ranked.leading(25);
+        let (u, s, vt) = part.svd(20);
+        let (u2, s2, vt2) = truncated_svd(&part.q, &part.bt, n, d, 25, 20);
+        for j in 0..20 {
+            assert!(
+                (s[j] - s2[j]).abs() <= 1e-5 * s2[0],
+                "σ{j}: {} vs {}",
+                s[j],
+                s2[j]
+            );
+        }
+        let product = |u: &[f64], s: &[f64], vt: &[f64]| -> Vec<f64> {
+            (0..n * d)
+                .map(|e| {
+                    (0..20)
+                        .map(|j| u[e / d * 20 + j] * s[j] * vt[j * d + e % d])
+                        .sum()
+                })
+                .collect()
+        };
+        let (a, b) = (product(&u, &s, &vt), product(&u2, &s2, &vt2));
+        let gap = a
+            .iter()
+            .zip(&b)
+            .map(|(p, q)| (p - q).abs())
+            .fold(0.0, f64::max);
+        assert!(gap <= 1e-4 * s2[0], "rank-20 parts differ by {gap:e}");
         let whole = ranked.leading(99);
         assert_eq!(whole.l, 40);
         let plain = Sketch::new(&full, &ft, n, d, 40, 2, 6).error(&full);
