@@ -43,6 +43,7 @@ fn an_ensemble_of_two_bases_adds_their_distances() {
         inductive: true,
         transductive: false,
         sketches: None,
+        side_by_side: false,
     };
     let got = eval_nmf(&ds, tr, te, &cfg)
         .unwrap()

@@ -66,6 +66,7 @@ fn eval_config(spec: &Spec, k: usize) -> EvalConfig {
         metric: Metric::SquaredL2,
         transform_rule: StopRule::new(200, 1e-4),
         sketches: None,
+        side_by_side: false,
         recipe: Some(Recipe::default()),
         inductive: true,
         transductive: true,

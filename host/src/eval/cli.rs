@@ -261,6 +261,7 @@ impl CommonArgs {
             metric: self.metric,
             transform_rule: StopRule::new(self.transform_sweeps, self.transform_tol),
             sketches: None,
+            side_by_side: false,
             recipe: (!self.no_recipe).then_some(Recipe {
                 power: if self.no_sqrt { 1.0 } else { self.code_power },
                 l2: !self.no_l2,
@@ -685,6 +686,7 @@ pub fn run_sweep(args: SweepArgs) -> Result<()> {
     for &k in &ks {
         let cfg = EvalConfig {
             sketches: sketches.clone(),
+            side_by_side: true,
             ..c.config(k)
         };
         let nmf = eval_nmf(&ds, &split.train_indices, &split.test_indices, &cfg)?;

@@ -206,6 +206,11 @@ pub struct EvalConfig {
     /// `nmf.sketch = Some(l)` takes their leading rank-`l` part instead of
     /// making its own. `None`: each fit makes its own.
     pub sketches: Option<std::sync::Arc<Sketches>>,
+    /// Fit the two protocols' NMF at the same time (a sweep): they share the
+    /// cores, which the products of small component counts leave partly
+    /// idle; the results are the same, and `fit_seconds` then counts the
+    /// inductive fit's wall time while sharing them.
+    pub side_by_side: bool,
 }
 
 /// The sketches of a sweep, at its largest rank: of the training split and
@@ -309,20 +314,35 @@ pub fn eval_nmf(
         transform_seconds: None,
         recipe_accuracy: None,
     };
-    if cfg.transductive {
+    let xtr = rows(&ds.images, d, train_idx);
+    let xte = rows(&ds.images, d, test_idx);
+    // The two fits (each `None` when its protocol is not run).
+    let fit_all = || {
         let shared = cfg.sketches.as_ref().and_then(|s| s.all.as_ref());
-        let fit = fit_nmf(&ds.images, ds.len(), d, cfg, shared)?;
+        cfg.transductive
+            .then(|| fit_nmf(&ds.images, ds.len(), d, cfg, shared))
+            .transpose()
+    };
+    let fit_train = || {
+        let shared = cfg.sketches.as_ref().map(|s| &s.train);
+        cfg.inductive
+            .then(|| fit_nmf(&xtr, train_idx.len(), d, cfg, shared))
+            .transpose()
+    };
+    let (all_fit, train_fit) = if cfg.side_by_side {
+        rayon::join(fit_all, fit_train)
+    } else {
+        (fit_all(), fit_train())
+    };
+    let (all_fit, train_fit) = (all_fit?, train_fit?);
+    if let Some(fit) = all_fit {
         let ctr = rows(&fit.w, k, train_idx);
         let cte = rows(&fit.w, k, test_idx);
         let pred = knn_predict(&ctr, &ytr, &cte, k, cfg.knn_k, cfg.metric);
         out.accuracy.transductive = Some(accuracy(&pred, &yte));
         (out.fit_seconds, out.n_iter, out.rel_error) = (fit.fit_seconds, fit.n_iter, fit.rel_error);
     }
-    if cfg.inductive {
-        let xtr = rows(&ds.images, d, train_idx);
-        let xte = rows(&ds.images, d, test_idx);
-        let shared = cfg.sketches.as_ref().map(|s| &s.train);
-        let fit = fit_nmf(&xtr, train_idx.len(), d, cfg, shared)?;
+    if let Some(fit) = train_fit {
         let t = std::time::Instant::now();
         let ctr =
             nmf::transform::transform(&xtr, train_idx.len(), &fit.h, k, d, cfg.transform_rule)?.w;
