@@ -398,6 +398,12 @@ pub struct PcaFits {
     pub all: Option<Pca>,
     /// Seconds of the training-split fit.
     pub fit_seconds: f64,
+    /// Every image projected on `train`'s axes (`n_images × train.k`,
+    /// unscaled): each count's scores are their first columns, so a sweep
+    /// projects once instead of at every count.
+    pub train_scores: Vec<f32>,
+    /// Every image projected on `all`'s axes.
+    pub all_scores: Option<Vec<f32>>,
 }
 
 impl PcaFits {
@@ -411,6 +417,8 @@ impl PcaFits {
         let fit_seconds = t.elapsed().as_secs_f64();
         let all = transductive.then(|| Pca::fit(&ds.images, ds.len(), d, k, true, seed));
         PcaFits {
+            train_scores: train.project(&ds.images),
+            all_scores: all.as_ref().map(|a| a.project(&ds.images)),
             train,
             all,
             fit_seconds,
@@ -432,13 +440,27 @@ pub fn eval_pca(
     let classes = ds.class_names.len();
     let ytr: Vec<u16> = train_idx.iter().map(|&i| ds.labels[i]).collect();
     let yte: Vec<u16> = test_idx.iter().map(|&i| ds.labels[i]).collect();
-    let xtr = rows(&ds.images, d, train_idx);
-    let xte = rows(&ds.images, d, test_idx);
     let mut acc = Accuracy::default();
     let mut wacc = Accuracy::default();
     let pca_w = fits.train.truncated(k);
-    let (ztr, zte) = (pca_w.transform(&xtr), pca_w.transform(&xte));
     let kk = pca_w.k;
+    // Rows `idx` of `scores` (`n_images × width`), first `scale.len()`
+    // columns, times `scale` (whitened) or not (plain PCA: same axes).
+    let pick = |scores: &[f32], width: usize, idx: &[usize], scale: &[f32], whiten: bool| {
+        let cols = scale.len();
+        idx.iter()
+            .flat_map(|&i| {
+                let row = &scores[i * width..i * width + cols];
+                row.iter()
+                    .enumerate()
+                    .map(move |(j, &v)| if whiten { v * scale[j] } else { v })
+            })
+            .collect::<Vec<f32>>()
+    };
+    let width = fits.train.k;
+    let scale = &pca_w.scale[..];
+    let ztr = pick(&fits.train_scores, width, train_idx, scale, true);
+    let zte = pick(&fits.train_scores, width, test_idx, scale, true);
     let fisher = Recipe {
         power: 1.0,
         l2: true,
@@ -454,6 +476,7 @@ pub fn eval_pca(
     let decision = cfg.recipe.map_or(Decision::ClassMean, |r| r.decision);
     let fisherfaces_augmented =
         (augment.copies() > 0 || decision != Decision::ClassMean).then(|| {
+            let xtr = rows(&ds.images, d, train_idx);
             let Ok((za, ya)) =
                 augment.with_copies(ztr.clone(), &xtr, &ytr, (ds.height, ds.width), |x, _| {
                     Ok::<_, std::convert::Infallible>(pca_w.transform(x))
@@ -467,33 +490,32 @@ pub fn eval_pca(
             &knn_predict(&ztr, &ytr, &zte, kk, cfg.knn_k, cfg.metric),
             &yte,
         ));
-        // Plain PCA: same axes, unscaled.
-        let plain = Pca {
-            scale: vec![1.0; kk],
-            ..pca_w.clone()
-        };
-        let (ptr, pte) = (plain.transform(&xtr), plain.transform(&xte));
+        let (ptr, pte) = (
+            pick(&fits.train_scores, width, train_idx, scale, false),
+            pick(&fits.train_scores, width, test_idx, scale, false),
+        );
         acc.inductive = Some(accuracy(
             &knn_predict(&ptr, &ytr, &pte, kk, cfg.knn_k, cfg.metric),
             &yte,
         ));
     }
-    if let (true, Some(all)) = (cfg.transductive, &fits.all) {
-        let all = all.truncated(k);
-        let z = all.transform(&ds.images);
-        let (ztr, zte) = (rows(&z, all.k, train_idx), rows(&z, all.k, test_idx));
+    if let (true, Some(all), Some(scores)) = (cfg.transductive, &fits.all, &fits.all_scores) {
+        let scale = &all.scale[..k.min(all.k)];
+        let kt = scale.len();
+        let (ztr, zte) = (
+            pick(scores, all.k, train_idx, scale, true),
+            pick(scores, all.k, test_idx, scale, true),
+        );
         wacc.transductive = Some(accuracy(
-            &knn_predict(&ztr, &ytr, &zte, all.k, cfg.knn_k, cfg.metric),
+            &knn_predict(&ztr, &ytr, &zte, kt, cfg.knn_k, cfg.metric),
             &yte,
         ));
-        let plain = Pca {
-            scale: vec![1.0; all.k],
-            ..all
-        };
-        let z = plain.transform(&ds.images);
-        let (ptr, pte) = (rows(&z, plain.k, train_idx), rows(&z, plain.k, test_idx));
+        let (ptr, pte) = (
+            pick(scores, all.k, train_idx, scale, false),
+            pick(scores, all.k, test_idx, scale, false),
+        );
         acc.transductive = Some(accuracy(
-            &knn_predict(&ptr, &ytr, &pte, plain.k, cfg.knn_k, cfg.metric),
+            &knn_predict(&ptr, &ytr, &pte, kt, cfg.knn_k, cfg.metric),
             &yte,
         ));
     }
@@ -514,6 +536,67 @@ mod tests {
     /// The decision is wired as documented: the same prepared codes and LDA
     /// map, then either the class-mean distances or the Parzen soft minimum
     /// over the mapped training rows.
+    /// `eval_pca` reads each count's scores off one projection at the
+    /// largest count: the accuracies of projecting with the truncated fits.
+    #[test]
+    fn pca_scores_come_from_the_largest_count() {
+        use super::{accuracy, eval_pca, knn_predict, rows, EvalConfig, Pca, PcaFits};
+        let ds = crate::synthetic::generate(&crate::synthetic::Spec {
+            people: 5,
+            per_person: 8,
+            seed: 2,
+            ..Default::default()
+        });
+        let split = ds.train_test_split(0.25, 1, true).unwrap();
+        let (tr, te) = (&split.train_indices, &split.test_indices);
+        let d = ds.pixels();
+        let ytr: Vec<u16> = tr.iter().map(|&i| ds.labels[i]).collect();
+        let yte: Vec<u16> = te.iter().map(|&i| ds.labels[i]).collect();
+        let fits = PcaFits::fit(&ds, tr, 12, true, 3);
+        let knn = |a: &[f32], b: &[f32], k| {
+            accuracy(&knn_predict(a, &ytr, b, k, 1, knn::Metric::SquaredL2), &yte)
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        for k in [2, 3, 7, 12] {
+            let cfg = EvalConfig {
+                nmf: crate::nmf::NmfParams {
+                    n_components: k,
+                    ..Default::default()
+                },
+                knn_k: 1,
+                metric: knn::Metric::SquaredL2,
+                transform_rule: facenmf_core::nnls::StopRule::new(10, 1e-4),
+                recipe: None,
+                inductive: true,
+                transductive: true,
+                sketches: None,
+                side_by_side: false,
+            };
+            let got = eval_pca(&ds, tr, te, &cfg, &fits);
+            let plain = |p: &Pca| Pca {
+                scale: vec![1.0; p.k],
+                ..p.clone()
+            };
+            let (xtr, xte) = (rows(&ds.images, d, tr), rows(&ds.images, d, te));
+            let w = fits.train.truncated(k);
+            let want_w = knn(&w.transform(&xtr), &w.transform(&xte), k);
+            let p = plain(&w);
+            let want_p = knn(&p.transform(&xtr), &p.transform(&xte), k);
+            let a = fits.all.as_ref().unwrap().truncated(k);
+            let z = a.transform(&ds.images);
+            let want_wt = knn(&rows(&z, k, tr), &rows(&z, k, te), k);
+            let z = plain(&a).transform(&ds.images);
+            let want_pt = knn(&rows(&z, k, tr), &rows(&z, k, te), k);
+            let (acc, wacc) = (got.accuracy, got.whiten_accuracy);
+            assert_eq!(wacc.inductive, Some(want_w), "k = {k}");
+            assert_eq!(acc.inductive, Some(want_p), "k = {k}");
+            assert_eq!(wacc.transductive, Some(want_wt), "k = {k}");
+            assert_eq!(acc.transductive, Some(want_pt), "k = {k}");
+            seen.extend([want_w, want_p, want_wt, want_pt].map(f64::to_bits));
+        }
+        assert!(seen.len() > 2, "the accuracies should vary with k");
+    }
+
     #[test]
     fn the_decision_acts_on_the_lda_points() {
         let mut rng = Rng::new(3);

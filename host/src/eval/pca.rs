@@ -68,13 +68,28 @@ impl Pca {
         }
     }
 
-    /// Scores of the rows of `x` (`n×k`).
+    /// Scores of the rows of `x` (`n×k`), scaled.
     pub fn transform(&self, x: &[f32]) -> Vec<f32> {
+        let mut z = self.project(x);
+        for row in z.chunks_mut(self.k) {
+            for (v, s) in row.iter_mut().zip(&self.scale) {
+                *v *= s;
+            }
+        }
+        z
+    }
+
+    /// Projections of the rows of `x` on the axes (`n×k`), before the scale:
+    /// [`Pca::transform`] of a PCA with unit scales.
+    pub fn project(&self, x: &[f32]) -> Vec<f32> {
+        use rayon::prelude::*;
         let n = x.len() / self.d;
-        let xc: Vec<f32> = x
-            .chunks(self.d)
-            .flat_map(|r| r.iter().zip(&self.mean).map(|(a, b)| a - b))
-            .collect();
+        let mut xc = x.to_vec();
+        xc.par_chunks_mut(self.d).for_each(|r| {
+            for (a, b) in r.iter_mut().zip(&self.mean) {
+                *a -= b;
+            }
+        });
         let mut z = vec![0.0f32; n * self.k];
         gemm(
             &mut z,
@@ -86,11 +101,6 @@ impl Pca {
             true,
             false,
         );
-        for row in z.chunks_mut(self.k) {
-            for (v, s) in row.iter_mut().zip(&self.scale) {
-                *v *= s;
-            }
-        }
         z
     }
 }
