@@ -42,6 +42,10 @@ enum Command {
     /// Fit NMF and measure recognition (k-NN on codes, both protocols, PCA, LDA recipe).
     Eval(facenmf_host::eval::cli::EvalArgs),
     /// Evaluate over a range of component counts (table, CSV).
+    ///
+    /// The two protocols' NMF fits run side by side (same results), so the
+    /// fit time (`fit s`, `fit_seconds`) is the inductive fit's wall time
+    /// while it shares the cores with the transductive one.
     Sweep(facenmf_host::eval::cli::SweepArgs),
     /// Open-set recognition: strangers, the unknown threshold, enrolling newcomers.
     Openset(facenmf_host::openset::cli::OpenSetArgs),
