@@ -314,8 +314,15 @@ pub fn eval_nmf(
         transform_seconds: None,
         recipe_accuracy: None,
     };
-    let xtr = rows(&ds.images, d, train_idx);
-    let xte = rows(&ds.images, d, test_idx);
+    // The training and test images, copied only for the inductive protocol.
+    let (xtr, xte) = if cfg.inductive {
+        (
+            rows(&ds.images, d, train_idx),
+            rows(&ds.images, d, test_idx),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     // The two fits (each `None` when its protocol is not run).
     let fit_all = || {
         let shared = cfg.sketches.as_ref().and_then(|s| s.all.as_ref());
@@ -533,9 +540,6 @@ mod tests {
     use super::{knn, lda::Lda, parzen, Decision, Recipe};
     use crate::nmf::rng::Rng;
 
-    /// The decision is wired as documented: the same prepared codes and LDA
-    /// map, then either the class-mean distances or the Parzen soft minimum
-    /// over the mapped training rows.
     /// `eval_pca` reads each count's scores off one projection at the
     /// largest count: the accuracies of projecting with the truncated fits.
     #[test]
@@ -597,6 +601,9 @@ mod tests {
         assert!(seen.len() > 2, "the accuracies should vary with k");
     }
 
+    /// The decision is wired as documented: the same prepared codes and LDA
+    /// map, then either the class-mean distances or the Parzen soft minimum
+    /// over the mapped training rows.
     #[test]
     fn the_decision_acts_on_the_lda_points() {
         let mut rng = Rng::new(3);
