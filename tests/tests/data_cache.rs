@@ -70,6 +70,93 @@ fn lfw_cache_loads() {
 }
 
 #[test]
+fn strangers_cache_loads_u16_labels() {
+    let Some(dir) = data_dir::dataset("lfw_people_1to9_r07") else {
+        return;
+    };
+    let ds = cache::load(&dir).unwrap();
+    assert_eq!(
+        (ds.len(), ds.height, ds.width, ds.class_names.len()),
+        (8909, 87, 65, 5591)
+    );
+    // Labels above 255 exist and every class has 1..9 images.
+    assert!(ds.labels.iter().any(|&l| l > 255));
+    let counts = ds.class_counts();
+    assert!(counts.iter().all(|&c| (1..=9).contains(&c)), "{counts:?}");
+    assert_eq!(counts.iter().filter(|&&c| c == 1).count(), 4069);
+    assert_eq!(counts.iter().filter(|&&c| c >= 4).count(), 452);
+}
+
+/// A toy dataset of `classes` people, one image each, labels in reverse order.
+fn many_classes(classes: usize) -> Dataset {
+    Dataset {
+        images: (0..classes).map(|i| (i % 256) as f32 / 255.0).collect(),
+        labels: (0..classes as u16).rev().collect(),
+        class_names: (0..classes).map(|i| format!("p{i}")).collect(),
+        height: 1,
+        width: 1,
+        source: "toy".into(),
+    }
+}
+
+#[test]
+fn more_than_256_classes_round_trip_through_labels_u16() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let wide = many_classes(300);
+    cache::save(&wide, d, None).unwrap();
+    assert!(d.join("labels.u16").is_file() && !d.join("labels.u8").exists());
+    assert_eq!(fs::read(d.join("labels.u16")).unwrap().len(), 600);
+    let back = cache::load(d).unwrap();
+    assert_eq!(back.labels, wide.labels);
+    assert_eq!(back.class_names, wide.class_names);
+    // Saving a narrow set over it replaces the wide label file.
+    cache::save(&toy(), d, None).unwrap();
+    assert!(d.join("labels.u8").is_file() && !d.join("labels.u16").exists());
+    assert_eq!(cache::load(d).unwrap().labels, toy().labels);
+    // 256 classes still fit in bytes.
+    cache::save(&many_classes(256), d, None).unwrap();
+    assert!(d.join("labels.u8").is_file() && !d.join("labels.u16").exists());
+    assert_eq!(cache::load(d).unwrap().labels, many_classes(256).labels);
+}
+
+#[test]
+fn bad_u16_label_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    cache::save(&many_classes(300), d, None).unwrap();
+    let labels = fs::read(d.join("labels.u16")).unwrap();
+    // An odd byte count is not n u16 values.
+    fs::write(d.join("labels.u16"), &labels[..labels.len() - 1]).unwrap();
+    expect_err(
+        d,
+        "labels.u16: has 599 bytes, but meta.json says n=300, i.e. 600 bytes",
+    );
+    // Same size, changed content: the recorded sha256 disagrees.
+    let mut changed = labels.clone();
+    changed[0] ^= 1;
+    fs::write(d.join("labels.u16"), &changed).unwrap();
+    expect_err(d, "sha256");
+    // A label past the class list is named.
+    let mut m: serde_json::Value =
+        serde_json::from_slice(&fs::read(d.join("meta.json")).unwrap()).unwrap();
+    m["files"].as_object_mut().unwrap().remove("labels.u16");
+    fs::write(d.join("meta.json"), m.to_string()).unwrap();
+    let mut big = labels.clone();
+    big[0..2].copy_from_slice(&300u16.to_le_bytes());
+    fs::write(d.join("labels.u16"), &big).unwrap();
+    expect_err(d, "label 300 of image 0 is out of range");
+    // Both label files: ambiguous, refused.
+    fs::write(d.join("labels.u16"), &labels).unwrap();
+    fs::write(d.join("labels.u8"), vec![0u8; 300]).unwrap();
+    expect_err(d, "holds both labels.u8 and labels.u16");
+    // Neither.
+    fs::remove_file(d.join("labels.u8")).unwrap();
+    fs::remove_file(d.join("labels.u16")).unwrap();
+    expect_err(d, "has no label file");
+}
+
+#[test]
 fn round_trip_and_split() {
     let tmp = tempfile::tempdir().unwrap();
     let ds = toy();

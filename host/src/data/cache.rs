@@ -1,7 +1,10 @@
-//! The raw cache format (`images.u8`, `labels.u8`, `meta.json`), as in
-//! `shared/data/README.md`: headerless bytes, one gray byte per pixel, image
-//! after image, row-major; one class byte per image; JSON metadata with `n`,
-//! `height`, `width`, `classes` and `files.<name>.{bytes,sha256}`.
+//! The raw cache format (`images.u8`, `labels.u8` or `labels.u16`,
+//! `meta.json`), as in `shared/data/README.md`: headerless bytes, one gray
+//! byte per pixel, image after image, row-major; one class index per image,
+//! a byte in `labels.u8` (at most 256 classes) or a little-endian u16 in
+//! `labels.u16` (more); JSON metadata with `n`, `height`, `width`, `classes`
+//! and `files.<name>.{bytes,sha256}`. A folder holds exactly one of the two
+//! label files.
 //!
 //! Pixels are scaled to `[0, 1]` by dividing by `meta.divisor` when present,
 //! else by `meta.pixel_max` when present (the shared Olivetti folder records
@@ -14,8 +17,10 @@ use std::path::Path;
 
 /// File names of the format.
 pub const IMAGES: &str = "images.u8";
-/// File names of the format.
+/// File names of the format: labels as bytes (at most 256 classes).
 pub const LABELS: &str = "labels.u8";
+/// File names of the format: labels as little-endian u16 (more than 256 classes).
+pub const LABELS_U16: &str = "labels.u16";
 /// File names of the format.
 pub const META: &str = "meta.json";
 
@@ -26,6 +31,36 @@ pub fn is_cache_dir(dir: &Path) -> bool {
 
 fn read(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).map_err(|e| DataError::io(path, e))
+}
+
+/// The label file of a cache folder and its width in bytes: `labels.u8` or
+/// `labels.u16`; both or neither is an error naming the folder.
+fn label_file(dir: &Path) -> Result<(std::path::PathBuf, usize)> {
+    let (narrow, wide) = (dir.join(LABELS), dir.join(LABELS_U16));
+    match (narrow.is_file(), wide.is_file()) {
+        (true, false) => Ok((narrow, 1)),
+        (false, true) => Ok((wide, 2)),
+        (true, true) => Err(DataError::bad(
+            dir,
+            format!("holds both {LABELS} and {LABELS_U16}; keep the one meta.json describes"),
+        )),
+        (false, false) => Err(DataError::bad(
+            dir,
+            format!("has no label file ({LABELS} or {LABELS_U16})"),
+        )),
+    }
+}
+
+/// Class indices from a label file's bytes of `width` 1 or 2 (little-endian).
+fn decode_labels(bytes: &[u8], width: usize) -> Vec<u16> {
+    if width == 1 {
+        bytes.iter().map(|&b| u16::from(b)).collect()
+    } else {
+        bytes
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect()
+    }
 }
 
 fn field_usize(meta: &Value, path: &Path, key: &str) -> Result<usize> {
@@ -102,9 +137,10 @@ pub fn load(dir: &Path) -> Result<Dataset> {
         .ok_or_else(|| DataError::bad(&meta_path, "`classes` must be a list of strings"))?;
 
     let images_path = dir.join(IMAGES);
-    let labels_path = dir.join(LABELS);
+    let (labels_path, label_width) = label_file(dir)?;
+    let label_name = if label_width == 1 { LABELS } else { LABELS_U16 };
     let images = read(&images_path)?;
-    let labels = read(&labels_path)?;
+    let label_bytes = read(&labels_path)?;
     let want = n
         .checked_mul(height * width)
         .ok_or_else(|| DataError::bad(&meta_path, "n*height*width overflows"))?;
@@ -118,14 +154,19 @@ pub fn load(dir: &Path) -> Result<Dataset> {
             ),
         ));
     }
-    if labels.len() != n {
+    if label_bytes.len() != n * label_width {
         return Err(DataError::bad(
             &labels_path,
-            format!("has {} bytes, but meta.json says n={n}", labels.len()),
+            format!(
+                "has {} bytes, but meta.json says n={n}, i.e. {} bytes",
+                label_bytes.len(),
+                n * label_width
+            ),
         ));
     }
     check_recorded(&meta, &meta_path, dir, IMAGES, &images)?;
-    check_recorded(&meta, &meta_path, dir, LABELS, &labels)?;
+    check_recorded(&meta, &meta_path, dir, label_name, &label_bytes)?;
+    let labels = decode_labels(&label_bytes, label_width);
     if let Some((i, &l)) = labels
         .iter()
         .enumerate()
@@ -160,7 +201,7 @@ pub fn load(dir: &Path) -> Result<Dataset> {
         .unwrap_or_else(|| format!("cache {}", dir.display()));
     Ok(Dataset {
         images,
-        labels: labels.into_iter().map(u16::from).collect(),
+        labels,
         class_names: classes,
         height,
         width,
@@ -174,14 +215,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Writes `ds` as a cache folder in `dir` (created if needed): pixels as
-/// `round(x * 255)`, labels as bytes, and `meta.json` with sizes and sha256.
+/// `round(x * 255)`, labels as bytes (`labels.u8`) for at most 256 classes,
+/// else as little-endian u16 (`labels.u16`), and `meta.json` with sizes and
+/// sha256.
 ///
 /// Each file is written to a temporary name and renamed; `meta.json` comes
-/// last, so an interrupted write never leaves a folder that loads.
+/// last, so an interrupted write never leaves a folder that loads. A label
+/// file of the other width left by an earlier save is removed after the
+/// stale `meta.json`.
 pub fn save(ds: &Dataset, dir: &Path, extra: Option<Map<String, Value>>) -> Result<()> {
-    if ds.class_names.len() > 256 {
+    if ds.class_names.len() > usize::from(u16::MAX) + 1 {
         return Err(DataError::option(format!(
-            "the cache format stores labels as bytes: {} classes is more than 256",
+            "the cache format stores labels as u16: {} classes is more than 65536",
             ds.class_names.len()
         )));
     }
@@ -203,14 +248,27 @@ pub fn save(ds: &Dataset, dir: &Path, extra: Option<Map<String, Value>>) -> Resu
         .iter()
         .map(|&x| (x.clamp(0.0, 1.0) * 255.0).round() as u8)
         .collect();
-    let labels: Vec<u8> = ds.labels.iter().map(|&l| l as u8).collect();
+    let (label_name, stale_name, labels): (&str, &str, Vec<u8>) = if ds.class_names.len() <= 256 {
+        (
+            LABELS,
+            LABELS_U16,
+            ds.labels.iter().map(|&l| l as u8).collect(),
+        )
+    } else {
+        let bytes = ds.labels.iter().flat_map(|l| l.to_le_bytes()).collect();
+        (LABELS_U16, LABELS, bytes)
+    };
     let meta_path = dir.join(META);
     // A stale meta.json must not describe the new files while they are written.
     if meta_path.exists() {
         fs::remove_file(&meta_path).map_err(|e| DataError::io(&meta_path, e))?;
     }
+    let stale = dir.join(stale_name);
+    if stale.exists() {
+        fs::remove_file(&stale).map_err(|e| DataError::io(&stale, e))?;
+    }
     write_atomic(&dir.join(IMAGES), &images)?;
-    write_atomic(&dir.join(LABELS), &labels)?;
+    write_atomic(&dir.join(label_name), &labels)?;
     let mut counts = vec![0usize; ds.class_names.len()];
     for &l in &ds.labels {
         counts[usize::from(l)] += 1;
@@ -229,7 +287,7 @@ pub fn save(ds: &Dataset, dir: &Path, extra: Option<Map<String, Value>>) -> Resu
         "made_by": format!("facenmf {}", env!("CARGO_PKG_VERSION")),
         "files": {
             IMAGES: { "bytes": images.len(), "sha256": sha256_hex(&images) },
-            LABELS: { "bytes": labels.len(), "sha256": sha256_hex(&labels) },
+            label_name: { "bytes": labels.len(), "sha256": sha256_hex(&labels) },
         },
     });
     if let (Some(extra), Some(obj)) = (extra, meta.as_object_mut()) {
