@@ -1,13 +1,15 @@
-//! Line charts as PNG, self-contained: the axes, ticks and labels are drawn
-//! with the built-in 5x7 font of the contact sheets, so a fresh machine needs
-//! no font or plotting library.
+//! Line charts drawn with `plotters`: SVG when the path ends in `.svg` (for
+//! `docs/`, crisp in a browser), PNG otherwise. Text is set in DejaVu Sans,
+//! embedded by the `dejavu` crate, so a fresh machine needs no system font.
+//! The legend sits right of the plot area, never over the data. Files are
+//! written atomically.
 
 use std::path::Path;
+use std::sync::OnceLock;
 
-use anyhow::{ensure, Result};
-
-use crate::data::decode::{write_png, Image8};
-use crate::data::sheet::glyph;
+use anyhow::{anyhow, ensure, Context, Result};
+use plotters::coord::Shift;
+use plotters::prelude::*;
 
 /// One line of the chart.
 #[derive(Debug, Clone)]
@@ -20,154 +22,54 @@ pub struct Series {
     pub scatter: bool,
 }
 
-/// A chart: title, axis labels, series.
+/// A chart: title, axis titles, series.
 #[derive(Debug, Clone)]
 pub struct Chart {
     /// Title above the plot.
     pub title: String,
-    /// Label under the x axis.
+    /// Title of the x axis.
     pub x_label: String,
-    /// Label left of the y axis (drawn horizontally above it).
+    /// Title of the y axis.
     pub y_label: String,
     /// The lines.
     pub series: Vec<Series>,
 }
 
-const W: usize = 900;
-const H: usize = 560;
-const LEFT: usize = 80;
-const RIGHT: usize = 240;
-const TOP: usize = 50;
-const BOTTOM: usize = 60;
-const PALETTE: [[u8; 3]; 12] = [
-    [31, 119, 180],
-    [214, 39, 40],
-    [44, 160, 44],
-    [255, 127, 14],
-    [148, 103, 189],
-    [140, 86, 75],
-    [227, 119, 194],
-    [23, 190, 207],
-    [188, 189, 34],
-    [127, 127, 127],
-    [0, 0, 128],
-    [128, 0, 0],
+/// Size of the picture in pixels (SVG user units).
+const W: u32 = 960;
+const H: u32 = 560;
+/// Width of the legend column right of the plot.
+const LEGEND: u32 = 280;
+/// The family name the embedded font is registered under.
+const FAMILY: &str = "sans-serif";
+/// Tableau-10 colours, then two dark ones.
+const PALETTE: [(u8, u8, u8); 12] = [
+    (31, 119, 180),
+    (214, 39, 40),
+    (44, 160, 44),
+    (255, 127, 14),
+    (148, 103, 189),
+    (140, 86, 75),
+    (227, 119, 194),
+    (23, 190, 207),
+    (188, 189, 34),
+    (127, 127, 127),
+    (0, 0, 128),
+    (128, 0, 0),
 ];
 
-struct Canvas(Image8);
-
-impl Canvas {
-    fn new() -> Self {
-        Self(Image8 {
-            width: W,
-            height: H,
-            channels: 3,
-            data: vec![255; W * H * 3],
-        })
-    }
-
-    fn put(&mut self, x: i64, y: i64, c: [u8; 3]) {
-        if x >= 0 && y >= 0 && (x as usize) < W && (y as usize) < H {
-            let i = (y as usize * W + x as usize) * 3;
-            self.0.data[i..i + 3].copy_from_slice(&c);
-        }
-    }
-
-    /// A line of width 2 (Bresenham).
-    fn line(&mut self, (x0, y0): (i64, i64), (x1, y1): (i64, i64), c: [u8; 3]) {
-        let (dx, dy) = ((x1 - x0).abs(), -(y1 - y0).abs());
-        let (sx, sy) = (if x0 < x1 { 1 } else { -1 }, if y0 < y1 { 1 } else { -1 });
-        let (mut x, mut y, mut err) = (x0, y0, dx + dy);
-        loop {
-            self.put(x, y, c);
-            self.put(x + 1, y, c);
-            self.put(x, y + 1, c);
-            if x == x1 && y == y1 {
-                break;
-            }
-            let e2 = 2 * err;
-            if e2 >= dy {
-                err += dy;
-                x += sx;
-            }
-            if e2 <= dx {
-                err += dx;
-                y += sy;
-            }
-        }
-    }
-
-    fn marker(&mut self, (x, y): (i64, i64), c: [u8; 3]) {
-        for dy in -3..=3 {
-            for dx in -3..=3 {
-                self.put(x + dx, y + dy, c);
-            }
-        }
-    }
-
-    /// Text with its top-left corner at (`x`, `y`), font pixels 2x2.
-    fn text(&mut self, s: &str, x: i64, y: i64, c: [u8; 3]) {
-        for (k, ch) in s.chars().enumerate() {
-            let Some(rows) = glyph(ch).or_else(|| if ch == ' ' { None } else { glyph('?') }) else {
-                continue;
-            };
-            for (r, row) in rows.iter().enumerate() {
-                for (col, b) in row.bytes().enumerate() {
-                    if b == b'#' {
-                        for d in 0..4 {
-                            self.put(
-                                x + (k as i64 * 6 + col as i64) * 2 + d % 2,
-                                y + r as i64 * 2 + d / 2,
-                                c,
-                            );
-                        }
-                    }
-                }
-            }
-        }
-    }
+/// Registers DejaVu Sans with plotters once (PNG text needs a font file).
+fn register_font() -> Result<()> {
+    static DONE: OnceLock<bool> = OnceLock::new();
+    let ok = *DONE.get_or_init(|| {
+        plotters::style::register_font(FAMILY, FontStyle::Normal, dejavu::sans::regular()).is_ok()
+    });
+    ensure!(ok, "the embedded DejaVu Sans font did not load");
+    Ok(())
 }
 
-/// Width in pixels of `s` as [`Canvas::text`] draws it.
-fn text_width(s: &str) -> i64 {
-    s.chars().count() as i64 * 12
-}
-
-/// Round tick positions covering `[lo, hi]`.
-fn ticks(lo: f64, hi: f64) -> Vec<f64> {
-    let span = (hi - lo).max(f64::MIN_POSITIVE);
-    let raw = span / 6.0;
-    let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .iter()
-        .map(|m| m * mag)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * mag);
-    let mut t = (lo / step).ceil() * step;
-    let mut out = Vec::new();
-    while t <= hi + 1e-9 * span {
-        out.push(t);
-        t += step;
-    }
-    out
-}
-
-fn label(v: f64) -> String {
-    if v.abs() >= 1000.0 {
-        return format!("{v:.0}");
-    }
-    // Two decimals at most, without trailing zeros; never "-0".
-    let s = format!("{v:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".to_string()
-    } else {
-        s.to_string()
-    }
-}
-
-/// Renders `chart` to a PNG at `path` (atomically).
-pub fn write(chart: &Chart, path: &Path) -> Result<()> {
+/// The data's range on each axis, padded so no point sits on the frame.
+fn ranges(chart: &Chart) -> Result<((f64, f64), (f64, f64))> {
     let pts: Vec<(f64, f64)> = chart
         .series
         .iter()
@@ -179,73 +81,132 @@ pub fn write(chart: &Chart, path: &Path) -> Result<()> {
         "a point of `{}` is not finite",
         chart.title
     );
-    let (mut x0, mut x1) = pts
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
-    let (mut y0, mut y1) = pts
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
-    if x1 - x0 < 1e-12 {
-        (x0, x1) = (x0 - 1.0, x1 + 1.0);
-    }
-    if y1 - y0 < 1e-12 {
-        (y0, y1) = (y0 - 1.0, y1 + 1.0);
-    }
-    let pad = 0.05 * (y1 - y0);
-    (y0, y1) = (y0 - pad, y1 + pad);
-    let (pw, ph) = ((W - LEFT - RIGHT) as f64, (H - TOP - BOTTOM) as f64);
-    let px = |x: f64| LEFT as i64 + ((x - x0) / (x1 - x0) * pw).round() as i64;
-    let py = |y: f64| (H - BOTTOM) as i64 - ((y - y0) / (y1 - y0) * ph).round() as i64;
+    let span = |f: fn(&(f64, f64)) -> f64| {
+        let (lo, hi) = pts
+            .iter()
+            .map(f)
+            .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
+        if hi - lo < 1e-12 {
+            (lo - 1.0, hi + 1.0)
+        } else {
+            let pad = 0.04 * (hi - lo);
+            (lo - pad, hi + pad)
+        }
+    };
+    Ok((span(|p| p.0), span(|p| p.1)))
+}
 
-    let mut c = Canvas::new();
-    let (ink, grid) = ([0, 0, 0], [225, 225, 225]);
-    for t in ticks(y0, y1) {
-        c.line((LEFT as i64, py(t)), ((W - RIGHT) as i64, py(t)), grid);
-        let s = label(t);
-        c.text(&s, LEFT as i64 - 8 - text_width(&s), py(t) - 7, ink);
+/// A tick label: at most two decimals, no trailing zeros, never "-0".
+fn tick(v: f64) -> String {
+    if v.abs() >= 1000.0 {
+        return format!("{v:.0}");
     }
-    for t in ticks(x0, x1) {
-        c.line((px(t), TOP as i64), (px(t), (H - BOTTOM) as i64), grid);
-        let s = label(t);
-        c.text(&s, px(t) - text_width(&s) / 2, (H - BOTTOM) as i64 + 8, ink);
+    let s = format!("{v:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
     }
-    c.line(
-        (LEFT as i64, TOP as i64),
-        (LEFT as i64, (H - BOTTOM) as i64),
-        ink,
-    );
-    c.line(
-        (LEFT as i64, (H - BOTTOM) as i64),
-        ((W - RIGHT) as i64, (H - BOTTOM) as i64),
-        ink,
-    );
-    c.text(
-        &chart.title,
-        (W as i64 - text_width(&chart.title)) / 2,
-        12,
-        ink,
-    );
-    c.text(&chart.y_label, 8, TOP as i64 - 20, ink);
-    c.text(
-        &chart.x_label,
-        LEFT as i64 + (pw as i64 - text_width(&chart.x_label)) / 2,
-        H as i64 - 26,
-        ink,
-    );
+}
+
+/// Draws `chart` on `root` (any plotters backend).
+fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let fail = |e: DrawingAreaErrorKind<DB::ErrorType>| anyhow!("drawing `{}`: {e}", chart.title);
+    let ((x0, x1), (y0, y1)) = ranges(chart)?;
+    root.fill(&WHITE).map_err(fail)?;
+    let (plot, legend) = root.split_horizontally(W - LEGEND);
+    let mut ctx = ChartBuilder::on(&plot)
+        .caption(&chart.title, (FAMILY, 22))
+        .margin(12)
+        .x_label_area_size(48)
+        .y_label_area_size(64)
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .map_err(fail)?;
+    ctx.configure_mesh()
+        .x_desc(&chart.x_label)
+        .y_desc(&chart.y_label)
+        .axis_desc_style((FAMILY, 16))
+        .label_style((FAMILY, 14))
+        .x_label_formatter(&|v| tick(*v))
+        .y_label_formatter(&|v| tick(*v))
+        .light_line_style(RGBColor(245, 245, 245))
+        .bold_line_style(RGBColor(215, 215, 215))
+        .draw()
+        .map_err(fail)?;
     for (i, s) in chart.series.iter().enumerate() {
-        let colour = PALETTE[i % PALETTE.len()];
-        let mapped: Vec<(i64, i64)> = s.points.iter().map(|&(x, y)| (px(x), py(y))).collect();
+        let (r, g, b) = PALETTE[i % PALETTE.len()];
+        let colour = RGBColor(r, g, b);
         if !s.scatter {
-            for w in mapped.windows(2) {
-                c.line(w[0], w[1], colour);
-            }
+            ctx.draw_series(LineSeries::new(
+                s.points.iter().copied(),
+                colour.stroke_width(2),
+            ))
+            .map_err(fail)?;
         }
-        for &p in &mapped {
-            c.marker(p, colour);
-        }
-        let ly = TOP as i64 + 10 + 24 * i as i64;
-        c.marker(((W - RIGHT) as i64 + 20, ly + 6), colour);
-        c.text(&s.name, (W - RIGHT) as i64 + 32, ly, ink);
+        ctx.draw_series(s.points.iter().map(|&p| Circle::new(p, 3, colour.filled())))
+            .map_err(fail)?;
+        let y = 56 + 26 * i as i32;
+        legend
+            .draw(&PathElement::new(
+                vec![(8, y), (36, y)],
+                colour.stroke_width(2),
+            ))
+            .map_err(fail)?;
+        legend
+            .draw(&Circle::new((22, y), 3, colour.filled()))
+            .map_err(fail)?;
+        legend
+            .draw(&Text::new(
+                s.name.clone(),
+                (44, y - 8),
+                (FAMILY, 15).into_font().color(&BLACK),
+            ))
+            .map_err(fail)?;
     }
-    Ok(write_png(path, &c.0)?)
+    root.present().map_err(fail)
+}
+
+/// An RGB picture of the chart's size as a PNG, with adaptive filters and
+/// the best compression (antialiased text compresses poorly otherwise).
+fn compressed_png(rgb: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    {
+        let mut e = png::Encoder::new(&mut out, W, H);
+        e.set_color(png::ColorType::Rgb);
+        e.set_depth(png::BitDepth::Eight);
+        e.set_compression(png::Compression::Best);
+        e.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
+        e.write_header()?.write_image_data(rgb)?;
+    }
+    Ok(out)
+}
+
+/// Renders `chart` to `path`: SVG for a `.svg` path, PNG otherwise; written
+/// whole or not at all.
+pub fn write(chart: &Chart, path: &Path) -> Result<()> {
+    let svg = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    if svg {
+        let mut text = String::new();
+        {
+            let root = SVGBackend::with_string(&mut text, (W, H)).into_drawing_area();
+            draw(chart, &root)?;
+        }
+        crate::atomic::write_io(path, text.as_bytes())
+            .with_context(|| format!("writing {}", path.display()))
+    } else {
+        register_font()?;
+        let mut rgb = vec![255u8; (W * H * 3) as usize];
+        {
+            let root = BitMapBackend::with_buffer(&mut rgb, (W, H)).into_drawing_area();
+            draw(chart, &root)?;
+        }
+        let bytes = compressed_png(&rgb).with_context(|| format!("encoding {}", path.display()))?;
+        crate::atomic::write_io(path, &bytes).with_context(|| format!("writing {}", path.display()))
+    }
 }
