@@ -23,14 +23,14 @@ use crate::model::Model;
 /// The chip's target triple.
 pub const TARGET: &str = "thumbv7em-none-eabihf";
 
-/// Exit codes of the QEMU board (see `firmware/src/bin/qemu.rs`).
-pub const EXIT_FRAME_FAILED: i32 = 1;
+/// Exit codes of the QEMU board ([`facenmf_wire::exit`]): a frame failed.
+pub const EXIT_FRAME_FAILED: i32 = facenmf_wire::exit::FRAME_FAILED;
 /// The board could not build its model or frames.
-pub const EXIT_SETUP: i32 = 2;
+pub const EXIT_SETUP: i32 = facenmf_wire::exit::SETUP;
 /// A panic.
-pub const EXIT_PANIC: i32 = 101;
+pub const EXIT_PANIC: i32 = facenmf_wire::exit::PANIC;
 /// A HardFault.
-pub const EXIT_HARDFAULT: i32 = 102;
+pub const EXIT_HARDFAULT: i32 = facenmf_wire::exit::HARDFAULT;
 /// `timeout` cut off a hang.
 pub const EXIT_TIMEOUT: i32 = 124;
 

@@ -9,6 +9,7 @@
 //!   the line (the firmware prints them through `core::fmt`) and which
 //!   [`lines::Line::parse`] reads back (the host).
 //! - [`hex`]: f32 on the wire, as the 8 hex digits of its bits.
+//! - [`exit`]: the QEMU board's exit codes.
 //!
 //! `no_std`, no dependencies, no allocation unless the `alloc` feature asks
 //! for [`frames::to_vec`].
@@ -17,6 +18,7 @@
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
+pub mod exit;
 pub mod frames;
 pub mod hex;
 pub mod lines;

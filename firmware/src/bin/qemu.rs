@@ -9,8 +9,9 @@
 //! SysTick (core clock ticks; under `-icount shift=0` a tick is 1e9/168e6
 //! instructions), to tell where an inference's instructions go.
 //!
-//! It exits through semihosting with 0 when every frame was recognised, 1
-//! when a frame failed, 101 on a panic and 102 on a HardFault. Each
+//! It exits through semihosting with the codes of `facenmf_wire::exit`: 0
+//! when every frame was recognised, 1 when a frame failed, 2 when it refuses
+//! its model or frames, 101 on a panic and 102 on a HardFault. Each
 //! inference runs between two calls of [`facenmf_mark`], where the
 //! instruction-counting QEMU plugin reads its counter. The stopwatch is
 //! SysTick at the core clock (deterministic under `-icount shift=0`).
@@ -30,7 +31,7 @@ use facenmf_core::Recogniser;
 use facenmf_firmware::frames::{Frames, Replay, Synthetic};
 use facenmf_firmware::{App, AppError, Camera, Report, Stopwatch, Workspace};
 use facenmf_wire::hex::HexSlice;
-use facenmf_wire::{Done, ErrorAt, ErrorLine, FrameLine, Header, Profile};
+use facenmf_wire::{exit, Done, ErrorAt, ErrorLine, FrameLine, Header, Profile};
 use semihosting::{eprintln, println};
 
 /// The exported model (see `build.rs`).
@@ -197,7 +198,11 @@ fn main() -> ! {
             stack_size,
         }
     );
-    semihosting::process::exit(i32::from(errors > 0))
+    semihosting::process::exit(if errors > 0 {
+        exit::FRAME_FAILED
+    } else {
+        exit::OK
+    })
 }
 
 /// Runs `count` frames, printing a line each; returns how many failed.
@@ -336,17 +341,17 @@ fn stack_use() -> (usize, usize) {
 
 fn fail(what: &dyn core::fmt::Display) -> ! {
     eprintln!("error: {}", what);
-    semihosting::process::exit(2)
+    semihosting::process::exit(exit::SETUP)
 }
 
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo) -> ! {
     eprintln!("panic: {}", info);
-    semihosting::process::exit(101)
+    semihosting::process::exit(exit::PANIC)
 }
 
 #[exception]
 unsafe fn HardFault(frame: &ExceptionFrame) -> ! {
     eprintln!("hardfault at pc={:#010x}", frame.pc());
-    semihosting::process::exit(102)
+    semihosting::process::exit(exit::HARDFAULT)
 }
