@@ -6,8 +6,9 @@
 //! `disc1`) it also
 //! - takes the exported model from `$FACENMF_MODEL` (a path) or else
 //!   `firmware/model.rs`, and fails saying how to make one when neither exists;
-//! - for the QEMU board, takes the replay camera's frames from `$FACENMF_FRAMES` (a path), or
-//!   else builds in none (the QEMU board then makes a few synthetic frames).
+//! - for the QEMU board, takes the replay camera's frames from `$FACENMF_FRAMES` (a path,
+//!   a frames file of `facenmf_wire::frames`, checked here), or else builds in none (the
+//!   QEMU board then makes a few synthetic frames).
 //!
 //! `$FACENMF_FAULT` (`panic`, `hardfault` or `hang`) builds a QEMU board that
 //! fails that way right after its header line, for the tests.
@@ -16,9 +17,7 @@
 //! nothing is needed.
 use std::{env, fs, path::PathBuf};
 
-/// Magic of a frames file: `FRMS`, then u32 LE count and u32 LE frame length,
-/// then `count * frame_len` bytes.
-const FRAMES_MAGIC: &[u8; 4] = b"FRMS";
+use facenmf_wire::frames::{self, Frames};
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
@@ -112,23 +111,8 @@ fn frames(out: &std::path::Path) {
                     path.display()
                 ))
             });
-            let word = |at: usize| {
-                u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes")) as usize
-            };
-            if bytes.len() < 12 || &bytes[..4] != FRAMES_MAGIC {
-                fail(&format!(
-                    "FACENMF_FRAMES={}: not a frames file (magic FRMS, u32 LE count, u32 LE frame length, frames)",
-                    path.display()
-                ));
-            }
-            let (count, len) = (word(4), word(8));
-            if bytes.len() != 12 + count * len {
-                fail(&format!(
-                    "FACENMF_FRAMES={}: {count} frames of {len} bytes need {} bytes, the file has {}",
-                    path.display(),
-                    12 + count * len,
-                    bytes.len()
-                ));
+            if let Err(e) = Frames::new_checked(&bytes) {
+                fail(&format!("FACENMF_FRAMES={}: {e}", path.display()));
             }
             bytes
         }
@@ -136,9 +120,7 @@ fn frames(out: &std::path::Path) {
             println!(
                 "cargo:warning=FACENMF_FRAMES not set: no recorded frames built in (the QEMU board makes synthetic ones)"
             );
-            let mut b = FRAMES_MAGIC.to_vec();
-            b.extend_from_slice(&[0; 8]);
-            b
+            frames::header(0, 0).to_vec()
         }
     };
     fs::write(out.join("frames.bin"), bytes).expect("write frames.bin");

@@ -1,62 +1,12 @@
-//! Recorded frames built into the image, and the cameras that serve them.
+//! The cameras of recorded and made-up frames.
 //!
-//! A frames file is `FRMS`, a little-endian u32 count, a little-endian u32
-//! frame length in bytes, then the frames back to back. The QEMU board
-//! builds one in from `$FACENMF_FRAMES` (see `build.rs`); the tests crate
-//! writes it with the same layout.
+//! The frames file (`FRMS`, count, frame length, frames) is
+//! [`facenmf_wire::frames`]; the QEMU board builds one in from
+//! `$FACENMF_FRAMES` (checked by `build.rs`) and replays it with [`Replay`].
 
 use crate::camera::{Camera, ErrorKind, ErrorType};
 
-/// The magic the file starts with.
-pub const MAGIC: &[u8; 4] = b"FRMS";
-
-/// Bytes of the header.
-pub const HEADER_LEN: usize = 12;
-
-/// A validated frames file: `count` frames of `frame_len` bytes.
-#[derive(Debug, Clone, Copy)]
-pub struct Frames<'a> {
-    data: &'a [u8],
-    count: usize,
-    frame_len: usize,
-}
-
-impl<'a> Frames<'a> {
-    /// Checks the header and that the data holds exactly `count` frames.
-    pub fn parse(file: &'a [u8]) -> Option<Self> {
-        if file.len() < HEADER_LEN || &file[..4] != MAGIC {
-            return None;
-        }
-        let word = |at: usize| {
-            u32::from_le_bytes([file[at], file[at + 1], file[at + 2], file[at + 3]]) as usize
-        };
-        let (count, frame_len) = (word(4), word(8));
-        let data = &file[HEADER_LEN..];
-        if count.checked_mul(frame_len) != Some(data.len()) {
-            return None;
-        }
-        Some(Self {
-            data,
-            count,
-            frame_len,
-        })
-    }
-
-    /// Number of frames.
-    pub const fn count(&self) -> usize {
-        self.count
-    }
-
-    /// Bytes a frame.
-    pub const fn frame_len(&self) -> usize {
-        self.frame_len
-    }
-
-    /// Frame `i`.
-    pub fn get(&self, i: usize) -> Option<&'a [u8]> {
-        (i < self.count).then(|| &self.data[i * self.frame_len..(i + 1) * self.frame_len])
-    }
-}
+pub use facenmf_wire::frames::{Frames, FramesError};
 
 /// A camera that replays recorded frames in order, from the first again
 /// after the last.

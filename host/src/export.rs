@@ -14,7 +14,15 @@
 //! BASIS: [[f32; D]; K]  GRAM: [[f32; K]; K]
 //! MAP: Option<&[[f32; K]; M]>  BIAS: Option<&[f32; M]>
 //! TEMPLATES: [(u16, [f32; M]); N]  CLASS_NAMES: [&str; CLASSES]
+//! fn thumbnailer() -> Result<Thumbnailer, Error>
+//! fn recogniser() -> Result<Recogniser<'static, M, 0>, Error>
+//! fn recogniser_with(thumbnailer: Thumbnailer) -> Result<Recogniser<'static, M, 0>, Error>
 //! ```
+//!
+//! The boards build their recogniser with `recogniser()` (frames of the
+//! model's geometry) or `recogniser_with` (another camera's frames, e.g. a
+//! crop of QQVGA, to the model's thumbnail); `Error` is
+//! `facenmf_core::recognise::Error`.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -41,8 +49,11 @@ pub fn render(model: &Model) -> Result<String> {
     }
     s.push('\n');
     s.push_str("use facenmf_core::gallery::Metric;\n");
+    s.push_str("use facenmf_core::recognise::Error;\n");
     s.push_str("use facenmf_core::thumbnail::{Crop, PixelFormat};\n");
-    s.push_str("use facenmf_core::StopRule;\n\n");
+    s.push_str(
+        "use facenmf_core::{Encoder, Gallery, LinearMap, Projection, Recogniser, StopRule, Thumbnailer};\n\n",
+    );
     let [cx, cy, cw, ch] = g.crop;
     let consts: [(&str, &str, String); 13] = [
         ("FRAME_WIDTH", "usize", g.frame_width.to_string()),
@@ -106,8 +117,46 @@ pub fn render(model: &Model) -> Result<String> {
         writeln!(s, "    {name:?},")?;
     }
     s.push_str("];\n");
+    s.push_str(CONSTRUCTORS);
     Ok(s)
 }
+
+/// The constructors at the end of every exported model: the recogniser the
+/// boards run, built from the arrays above and checked once.
+const CONSTRUCTORS: &str = r#"
+/// The thumbnailer of this model's frames (`FRAME_WIDTH` x `FRAME_HEIGHT`
+/// `PIXEL_FORMAT`, `CROP`) to its `WIDTH` x `HEIGHT` thumbnail.
+pub fn thumbnailer() -> Result<Thumbnailer, Error> {
+    Thumbnailer::new_checked(FRAME_WIDTH, FRAME_HEIGHT, PIXEL_FORMAT, CROP, WIDTH, HEIGHT)
+        .map_err(Error::from)
+}
+
+/// The recogniser of this model for frames of its own geometry.
+pub fn recogniser() -> Result<Recogniser<'static, M, 0>, Error> {
+    recogniser_with(thumbnailer()?)
+}
+
+/// The recogniser of this model for another camera's frames: `thumbnailer`
+/// must make the model's `WIDTH` x `HEIGHT` thumbnail (D values).
+pub fn recogniser_with(thumbnailer: Thumbnailer) -> Result<Recogniser<'static, M, 0>, Error> {
+    let encoder = Encoder::from_arrays(&BASIS, &GRAM, RULE)?;
+    let map = match MAP {
+        Some(p) => Some(LinearMap::from_arrays(p, BIAS)?),
+        None => None,
+    };
+    let projection = Projection::new_checked(K, SQRT, NORMALIZE, map)?;
+    let mut gallery = Gallery::new_checked(&TEMPLATES)?;
+    gallery.set_threshold(THRESHOLD);
+    Recogniser::new_checked(
+        thumbnailer,
+        encoder,
+        projection,
+        gallery,
+        NEIGHBOURS,
+        METRIC,
+    )
+}
+"#;
 
 /// Renders and writes `model` to `path` atomically: an invalid model or an
 /// unwritable path leaves no file.

@@ -2,32 +2,35 @@
 //! its replay camera reads, the build of the QEMU board with an exported
 //! model, the run (`-machine netduinoplus2`, semihosting, `timeout`), the
 //! parse of its output, and what `facenmf-core` computes on the host for the
-//! same frames (to compare with, value for value).
+//! same frames (to compare with, value for value). The frames file and the
+//! output lines are the formats of `facenmf-wire`, which the firmware
+//! shares.
 //!
 //! Used by `facenmf demo` and by the tests crate (which turns these errors
 //! into test failures).
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, ensure, Context, Result};
 use facenmf_core::gallery::{self, Identity};
+use facenmf_wire::hex::HexList;
+use facenmf_wire::{Done, FrameLine, Header, Line, Profile};
 
 use crate::model::Model;
 
 /// The chip's target triple.
 pub const TARGET: &str = "thumbv7em-none-eabihf";
 
-/// Exit codes of the QEMU board (see `firmware/src/bin/qemu.rs`).
-pub const EXIT_FRAME_FAILED: i32 = 1;
+/// Exit codes of the QEMU board ([`facenmf_wire::exit`]): a frame failed.
+pub const EXIT_FRAME_FAILED: i32 = facenmf_wire::exit::FRAME_FAILED;
 /// The board could not build its model or frames.
-pub const EXIT_SETUP: i32 = 2;
+pub const EXIT_SETUP: i32 = facenmf_wire::exit::SETUP;
 /// A panic.
-pub const EXIT_PANIC: i32 = 101;
+pub const EXIT_PANIC: i32 = facenmf_wire::exit::PANIC;
 /// A HardFault.
-pub const EXIT_HARDFAULT: i32 = 102;
+pub const EXIT_HARDFAULT: i32 = facenmf_wire::exit::HARDFAULT;
 /// `timeout` cut off a hang.
 pub const EXIT_TIMEOUT: i32 = 124;
 
@@ -81,26 +84,10 @@ pub fn missing_tools(need_gcc: bool) -> Vec<&'static str> {
     missing
 }
 
-/// Frames in the layout `firmware/build.rs` reads: `FRMS`, u32 LE count,
-/// u32 LE frame length, the frames.
+/// The frames file of `frames` (all of one size), in the layout of
+/// [`facenmf_wire::frames`] that the QEMU board replays.
 pub fn frames_file(frames: &[Vec<u8>]) -> Result<Vec<u8>> {
-    let len = frames.first().map_or(0, Vec::len);
-    ensure!(
-        frames.iter().all(|f| f.len() == len),
-        "frames differ in size"
-    );
-    let count = u32::try_from(frames.len()).context("too many frames")?;
-    let mut bytes = b"FRMS".to_vec();
-    bytes.extend_from_slice(&count.to_le_bytes());
-    bytes.extend_from_slice(
-        &u32::try_from(len)
-            .context("frames too large")?
-            .to_le_bytes(),
-    );
-    for f in frames {
-        bytes.extend_from_slice(f);
-    }
-    Ok(bytes)
+    Ok(facenmf_wire::frames::to_vec(frames)?)
 }
 
 /// Builds the QEMU board (`--release --bin qemu` in `firmware`, into
@@ -216,7 +203,7 @@ pub fn run(elf: &Path, plugin: Option<(&Path, u64)>, timeout_s: u32) -> Result<Q
     })
 }
 
-/// One `frame=` line of the board.
+/// One `frame=` line of the board ([`facenmf_wire::FrameLine`]), owned.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChipFrame {
     /// Frame index.
@@ -245,50 +232,55 @@ pub struct ChipFrame {
     pub name: String,
 }
 
+impl From<FrameLine<'_, HexList<'_>>> for ChipFrame {
+    fn from(f: FrameLine<'_, HexList<'_>>) -> Self {
+        Self {
+            frame: f.frame,
+            label: f.label,
+            known: f.known,
+            distance: f.distance.to_bits(),
+            votes: f.votes,
+            sweeps: f.sweeps,
+            converged: f.converged,
+            ticks: f.ticks,
+            led: f.led,
+            code: f.code.bits().collect(),
+            out: f.out.bits().collect(),
+            name: f.name.to_string(),
+        }
+    }
+}
+
 /// The board's whole output.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChipOutput {
-    /// `key=value` of the header line.
-    pub header: BTreeMap<String, String>,
+    /// The header line.
+    pub header: Header,
     /// The frame lines in order.
     pub frames: Vec<ChipFrame>,
-    /// `key=value` of the `profile` line (SysTick ticks a stage).
-    pub profile: BTreeMap<String, String>,
-    /// `key=value` of the `done` line.
-    pub done: BTreeMap<String, String>,
+    /// The `profile` line (SysTick ticks a stage), when the board printed one.
+    pub profile: Option<Profile>,
+    /// The `done` line.
+    pub done: Done,
 }
 
-fn fields(line: &str) -> BTreeMap<String, String> {
-    line.split_whitespace()
-        .filter_map(|t| t.split_once('='))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
-
-fn hex_list(s: &str) -> Result<Vec<u32>> {
-    s.split(',')
-        .map(|h| u32::from_str_radix(h, 16).map_err(|e| anyhow!("{h}: {e}")))
-        .collect()
-}
-
-/// Parses the board's stdout (the format of `firmware/src/bin/qemu.rs`).
+/// Parses the board's stdout (the lines of [`facenmf_wire::lines`]). A
+/// malformed result line, an `error=` line, or a missing header or `done`
+/// line is an error naming the line.
 pub fn parse_output(stdout: &str) -> Result<ChipOutput> {
     let mut header = None;
     let mut done = None;
-    let mut profile = BTreeMap::new();
+    let mut profile = None;
     let mut frames = Vec::new();
-    for line in stdout.lines() {
-        let line = line.trim_end_matches('\r');
-        if line.starts_with("facenmf-qemu ") {
-            header = Some(fields(line));
-        } else if line.starts_with("profile ") {
-            profile = fields(line);
-        } else if line.starts_with("done ") {
-            done = Some(fields(line));
-        } else if line.starts_with("error=") {
-            bail!("the board reported: {line}");
-        } else if line.starts_with("frame=") {
-            frames.push(parse_frame(line)?);
+    for (n, text) in stdout.lines().enumerate() {
+        let line = Line::parse(text).with_context(|| format!("line {}: {text:?}", n + 1))?;
+        match line {
+            Line::Header(h) => header = Some(h),
+            Line::Frame(f) => frames.push(ChipFrame::from(f)),
+            Line::Profile(p) => profile = Some(p),
+            Line::Done(d) => done = Some(d),
+            Line::Error(_) => bail!("the board reported: {}", text.trim_end_matches('\r')),
+            Line::Other(_) => {}
         }
     }
     Ok(ChipOutput {
@@ -296,34 +288,6 @@ pub fn parse_output(stdout: &str) -> Result<ChipOutput> {
         frames,
         profile,
         done: done.ok_or_else(|| anyhow!("no `done` line: the run stopped early"))?,
-    })
-}
-
-fn parse_frame(line: &str) -> Result<ChipFrame> {
-    let (head, name) = line
-        .split_once(" name=")
-        .ok_or_else(|| anyhow!("no name in {line:?}"))?;
-    let f = fields(head);
-    let get = |k: &str| {
-        f.get(k)
-            .cloned()
-            .ok_or_else(|| anyhow!("no {k}= in {line:?}"))
-    };
-    let num =
-        |k: &str| -> Result<u64> { get(k)?.parse().map_err(|e| anyhow!("{k}: {e} in {line:?}")) };
-    Ok(ChipFrame {
-        frame: num("frame")? as usize,
-        label: num("label")? as u16,
-        known: num("known")? == 1,
-        distance: u32::from_str_radix(&get("distance")?, 16)?,
-        votes: num("votes")? as u8,
-        sweeps: num("sweeps")? as u16,
-        converged: num("converged")? == 1,
-        ticks: num("ticks")? as u32,
-        led: num("led")? == 1,
-        code: hex_list(&get("code")?)?,
-        out: hex_list(&get("out")?)?,
-        name: name.to_string(),
     })
 }
 
@@ -445,4 +409,44 @@ pub fn compare(chip: &ChipOutput, host: &[HostFrame]) -> Result<Agreement> {
         a.bit_identical += usize::from(c.code == bits(&h.code) && c.out == bits(&h.out));
     }
     Ok(a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RUN: &str = "facenmf-qemu frames=1 frame_len=4 d=2 k=2 m=1 templates=1 classes=1\n\
+        frame=0 label=0 known=1 distance=3b6bdd00 votes=1 sweeps=3 converged=1 ticks=9 led=1 code=3f800000,00000000 out=bf800000 name=Ada\n\
+        profile thumbnail=1 encode=2 project=3 classify=4\n\
+        done frames=1 errors=0 stack_peak=8 stack_size=16\n";
+
+    #[test]
+    fn a_run_reads_line_by_line() {
+        let out = parse_output(RUN).unwrap();
+        assert_eq!((out.header.frames, out.header.k), (1, 2));
+        assert_eq!(out.frames.len(), 1);
+        let f = &out.frames[0];
+        assert_eq!((f.label, f.known, f.led, f.sweeps), (0, true, true, 3));
+        assert_eq!(f.code, [0x3f80_0000, 0]);
+        assert_eq!(f.out, [0xbf80_0000]);
+        assert_eq!(f.name, "Ada");
+        assert_eq!(out.profile.map(|p| p.encode), Some(2));
+        assert_eq!((out.done.errors, out.done.stack_peak), (0, 8));
+    }
+
+    #[test]
+    fn a_bad_or_short_run_is_an_error_naming_the_line() {
+        let corrupt = RUN.replace("code=3f800000,", "code=3f80000,");
+        let e = format!("{:#}", parse_output(&corrupt).unwrap_err());
+        assert!(e.contains("line 2") && e.contains("code="), "{e}");
+        let stopped = RUN.replace("done frames=1 errors=0 stack_peak=8 stack_size=16\n", "");
+        let e = format!("{:#}", parse_output(&stopped).unwrap_err());
+        assert!(e.contains("no `done` line"), "{e}");
+        let failed = RUN.replace("profile", "error=0 camera Timeout\nprofile");
+        let e = format!("{:#}", parse_output(&failed).unwrap_err());
+        assert!(
+            e.contains("the board reported: error=0 camera Timeout"),
+            "{e}"
+        );
+    }
 }

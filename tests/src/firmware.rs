@@ -21,6 +21,7 @@ pub use facenmf_host::qemu::{
     marks, ChipFrame, ChipOutput, HostFrame, QemuRun, EXIT_FRAME_FAILED, EXIT_HARDFAULT,
     EXIT_PANIC, EXIT_SETUP, EXIT_TIMEOUT, TARGET,
 };
+pub use facenmf_wire::{Done, Header, Profile};
 
 /// Held while a test builds and runs the QEMU board: every test builds into
 /// the same `firmware/target`.
@@ -61,10 +62,12 @@ pub fn tools_present(need_gcc: bool) -> bool {
     false
 }
 
-/// Writes frames in the layout `firmware/build.rs` reads.
+/// Writes `frames` (all of one size) as a frames file
+/// ([`facenmf_wire::frames`]), which the QEMU board replays.
 pub fn write_frames(path: &Path, frames: &[Vec<u8>]) {
-    let bytes = facenmf_host::qemu::frames_file(frames).expect("frames file");
-    std::fs::write(path, bytes).expect("write frames");
+    let bytes = facenmf_wire::frames::to_vec(frames)
+        .unwrap_or_else(|e| panic!("frames file {}: {e}", path.display()));
+    std::fs::write(path, bytes).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
 }
 
 /// Builds the QEMU board with the exported model `model_rs` and the frames
@@ -105,7 +108,7 @@ pub fn run_qemu(elf: &Path, plugin: Option<(&Path, u64)>, timeout_s: u32) -> Qem
     facenmf_host::qemu::run(elf, plugin, timeout_s).unwrap_or_else(|e| panic!("{e:#}"))
 }
 
-/// Parses the board's stdout (the format of `firmware/src/bin/qemu.rs`).
+/// Parses the board's stdout (the lines of [`facenmf_wire::lines`]).
 pub fn parse_output(stdout: &str) -> Result<ChipOutput, String> {
     facenmf_host::qemu::parse_output(stdout).map_err(|e| format!("{e:#}"))
 }

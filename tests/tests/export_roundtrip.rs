@@ -71,6 +71,22 @@ fn main() {
         + BIAS.map_or(0, |b| core::mem::size_of_val(b))
         + core::mem::size_of_val(&TEMPLATES);
     println!("flash {flash}");
+    // The constructors the boards call build the recogniser of the model.
+    let r = export_check::model::recogniser().expect("recogniser");
+    assert_eq!((r.encoder().k(), r.encoder().d(), r.thumbnailer().out_len()), (K, D, D));
+    let other = facenmf_core::Thumbnailer::new_checked(
+        2 * FRAME_WIDTH,
+        FRAME_HEIGHT,
+        facenmf_core::PixelFormat::Yuyv,
+        facenmf_core::Crop { x: 0, y: 0, width: FRAME_WIDTH, height: FRAME_HEIGHT },
+        WIDTH,
+        HEIGHT,
+    )
+    .expect("thumbnailer");
+    export_check::model::recogniser_with(other).expect("recogniser of another camera");
+    let small = facenmf_core::Thumbnailer::new_checked(FRAME_WIDTH, FRAME_HEIGHT, PIXEL_FORMAT, CROP, WIDTH, HEIGHT - 1)
+        .expect("thumbnailer");
+    println!("wrong thumbnail: {}", export_check::model::recogniser_with(small).is_err());
     println!("geometry {FRAME_WIDTH} {FRAME_HEIGHT} {} {} {} {} {N} {CLASSES} {NEIGHBOURS} {:?} {:?}", CROP.x, CROP.y, CROP.width, CROP.height, METRIC, PIXEL_FORMAT);
 }
 "#;
@@ -153,8 +169,9 @@ fn export_compiles_no_std_and_reads_back_bit_identically() {
         .budget(0, 0)
         .flash_bytes;
     assert_eq!(lines[expected.len() + 1], format!("flash {flash}"));
+    assert_eq!(lines[expected.len() + 2], "wrong thumbnail: true");
     assert_eq!(
-        lines[expected.len() + 2],
+        lines[expected.len() + 3],
         "geometry 20 26 0 0 20 26 7 4 1 SquaredL2 Gray8"
     );
 

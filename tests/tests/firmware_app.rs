@@ -10,7 +10,7 @@ use facenmf_core::thumbnail::{Crop, PixelFormat, Thumbnailer};
 use facenmf_core::{Encoder, Projection, Recogniser, StopRule};
 use facenmf_firmware::app::NoStopwatch;
 use facenmf_firmware::camera::{Camera, ErrorKind, ErrorType};
-use facenmf_firmware::frames::{Frames, Replay};
+use facenmf_firmware::frames::{Frames, FramesError, Replay};
 use facenmf_firmware::{App, AppError, Stopwatch, Workspace};
 
 // A 2 x 1 frame is its own thumbnail; the basis is the two pixels, so the
@@ -137,14 +137,8 @@ fn known_faces_light_the_indicator_and_others_do_not() {
 
 #[test]
 fn a_frame_of_the_wrong_size_is_an_error_and_the_indicator_goes_low() {
-    let frames_file = [
-        b"FRMS".as_slice(),
-        &1u32.to_le_bytes(),
-        &3u32.to_le_bytes(),
-        &[1, 2, 3],
-    ]
-    .concat();
-    let frames = Frames::parse(&frames_file).unwrap();
+    let frames_file = facenmf_wire::frames::to_vec(&[[1u8, 2, 3]]).unwrap();
+    let frames = Frames::new_checked(&frames_file).unwrap();
     let camera = Replay::new(frames).unwrap();
     let mut pin = PinMock::new(&[Pin::set(State::Low)]);
     let (mut f, mut t, mut c) = buffers();
@@ -165,11 +159,8 @@ fn a_frame_of_the_wrong_size_is_an_error_and_the_indicator_goes_low() {
 
 #[test]
 fn replay_serves_frames_in_order_and_wraps() {
-    let mut file = b"FRMS".to_vec();
-    file.extend(3u32.to_le_bytes());
-    file.extend(2u32.to_le_bytes());
-    file.extend([1, 2, 3, 4, 5, 6]);
-    let frames = Frames::parse(&file).unwrap();
+    let file = facenmf_wire::frames::to_vec(&[[1u8, 2], [3, 4], [5, 6]]).unwrap();
+    let frames = Frames::new_checked(&file).unwrap();
     assert_eq!((frames.count(), frames.frame_len()), (3, 2));
     let mut cam = Replay::new(frames).unwrap();
     let mut got = Vec::new();
@@ -179,8 +170,19 @@ fn replay_serves_frames_in_order_and_wraps() {
         got.push(f);
     }
     assert_eq!(got, [[1, 2], [3, 4], [5, 6], [1, 2]]);
-    // Bad files are refused.
-    assert!(Frames::parse(&file[..file.len() - 1]).is_none());
-    assert!(Frames::parse(b"FRMX\0\0\0\0\0\0\0\0").is_none());
-    assert!(Replay::new(Frames::parse(b"FRMS\0\0\0\0\x02\0\0\0").unwrap()).is_none());
+    // Bad files are refused; a file of no frames is no camera.
+    assert!(matches!(
+        Frames::new_checked(&file[..file.len() - 1]),
+        Err(FramesError::Length {
+            count: 3,
+            frame_len: 2,
+            data: 5
+        })
+    ));
+    assert!(matches!(
+        Frames::new_checked(b"FRMX\0\0\0\0\0\0\0\0"),
+        Err(FramesError::BadMagic { .. })
+    ));
+    let empty = facenmf_wire::frames::header(0, 2);
+    assert!(Replay::new(Frames::new_checked(&empty).unwrap()).is_none());
 }

@@ -13,6 +13,7 @@ use facenmf_host::export;
 use facenmf_host::model::Model;
 use facenmf_host::train::{self, Spec};
 use facenmf_tests::data_dir;
+use facenmf_tests::firmware::Profile;
 use facenmf_tests::firmware::{
     build_plugin, build_qemu_firmware, elf_sizes, firmware_lock, marks, parse_output,
     predict_on_host, run_qemu, synthetic_set, tools_present, write_frames, SyntheticShape,
@@ -166,7 +167,7 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
 
     // Every frame, in order, agrees with the host.
     assert_eq!(chip.frames.len(), frames.len(), "frames reported");
-    assert_eq!(chip.done["errors"], "0");
+    assert_eq!(chip.done.errors, 0);
     let (mut bit_equal, mut worst_rel) = (0usize, 0.0f64);
     for (i, (c, h)) in chip.frames.iter().zip(&host).enumerate() {
         assert_eq!(c.frame, i);
@@ -249,15 +250,14 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
         }
     }
     let frames_bytes = std::fs::metadata(&frames_bin).unwrap().len();
-    let peak: u64 = chip.done["stack_peak"].parse().unwrap();
+    let peak = chip.done.stack_peak;
     // SysTick runs at 168 MHz of virtual time, one instruction a nanosecond.
-    let stage = |s: &str| {
+    let stage = |s: fn(&Profile) -> u64| {
         chip.profile
-            .get(s)
-            .and_then(|t| t.parse::<f64>().ok())
-            .map_or(f64::NAN, |t| t * 1e9 / 168e6)
+            .as_ref()
+            .map_or(f64::NAN, |p| s(p) as f64 * 1e9 / 168e6)
     };
-    let (thumb_i, encode_i) = (stage("thumbnail"), stage("encode"));
+    let (thumb_i, encode_i) = (stage(|p| p.thumbnail), stage(|p| p.encode));
     let encode_macs =
         (d * k) as f64 + f64::from(chip.frames.last().unwrap().sweeps) * (k * k) as f64;
     let sections: Vec<String> = sizes
@@ -293,13 +293,13 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
         if per_mac <= 3.0 { "met" } else { "NOT met" },
         model.geometry.crop[2] * model.geometry.crop[3],
         encode_i / encode_macs,
-        stage("project"),
-        stage("classify"),
+        stage(|p| p.project),
+        stage(|p| p.classify),
         if ms_168 <= 100.0 { "met" } else { "NOT met" },
         sizes.flash,
         sizes.flash.saturating_sub(model_bytes + frames_bytes),
         sizes.ram,
-        chip.done["stack_size"],
+        chip.done.stack_size,
         sections.join(", "),
         run.wall.as_secs_f64(),
         frames.len(),

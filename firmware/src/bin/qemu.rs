@@ -1,23 +1,17 @@
 //! Board 1: QEMU's `netduinoplus2` (STM32F405, Cortex-M4F).
 //!
 //! Replays the frames built in from `$FACENMF_FRAMES` through the exported
-//! model once each and writes one line per frame over semihosting (plain
-//! text, f32 as `to_bits` hex, parsed by the tests crate):
-//!
-//! ```text
-//! facenmf-qemu frames=<n> frame_len=<bytes> d=<D> k=<K> m=<M> templates=<N> classes=<C>
-//! frame=<i> label=<l> known=<0|1> distance=<hex> votes=<v> sweeps=<s> converged=<0|1> ticks=<t> led=<0|1> code=<hex,..> out=<hex,..> name=<name>
-//! error=<i> <what>
-//! profile thumbnail=<ticks> encode=<ticks> project=<ticks> classify=<ticks>
-//! done frames=<n> errors=<e> stack_peak=<bytes> stack_size=<bytes>
-//! ```
+//! model once each and writes the result lines of `facenmf_wire::lines`
+//! over semihosting (a header, one line per frame or error, `profile`,
+//! `done`; f32 as `to_bits` hex), which the host parses with the same crate.
 //!
 //! The `profile` line times the stages once more on the last frame with
 //! SysTick (core clock ticks; under `-icount shift=0` a tick is 1e9/168e6
 //! instructions), to tell where an inference's instructions go.
 //!
-//! It exits through semihosting with 0 when every frame was recognised, 1
-//! when a frame failed, 101 on a panic and 102 on a HardFault. Each
+//! It exits through semihosting with the codes of `facenmf_wire::exit`: 0
+//! when every frame was recognised, 1 when a frame failed, 2 when it refuses
+//! its model or frames, 101 on a panic and 102 on a HardFault. Each
 //! inference runs between two calls of [`facenmf_mark`], where the
 //! instruction-counting QEMU plugin reads its counter. The stopwatch is
 //! SysTick at the core clock (deterministic under `-icount shift=0`).
@@ -32,11 +26,13 @@ use core::sync::atomic::{AtomicU32, Ordering};
 use cortex_m::peripheral::syst::SystClkSource;
 use cortex_m::peripheral::SYST;
 use cortex_m_rt::{entry, exception, ExceptionFrame};
-use facenmf_core::gallery::{Gallery, Identity};
-use facenmf_core::{Encoder, LinearMap, Projection, Recogniser, Thumbnailer};
+use facenmf_core::gallery::Identity;
+use facenmf_core::Recogniser;
 use facenmf_firmware::frames::{Frames, Replay, Synthetic};
 use facenmf_firmware::{App, AppError, Camera, Report, Stopwatch, Workspace};
-use semihosting::{eprintln, print, println};
+use facenmf_wire::hex::HexSlice;
+use facenmf_wire::{exit, Done, ErrorAt, ErrorLine, FrameLine, Header, Profile};
+use semihosting::{eprintln, println};
 
 /// The exported model (see `build.rs`).
 #[allow(dead_code, clippy::all, clippy::pedantic)]
@@ -145,25 +141,29 @@ fn main() -> ! {
     cp.SYST.enable_interrupt();
     cp.SYST.enable_counter();
 
-    let frames = match Frames::parse(FRAMES) {
-        Some(f) if f.count() == 0 || f.frame_len() == FRAME_LEN => f,
-        _ => fail(&"the built-in frames do not fit the model's frame size"),
+    let frames = match Frames::new_checked(FRAMES) {
+        Ok(f) if f.count() == 0 || f.frame_len() == FRAME_LEN => f,
+        Ok(_) => fail(&"the built-in frames do not fit the model's frame size"),
+        Err(e) => fail(&e),
     };
-    let recogniser = match build() {
+    let recogniser = match model::recogniser() {
         Ok(r) => r,
         Err(e) => fail(&e),
     };
+    let count = frames
+        .count()
+        .max(SYNTHETIC_FRAMES * usize::from(frames.count() == 0));
     println!(
-        "facenmf-qemu frames={} frame_len={} d={} k={} m={} templates={} classes={}",
-        frames
-            .count()
-            .max(SYNTHETIC_FRAMES * usize::from(frames.count() == 0)),
-        FRAME_LEN,
-        D,
-        K,
-        M,
-        N,
-        CLASSES
+        "{}",
+        Header {
+            frames: count,
+            frame_len: FRAME_LEN,
+            d: D,
+            k: K,
+            m: M,
+            templates: N,
+            classes: CLASSES,
+        }
     );
 
     inject_fault();
@@ -188,38 +188,21 @@ fn main() -> ! {
             SYNTHETIC_FRAMES,
         ),
     };
-    let (peak, size) = stack_use();
+    let (stack_peak, stack_size) = stack_use();
     println!(
-        "done frames={} errors={} stack_peak={} stack_size={}",
-        frames
-            .count()
-            .max(SYNTHETIC_FRAMES * usize::from(frames.count() == 0)),
-        errors,
-        peak,
-        size
+        "{}",
+        Done {
+            frames: count,
+            errors,
+            stack_peak,
+            stack_size,
+        }
     );
-    semihosting::process::exit(i32::from(errors > 0))
-}
-
-fn build() -> Result<Recogniser<'static, M, 0>, facenmf_core::recognise::Error> {
-    let thumbnailer =
-        Thumbnailer::new_checked(FRAME_WIDTH, FRAME_HEIGHT, PIXEL_FORMAT, CROP, WIDTH, HEIGHT)?;
-    let encoder = Encoder::from_arrays(&BASIS, &GRAM, RULE)?;
-    let map = match MAP {
-        Some(p) => Some(LinearMap::from_arrays(p, BIAS)?),
-        None => None,
-    };
-    let projection = Projection::new_checked(K, SQRT, NORMALIZE, map)?;
-    let mut gallery = Gallery::new_checked(&TEMPLATES)?;
-    gallery.set_threshold(THRESHOLD);
-    Recogniser::new_checked(
-        thumbnailer,
-        encoder,
-        projection,
-        gallery,
-        NEIGHBOURS,
-        METRIC,
-    )
+    semihosting::process::exit(if errors > 0 {
+        exit::FRAME_FAILED
+    } else {
+        exit::OK
+    })
 }
 
 /// Runs `count` frames, printing a line each; returns how many failed.
@@ -238,9 +221,16 @@ fn run<C: Camera>(
             Ok(r) => print_report(r, ws),
             Err(e) => {
                 errors += 1;
+                let at = ErrorAt::Frame(seen);
                 match e {
-                    AppError::Camera(e) => println!("error={} camera {:?}", seen, e),
-                    AppError::Recognise(e) => println!("error={} {}", seen, e),
+                    AppError::Camera(e) => println!(
+                        "{}",
+                        ErrorLine {
+                            at,
+                            what: format_args!("camera {e:?}"),
+                        }
+                    ),
+                    AppError::Recognise(e) => println!("{}", ErrorLine { at, what: e }),
                     AppError::Indicator(e) => match *e {},
                 }
             }
@@ -273,45 +263,43 @@ fn profile(r: &Recogniser<'static, M, 0>, ws: &mut Workspace<'_, M>) {
     let decision = y.map(|y| r.gallery.classify(&y, NEIGHBOURS, METRIC));
     t[4] = SysTickWatch::now();
     if thumb.is_err() || code.is_err() || !matches!(decision, Ok(Ok(_))) {
-        println!("error=profile the stages failed");
+        println!(
+            "{}",
+            ErrorLine {
+                at: ErrorAt::Profile,
+                what: "the stages failed",
+            }
+        );
         return;
     }
     println!(
-        "profile thumbnail={} encode={} project={} classify={}",
-        t[1] - t[0],
-        t[2] - t[1],
-        t[3] - t[2],
-        t[4] - t[3]
+        "{}",
+        Profile {
+            thumbnail: t[1] - t[0],
+            encode: t[2] - t[1],
+            project: t[3] - t[2],
+            classify: t[4] - t[3],
+        }
     );
 }
 
 fn print_report(r: &Report<'_>, ws: &Workspace<'_, M>) {
     let known = matches!(r.identity, Identity::Known(_));
-    print!(
-        "frame={} label={} known={} distance={:08x} votes={} sweeps={} converged={} ticks={} led={} code=",
-        r.frame,
-        r.label,
-        u8::from(known),
-        r.distance.to_bits(),
-        r.votes,
-        r.sweeps,
-        u8::from(r.converged),
-        r.ticks,
-        u8::from(known),
-    );
-    print_hex(ws.code);
-    print!(" out=");
-    print_hex(&ws.out);
-    println!(" name={}", r.name.unwrap_or("?"));
-}
-
-fn print_hex(v: &[f32]) {
-    for (i, x) in v.iter().enumerate() {
-        if i > 0 {
-            print!(",");
-        }
-        print!("{:08x}", x.to_bits());
-    }
+    let line = FrameLine {
+        frame: r.frame as usize,
+        label: r.label,
+        known,
+        distance: r.distance,
+        votes: r.votes,
+        sweeps: r.sweeps,
+        converged: r.converged,
+        ticks: r.ticks,
+        led: known,
+        code: HexSlice(ws.code),
+        out: HexSlice(&ws.out),
+        name: r.name.unwrap_or("?"),
+    };
+    println!("{}", line);
 }
 
 /// Fails on purpose when built with `FACENMF_FAULT` (tests only).
@@ -353,17 +341,17 @@ fn stack_use() -> (usize, usize) {
 
 fn fail(what: &dyn core::fmt::Display) -> ! {
     eprintln!("error: {}", what);
-    semihosting::process::exit(2)
+    semihosting::process::exit(exit::SETUP)
 }
 
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo) -> ! {
     eprintln!("panic: {}", info);
-    semihosting::process::exit(101)
+    semihosting::process::exit(exit::PANIC)
 }
 
 #[exception]
 unsafe fn HardFault(frame: &ExceptionFrame) -> ! {
     eprintln!("hardfault at pc={:#010x}", frame.pc());
-    semihosting::process::exit(102)
+    semihosting::process::exit(exit::HARDFAULT)
 }

@@ -2,7 +2,8 @@
 //!
 //! The OV7670 is set up over I2C2 (SCCB) by [`facenmf_firmware::ov7670`],
 //! clocked from MCO1 (HSI, 16 MHz), and streams QQVGA YUYV frames that DCMI
-//! captures (snapshot mode) through DMA2 stream 1 channel 1 into RAM. Each
+//! captures (snapshot mode) through DMA2 stream 1 channel 1 into RAM
+//! ([`dcmi`]). This file is the board's wiring: clocks, pins, peripherals. Each
 //! frame's centre (the model's crop aspect) goes through the exported model;
 //! the green LED (LD4, PD12) is on while a known person is seen, and every
 //! result is logged with defmt over RTT (`probe-rs run --chip STM32F407VGTx`).
@@ -16,10 +17,8 @@ use core::ptr::addr_of_mut;
 use cortex_m::peripheral::DWT;
 use cortex_m_rt::entry;
 use defmt_rtt as _;
-use facenmf_core::gallery::Gallery;
 use facenmf_core::thumbnail::{Crop, PixelFormat};
-use facenmf_core::{Encoder, LinearMap, Projection, Recogniser, Thumbnailer};
-use facenmf_firmware::camera::{Camera, ErrorKind, ErrorType};
+use facenmf_core::Thumbnailer;
 use facenmf_firmware::ov7670::{Ov7670, QQVGA_HEIGHT, QQVGA_WIDTH};
 use facenmf_firmware::{App, Stopwatch, Workspace};
 use panic_probe as _;
@@ -36,98 +35,17 @@ mod model {
 }
 use model::*;
 
+mod dcmi;
+use dcmi::{DcmiCamera, FrameBuf};
+
 const CORE_HZ: u32 = 168_000_000;
-const FRAME_LEN: usize = QQVGA_WIDTH * QQVGA_HEIGHT * 2;
 /// A frame that has not arrived after this many core cycles (0.5 s) is a
 /// timeout.
 const FRAME_TIMEOUT_CYCLES: u32 = CORE_HZ / 2;
 
-/// DMA writes words: the frame buffer is word aligned.
-#[repr(C, align(4))]
-struct FrameBuf([u8; FRAME_LEN]);
-
-static mut FRAME: FrameBuf = FrameBuf([0; FRAME_LEN]);
+static mut FRAME: FrameBuf = FrameBuf::new();
 static mut THUMB: [f32; D] = [0.0; D];
 static mut CODE: [f32; K] = [0.0; K];
-
-/// DCMI_DR, where DMA reads the pixels.
-const DCMI_DR: u32 = 0x5005_0000 + 0x28;
-/// DMA2 stream 1 CR: channel 1, high priority, word to word, memory
-/// increment, peripheral to memory (RM0090 10.5.5).
-const DMA_CR: u32 = (1 << 25) | (0b10 << 16) | (0b10 << 13) | (0b10 << 11) | (1 << 10);
-/// FIFO on, full threshold.
-const DMA_FCR: u32 = 0b111;
-/// LISR/LIFCR bits of stream 1: TCIF1, HTIF1, TEIF1, DMEIF1, FEIF1.
-const DMA_S1_FLAGS: u32 = 0x0F40;
-const DMA_TCIF1: u32 = 1 << 11;
-const DMA_TEIF1: u32 = 1 << 9;
-/// DCMI CR: snapshot, PCLK rising edge, VSYNC high and HREF low in blanking
-/// (the OV7670's defaults), 8-bit data (RM0090 15.8.1).
-const DCMI_CR: u32 = (1 << 1) | (1 << 5) | (1 << 7);
-const DCMI_ENABLE: u32 = 1 << 14;
-const DCMI_CAPTURE: u32 = 1 << 0;
-
-/// DCMI + DMA capture of one QQVGA YUYV frame.
-struct DcmiCamera {
-    dcmi: pac::DCMI,
-    dma: pac::DMA2,
-}
-
-impl ErrorType for DcmiCamera {
-    type Error = ErrorKind;
-}
-
-impl Camera for DcmiCamera {
-    fn frame_len(&self) -> usize {
-        FRAME_LEN
-    }
-
-    fn capture(&mut self, frame: &mut [u8]) -> Result<(), ErrorKind> {
-        if frame.len() != FRAME_LEN || !(frame.as_ptr() as usize).is_multiple_of(4) {
-            return Err(ErrorKind::FrameSize);
-        }
-        let st = self.dma.st(1);
-        // SAFETY: raw register values from RM0090; the stream is disabled
-        // before it is set up, and `frame` outlives the transfer, which ends
-        // (or is stopped) before this returns.
-        unsafe {
-            st.cr().write(|w| w.bits(0));
-            while st.cr().read().bits() & 1 != 0 {}
-            self.dma.lifcr().write(|w| w.bits(DMA_S1_FLAGS));
-            st.par().write(|w| w.bits(DCMI_DR));
-            st.m0ar().write(|w| w.bits(frame.as_mut_ptr() as u32));
-            st.ndtr().write(|w| w.bits((FRAME_LEN / 4) as u32));
-            st.fcr().write(|w| w.bits(DMA_FCR));
-            st.cr().write(|w| w.bits(DMA_CR | 1));
-            self.dcmi.icr().write(|w| w.bits(0x1F));
-            self.dcmi.cr().write(|w| w.bits(DCMI_CR | DCMI_ENABLE));
-            self.dcmi
-                .cr()
-                .write(|w| w.bits(DCMI_CR | DCMI_ENABLE | DCMI_CAPTURE));
-        }
-        let start = DWT::cycle_count();
-        let result = loop {
-            let flags = self.dma.lisr().read().bits();
-            if flags & DMA_TEIF1 != 0 {
-                break Err(ErrorKind::Other);
-            }
-            if flags & DMA_TCIF1 != 0 {
-                break Ok(());
-            }
-            if DWT::cycle_count().wrapping_sub(start) > FRAME_TIMEOUT_CYCLES {
-                break Err(ErrorKind::Timeout);
-            }
-        };
-        // SAFETY: stopping the capture and the stream.
-        unsafe {
-            self.dcmi.cr().write(|w| w.bits(0));
-            st.cr().write(|w| w.bits(0));
-        }
-        // The DMA wrote behind the compiler's back.
-        core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
-        result
-    }
-}
 
 /// DWT cycle counter: one tick a core cycle.
 struct Cycles(u32);
@@ -160,31 +78,17 @@ const fn camera_crop() -> Crop {
     }
 }
 
-fn build() -> Result<Recogniser<'static, M, 0>, facenmf_core::recognise::Error> {
-    let thumbnailer = Thumbnailer::new_checked(
+/// The model's thumbnailer for the camera's frames (QQVGA YUYV, centre crop).
+fn camera_thumbnailer() -> Result<Thumbnailer, facenmf_core::recognise::Error> {
+    Thumbnailer::new_checked(
         QQVGA_WIDTH,
         QQVGA_HEIGHT,
         PixelFormat::Yuyv,
         camera_crop(),
         WIDTH,
         HEIGHT,
-    )?;
-    let encoder = Encoder::from_arrays(&BASIS, &GRAM, RULE)?;
-    let map = match MAP {
-        Some(p) => Some(LinearMap::from_arrays(p, BIAS)?),
-        None => None,
-    };
-    let projection = Projection::new_checked(K, SQRT, NORMALIZE, map)?;
-    let mut gallery = Gallery::new_checked(&TEMPLATES)?;
-    gallery.set_threshold(THRESHOLD);
-    Recogniser::new_checked(
-        thumbnailer,
-        encoder,
-        projection,
-        gallery,
-        NEIGHBOURS,
-        METRIC,
     )
+    .map_err(Into::into)
 }
 
 #[entry]
@@ -250,18 +154,15 @@ fn main() -> ! {
         }
     }
 
-    let recogniser = match build() {
+    let recogniser = match camera_thumbnailer().and_then(model::recogniser_with) {
         Ok(r) => r,
         Err(e) => defmt::panic!("model: {}", e),
     };
-    let camera = DcmiCamera {
-        dcmi: dp.DCMI,
-        dma: dp.DMA2,
-    };
+    let camera = DcmiCamera::new(dp.DCMI, dp.DMA2, FRAME_TIMEOUT_CYCLES);
     // SAFETY: main runs once and never returns; these are its only borrows.
     let mut ws = unsafe {
         Workspace {
-            frame: &mut (*addr_of_mut!(FRAME)).0,
+            frame: (*addr_of_mut!(FRAME)).bytes_mut(),
             thumb: &mut *addr_of_mut!(THUMB),
             code: &mut *addr_of_mut!(CODE),
             out: [0.0; M],
