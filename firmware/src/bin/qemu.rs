@@ -214,6 +214,7 @@ fn build() -> Result<Recogniser<'static, M, 0>, facenmf_core::recognise::Error> 
     gallery.set_threshold(THRESHOLD);
     Recogniser::new_checked(
         thumbnailer,
+        facenmf_core::FeatureExtractor::raw(&thumbnailer),
         encoder,
         projection,
         gallery,
