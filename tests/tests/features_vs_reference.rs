@@ -319,4 +319,24 @@ fn bad_arguments_are_refused() {
         err(10, 6, lbp(5, 8)).to_string(),
         "grid of 5 x 8 cells: each side must be between 1 and the 4 x 8 pixels with a code"
     );
+    assert_eq!(
+        err(2, 10, lbp(1, 1)).to_string(),
+        "thumbnail of 2 x 10 is smaller than 3 x 3 or larger than 1024 x 1024"
+    );
+    assert_eq!(
+        FeatureError::OutputLength {
+            expected: 236,
+            actual: 235
+        }
+        .to_string(),
+        "feature buffer holds 235 values, expected 236"
+    );
+    assert_eq!(
+        FeatureError::InputLength {
+            expected: 60,
+            actual: 59
+        }
+        .to_string(),
+        "thumbnail holds 59 values, expected 60"
+    );
 }
