@@ -19,6 +19,31 @@ pub enum ThumbnailError {
     OutputLength { expected: usize, actual: usize },
 }
 
+/// Why a feature stage was refused, or could not run on the buffers given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum FeatureError {
+    /// The thumbnail is smaller than `min x min` pixels (the features need
+    /// that much) or larger than [`crate::thumbnail::MAX_FRAME_SIDE`] a side.
+    ThumbnailSize {
+        width: usize,
+        height: usize,
+        min: usize,
+    },
+    /// The cell grid has no cell along an axis, or more cells along an axis
+    /// than the `max_rows x max_cols` pixels that carry a code.
+    Grid {
+        rows: usize,
+        cols: usize,
+        max_rows: usize,
+        max_cols: usize,
+    },
+    /// The thumbnail buffer does not hold `width * height` values.
+    InputLength { expected: usize, actual: usize },
+    /// The output buffer does not hold the features' length.
+    OutputLength { expected: usize, actual: usize },
+}
+
 /// Why a basis, its Gram matrix or a linear map was refused by a checked constructor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -105,6 +130,33 @@ impl fmt::Display for ThumbnailError {
     }
 }
 
+impl fmt::Display for FeatureError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::ThumbnailSize { width, height, min } => write!(
+                f,
+                "thumbnail of {width} x {height} is smaller than {min} x {min} or larger than {m} x {m}",
+                m = crate::thumbnail::MAX_FRAME_SIDE
+            ),
+            Self::Grid {
+                rows,
+                cols,
+                max_rows,
+                max_cols,
+            } => write!(
+                f,
+                "grid of {rows} x {cols} cells: each side must be between 1 and the {max_rows} x {max_cols} pixels with a code"
+            ),
+            Self::InputLength { expected, actual } => {
+                write!(f, "thumbnail holds {actual} values, expected {expected}")
+            }
+            Self::OutputLength { expected, actual } => {
+                write!(f, "feature buffer holds {actual} values, expected {expected}")
+            }
+        }
+    }
+}
+
 impl fmt::Display for ModelError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
@@ -162,6 +214,7 @@ impl fmt::Display for GalleryError {
 }
 
 impl core::error::Error for ThumbnailError {}
+impl core::error::Error for FeatureError {}
 impl core::error::Error for ModelError {}
 impl core::error::Error for InputError {}
 impl core::error::Error for GalleryError {}

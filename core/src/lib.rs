@@ -4,14 +4,16 @@
 //!
 //! 1. [`thumbnail`]: camera frame (8-bit gray or RGB565) → crop → area-averaged
 //!    thumbnail in `[0, 1]`.
-//! 2. [`encode`]: thumbnail → non-negative code against a fixed NMF basis, by
+//! 2. [`features`]: thumbnail → what the basis is fitted on: the pixels
+//!    themselves, or uniform LBP histograms per cell.
+//! 3. [`encode`]: features → non-negative code against a fixed NMF basis, by
 //!    the coordinate descent of [`nnls`].
-//! 3. [`project`]: code → optional square root, L2 normalisation and linear map
+//! 4. [`project`]: code → optional square root, L2 normalisation and linear map
 //!    (e.g. LDA) into the space where faces are compared.
-//! 4. [`gallery`]: nearest-neighbour classification against templates in
+//! 5. [`gallery`]: nearest-neighbour classification against templates in
 //!    flash and enrolled at run time, with an "unknown" threshold.
 //!
-//! [`recognise`] chains the four, checked once to fit together.
+//! [`recognise`] chains the five, checked once to fit together.
 //!
 //! Every model buffer is validated once by a checked constructor; after that
 //! the inner loops cannot fail. Nothing allocates and nothing panics on bad
@@ -21,6 +23,7 @@
 
 pub mod encode;
 pub mod error;
+pub mod features;
 pub mod gallery;
 pub mod math;
 pub mod nnls;
@@ -30,7 +33,8 @@ pub mod thumbnail;
 mod validate;
 
 pub use encode::Encoder;
-pub use error::{GalleryError, InputError, ModelError, ThumbnailError};
+pub use error::{FeatureError, GalleryError, InputError, ModelError, ThumbnailError};
+pub use features::{FeatureExtractor, Features, Grid};
 pub use gallery::{Decision, Gallery, Identity, Metric};
 pub use nnls::{Gram, SolveReport, StopRule};
 pub use project::{LinearMap, Projection};

@@ -1,12 +1,23 @@
-//! The whole pipeline on one frame: thumbnail → encode → project → classify.
+//! The whole pipeline on one frame: thumbnail → features → encode → project
+//! → classify.
 //!
 //! [`Recogniser::new_checked`] checks once that the stages fit together
-//! (thumbnail size = basis width D, code length K = projection input,
-//! projection output = template length M, `k` within bounds); after that
-//! [`Recogniser::recognise`] only checks the caller's buffers.
+//! (thumbnail size = feature input, feature length = basis width D, code
+//! length K = projection input, projection output = template length M, `k`
+//! within bounds); after that [`Recogniser::recognise`] only checks the
+//! caller's buffers.
+//!
+//! # Working space
+//! [`Recogniser::recognise`] takes one `work` buffer of
+//! [`Recogniser::work_len`] values: the thumbnail, followed by the features
+//! unless they are the thumbnail itself ([`crate::Features::Raw`], whose
+//! `work` is just the thumbnail). In f32: raw 32 x 24 → 3 KiB; LBP 8 x 6
+//! cells over 64 x 48 → 3072 + 2832 values, 23 KiB (11 KiB of it the
+//! features).
 
 use crate::encode::Encoder;
-use crate::error::{GalleryError, InputError, ModelError, ThumbnailError};
+use crate::error::{FeatureError, GalleryError, InputError, ModelError, ThumbnailError};
+use crate::features::FeatureExtractor;
 use crate::gallery::{Decision, Gallery, Metric, MAX_NEIGHBOURS};
 use crate::nnls::SolveReport;
 use crate::project::Projection;
@@ -20,6 +31,8 @@ pub enum Error {
     Model(ModelError),
     /// The frame or thumbnail buffer is wrong.
     Thumbnail(ThumbnailError),
+    /// The feature stage refused its size or buffers.
+    Features(FeatureError),
     /// A buffer between stages is wrong.
     Input(InputError),
     /// The gallery refused (empty, bad k).
@@ -34,6 +47,11 @@ impl From<ModelError> for Error {
 impl From<ThumbnailError> for Error {
     fn from(e: ThumbnailError) -> Self {
         Self::Thumbnail(e)
+    }
+}
+impl From<FeatureError> for Error {
+    fn from(e: FeatureError) -> Self {
+        Self::Features(e)
     }
 }
 impl From<InputError> for Error {
@@ -52,6 +70,7 @@ impl core::fmt::Display for Error {
         match self {
             Self::Model(e) => write!(f, "model: {e}"),
             Self::Thumbnail(e) => write!(f, "thumbnail: {e}"),
+            Self::Features(e) => write!(f, "features: {e}"),
             Self::Input(e) => write!(f, "encode: {e}"),
             Self::Gallery(e) => write!(f, "gallery: {e}"),
         }
@@ -70,11 +89,12 @@ pub struct Recognition {
     pub solve: SolveReport,
 }
 
-/// The four stages, validated to fit together. Templates have M values; the
+/// The five stages, validated to fit together. Templates have M values; the
 /// gallery has room for N enrolled at run time.
 #[derive(Debug, Clone)]
 pub struct Recogniser<'a, const M: usize, const N: usize> {
     thumbnailer: Thumbnailer,
+    features: FeatureExtractor,
     encoder: Encoder<'a>,
     projection: Projection<'a>,
     /// The gallery; enrol and remove people through it.
@@ -87,6 +107,7 @@ impl<'a, const M: usize, const N: usize> Recogniser<'a, M, N> {
     /// Checks that the stages fit together.
     pub fn new_checked(
         thumbnailer: Thumbnailer,
+        features: FeatureExtractor,
         encoder: Encoder<'a>,
         projection: Projection<'a>,
         gallery: Gallery<'a, M, N>,
@@ -105,9 +126,19 @@ impl<'a, const M: usize, const N: usize> Recogniser<'a, M, N> {
             }
         };
         fits(
-            "thumbnail (basis width D)",
+            "feature input width (thumbnail width)",
+            thumbnailer.out_width(),
+            features.width(),
+        )?;
+        fits(
+            "feature input height (thumbnail height)",
+            thumbnailer.out_height(),
+            features.height(),
+        )?;
+        fits(
+            "features (basis width D)",
             encoder.d(),
-            thumbnailer.out_len(),
+            features.output_len(),
         )?;
         fits("projection input (K)", encoder.k(), projection.k())?;
         fits(
@@ -120,6 +151,7 @@ impl<'a, const M: usize, const N: usize> Recogniser<'a, M, N> {
         }
         Ok(Self {
             thumbnailer,
+            features,
             encoder,
             projection,
             gallery,
@@ -133,6 +165,21 @@ impl<'a, const M: usize, const N: usize> Recogniser<'a, M, N> {
         &self.thumbnailer
     }
 
+    /// The feature stage.
+    pub const fn features(&self) -> &FeatureExtractor {
+        &self.features
+    }
+
+    /// Values of the working space [`Recogniser::recognise`] needs: the
+    /// thumbnail, plus the features unless they are the thumbnail itself.
+    pub const fn work_len(&self) -> usize {
+        if self.features.is_identity() {
+            self.thumbnailer.out_len()
+        } else {
+            self.thumbnailer.out_len() + self.features.output_len()
+        }
+    }
+
     /// The encoder stage.
     pub const fn encoder(&self) -> &Encoder<'a> {
         &self.encoder
@@ -143,28 +190,29 @@ impl<'a, const M: usize, const N: usize> Recogniser<'a, M, N> {
         &self.projection
     }
 
-    /// Maps a thumbnail (D values) into the comparison space: encodes into
-    /// `code` (K values), then projects into `out` (M values).
+    /// Maps a feature vector (D values; the thumbnail itself for raw
+    /// features) into the comparison space: encodes into `code` (K values),
+    /// then projects into `out` (M values).
     pub fn embed(
         &self,
-        thumb: &[f32],
+        features: &[f32],
         code: &mut [f32],
         out: &mut [f32; M],
     ) -> Result<SolveReport, Error> {
-        if let Some(index) = thumb.iter().position(|v| !v.is_finite()) {
+        if let Some(index) = features.iter().position(|v| !v.is_finite()) {
             return Err(InputError::NotFinite { index }.into());
         }
-        self.embed_finite(thumb, code, out)
+        self.embed_finite(features, code, out)
     }
 
-    /// [`Recogniser::embed`] of a finite thumbnail.
+    /// [`Recogniser::embed`] of a finite feature vector.
     fn embed_finite(
         &self,
-        thumb: &[f32],
+        features: &[f32],
         code: &mut [f32],
         out: &mut [f32; M],
     ) -> Result<SolveReport, Error> {
-        let solve = self.encoder.encode_finite(thumb, code)?;
+        let solve = self.encoder.encode_finite(features, code)?;
         if self.projection.has_map() {
             self.projection.apply(code, out)?;
         } else {
@@ -175,20 +223,39 @@ impl<'a, const M: usize, const N: usize> Recogniser<'a, M, N> {
         Ok(solve)
     }
 
-    /// Recognises one frame, using `thumb` (D values) and `code` (K values)
-    /// as working space; `code` ends holding the encoder's code (after the
-    /// optional square root and normalisation) and `out` the projected vector.
+    /// Recognises one frame, using `work` ([`Recogniser::work_len`] values,
+    /// see the module) and `code` (K values) as working space; `work` ends
+    /// holding the thumbnail (then the features), `code` the encoder's code
+    /// (after the optional square root and normalisation) and `out` the
+    /// projected vector.
+    ///
+    /// A `work` of the wrong length is refused by the thumbnail stage
+    /// ([`ThumbnailError::OutputLength`], expecting [`Recogniser::work_len`]).
     pub fn recognise(
         &self,
         frame: &[u8],
-        thumb: &mut [f32],
+        work: &mut [f32],
         code: &mut [f32],
         out: &mut [f32; M],
     ) -> Result<Recognition, Error> {
+        if work.len() != self.work_len() {
+            return Err(ThumbnailError::OutputLength {
+                expected: self.work_len(),
+                actual: work.len(),
+            }
+            .into());
+        }
+        let (thumb, features) = work.split_at_mut(self.thumbnailer.out_len());
         self.thumbnailer.run(frame, thumb)?;
         // A thumbnail is finite by construction (exact sums over a positive
-        // denominator): no pass over it looking for NaN.
-        let solve = self.embed_finite(thumb, code, out)?;
+        // denominator), and so are its LBP histograms (counts over a positive
+        // count): no pass over them looking for NaN.
+        let solve = if self.features.is_identity() {
+            self.embed_finite(thumb, code, out)?
+        } else {
+            self.features.run(thumb, features)?;
+            self.embed_finite(features, code, out)?
+        };
         let decision = self.gallery.classify(out, self.k, self.metric)?;
         Ok(Recognition { decision, solve })
     }

@@ -149,6 +149,7 @@ pub fn recogniser_with(thumbnailer: Thumbnailer) -> Result<Recogniser<'static, M
     gallery.set_threshold(THRESHOLD);
     Recogniser::new_checked(
         thumbnailer,
+        facenmf_core::FeatureExtractor::raw(&thumbnailer),
         encoder,
         projection,
         gallery,

@@ -7,7 +7,7 @@ use std::ops::ControlFlow;
 use embedded_hal_mock::eh1::digital::{Mock as PinMock, State, Transaction as Pin};
 use facenmf_core::gallery::{Gallery, Identity, Metric};
 use facenmf_core::thumbnail::{Crop, PixelFormat, Thumbnailer};
-use facenmf_core::{Encoder, Projection, Recogniser, StopRule};
+use facenmf_core::{Encoder, FeatureExtractor, Projection, Recogniser, StopRule};
 use facenmf_firmware::app::NoStopwatch;
 use facenmf_firmware::camera::{Camera, ErrorKind, ErrorType};
 use facenmf_firmware::frames::{Frames, FramesError, Replay};
@@ -29,6 +29,7 @@ fn recogniser() -> Recogniser<'static, 2, 0> {
     gallery.set_threshold(0.1);
     Recogniser::new_checked(
         thumbnailer,
+        FeatureExtractor::raw(&thumbnailer),
         encoder,
         projection,
         gallery,

@@ -6,9 +6,11 @@
 //! - [`nnls`]: non-negative least squares by the Lawson–Hanson active-set
 //!   method (exact up to rounding, independent of the kernel's coordinate
 //!   descent), and the objective `½‖x − wH‖²`.
+//! - [`lbp`]: uniform LBP cell histograms, one pixel at a time.
 //! - [`knn`]: k-nearest-neighbour vote by computing every distance and
 //!   sorting them.
 
 pub mod knn;
+pub mod lbp;
 pub mod nnls;
 pub mod thumbnail;
