@@ -1,6 +1,7 @@
 //! Line charts drawn with `plotters`: SVG when the path ends in `.svg` (for
-//! `docs/`, crisp in a browser), PNG otherwise. Text is set in DejaVu Sans,
-//! embedded by the `dejavu` crate, so a fresh machine needs no system font.
+//! `docs/`, crisp in a browser), PNG otherwise. Text is set (PNG) and
+//! measured (both) in DejaVu Sans, embedded by the `dejavu` crate, so a
+//! fresh machine needs no system font.
 //! The legend sits right of the plot area, never over the data. Files are
 //! written atomically.
 
@@ -58,7 +59,7 @@ const PALETTE: [(u8, u8, u8); 12] = [
     (128, 0, 0),
 ];
 
-/// Registers DejaVu Sans with plotters once (PNG text needs a font file).
+/// Registers DejaVu Sans with plotters once (text is measured and drawn with it).
 fn register_font() -> Result<()> {
     static DONE: OnceLock<bool> = OnceLock::new();
     let ok = *DONE.get_or_init(|| {
@@ -188,6 +189,8 @@ fn compressed_png(rgb: &[u8]) -> Result<Vec<u8>> {
 /// Renders `chart` to `path`: SVG for a `.svg` path, PNG otherwise; written
 /// whole or not at all.
 pub fn write(chart: &Chart, path: &Path) -> Result<()> {
+    // Both backends measure text with the registered font.
+    register_font()?;
     let svg = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
@@ -200,7 +203,6 @@ pub fn write(chart: &Chart, path: &Path) -> Result<()> {
         crate::atomic::write_io(path, text.as_bytes())
             .with_context(|| format!("writing {}", path.display()))
     } else {
-        register_font()?;
         let mut rgb = vec![255u8; (W * H * 3) as usize];
         {
             let root = BitMapBackend::with_buffer(&mut rgb, (W, H)).into_drawing_area();
