@@ -78,7 +78,10 @@ pub fn render(model: &Model) -> Result<String> {
     };
     writeln!(s, "pub const METRIC: Metric = {metric};")?;
     let threshold = model.threshold.map_or("f32::INFINITY".to_string(), float);
-    writeln!(s, "pub const THRESHOLD: f32 = {threshold};\n")?;
+    writeln!(s, "pub const THRESHOLD: f32 = {threshold};")?;
+    // The identity the device's template store tags its records with.
+    let id = crate::store::model_id(model);
+    writeln!(s, "pub const MODEL_ID: u64 = 0x{id:016x};\n")?;
 
     matrix(&mut s, "BASIS", "[[f32; D]; K]", &model.basis, d)?;
     matrix(&mut s, "GRAM", "[[f32; K]; K]", &model.gram, k)?;

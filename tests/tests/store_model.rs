@@ -262,3 +262,26 @@ fn two_stm32f4_sectors_hold_at_least_200_people_of_the_default_model() {
     assert_eq!(slot, 4 + 32 + 61 * 4 + 4 + 8);
     assert!(people >= 200, "{people}");
 }
+
+/// The export names the model identity the store checks: `MODEL_ID` is
+/// `model_id` of basis, map and bias, and changes with any basis value.
+#[test]
+fn the_export_writes_the_model_identity() {
+    use facenmf_tests::models::{random_model, Shape};
+    let shape = Shape {
+        frame: (12, 16),
+        thumb: (6, 8),
+        k: 5,
+        m: Some(3),
+        n: 4,
+        classes: 2,
+    };
+    let mut model = random_model(3, shape);
+    let map = model.map.as_ref().unwrap();
+    let id = facenmf_store::model_id(&model.basis, Some(&map.p), Some(&map.bias));
+    assert_eq!(facenmf_host::store::model_id(&model), id);
+    let text = facenmf_host::export::render(&model).unwrap();
+    assert!(text.contains(&format!("pub const MODEL_ID: u64 = 0x{id:016x};\n")));
+    model.basis[7] += 0.5;
+    assert_ne!(facenmf_host::store::model_id(&model), id);
+}
