@@ -42,6 +42,8 @@ pub enum RegionError {
     },
     /// Read or write size above 64 bytes or not a power of two.
     AccessSize(u32),
+    /// A template length of 0, or above the store's M.
+    TemplateLength(usize),
     /// Not even one template of M values fits in a sector.
     SectorTooSmall {
         /// The erase size.

@@ -126,6 +126,8 @@ pub struct Store<F, const M: usize, const N: usize> {
     flash: F,
     layout: Layout,
     model: u64,
+    /// Values a template holds (M, or fewer with `open_sized`).
+    m: usize,
     sectors: heapless::Vec<Sector, MAX_SECTORS>,
     /// Sorted by label.
     people: heapless::Vec<Entry, N>,
@@ -146,7 +148,17 @@ impl<F: NorFlash, const M: usize, const N: usize> Store<F, M, N> {
     /// An erased region is an empty store. On error the flash is handed back;
     /// only [`OpenError::Flash`] may leave a repair half done (open again).
     pub fn open(flash: F, region: Region, model: u64) -> Opened<F, M, N> {
-        let layout = match check_region(&flash, region, M) {
+        Self::open_sized(flash, region, model, M)
+    }
+
+    /// [`Store::open`] for templates of `m ≤ M` values (a host tool's
+    /// store for any model): only the first `m` values of a [`Person`]'s
+    /// vector are stored, the rest read back as 0.
+    pub fn open_sized(flash: F, region: Region, model: u64, m: usize) -> Opened<F, M, N> {
+        if m == 0 || m > M {
+            return Err((flash, OpenError::Region(RegionError::TemplateLength(m))));
+        }
+        let layout = match check_region(&flash, region, m) {
             Ok(l) => l,
             Err(e) => return Err((flash, OpenError::Region(e))),
         };
@@ -154,6 +166,7 @@ impl<F: NorFlash, const M: usize, const N: usize> Store<F, M, N> {
             flash,
             layout,
             model,
+            m,
             sectors: heapless::Vec::new(),
             people: heapless::Vec::new(),
         };
@@ -165,8 +178,16 @@ impl<F: NorFlash, const M: usize, const N: usize> Store<F, M, N> {
 
     /// Erases the whole region, then opens it (empty) for `model`: the way
     /// out of [`OpenError::ForeignModel`] and [`OpenError::Overfull`].
-    pub fn format(mut flash: F, region: Region, model: u64) -> Opened<F, M, N> {
-        let layout = match check_region(&flash, region, M) {
+    pub fn format(flash: F, region: Region, model: u64) -> Opened<F, M, N> {
+        Self::format_sized(flash, region, model, M)
+    }
+
+    /// [`Store::format`] for templates of `m ≤ M` values (see [`Store::open_sized`]).
+    pub fn format_sized(mut flash: F, region: Region, model: u64, m: usize) -> Opened<F, M, N> {
+        if m == 0 || m > M {
+            return Err((flash, OpenError::Region(RegionError::TemplateLength(m))));
+        }
+        let layout = match check_region(&flash, region, m) {
             Ok(l) => l,
             Err(e) => return Err((flash, OpenError::Region(e))),
         };
@@ -176,7 +197,7 @@ impl<F: NorFlash, const M: usize, const N: usize> Store<F, M, N> {
                 return Err((flash, OpenError::Flash(e)));
             }
         }
-        Self::open(flash, region, model)
+        Self::open_sized(flash, region, model, m)
     }
 
     /// Gives the flash back.
@@ -236,7 +257,7 @@ impl<F: NorFlash, const M: usize, const N: usize> Store<F, M, N> {
     /// power cut. Refuses a full store, a stored label or a non-finite
     /// template without writing anything.
     pub fn enrol(&mut self, person: &Person<M>) -> Result<(), Error<F::Error>> {
-        if let Some(index) = person.vector.iter().position(|v| !v.is_finite()) {
+        if let Some(index) = person.vector[..self.m].iter().position(|v| !v.is_finite()) {
             return Err(Error::NotFinite { index });
         }
         let at = match self.find(person.label) {
@@ -643,7 +664,7 @@ impl<F: NorFlash, const M: usize, const N: usize> Store<F, M, N> {
             return Ok(Header::Dirty);
         }
         let model = u64::from(u32_at(8)) | (u64::from(u32_at(12)) << 32);
-        if model != self.model || usize::from(u16_at(6)) != M {
+        if model != self.model || usize::from(u16_at(6)) != self.m {
             return Ok(Header::Foreign(model));
         }
         Ok(Header::Valid {
@@ -657,7 +678,7 @@ impl<F: NorFlash, const M: usize, const N: usize> Store<F, M, N> {
         let mut b = [0xFFu8; CHUNK];
         b[0..4].copy_from_slice(&MAGIC.to_le_bytes());
         b[4..6].copy_from_slice(&VERSION.to_le_bytes());
-        b[6..8].copy_from_slice(&(M as u16).to_le_bytes());
+        b[6..8].copy_from_slice(&(self.m as u16).to_le_bytes());
         b[8..16].copy_from_slice(&self.model.to_le_bytes());
         b[16..20].copy_from_slice(&seq.to_le_bytes());
         b[20..24].copy_from_slice(&source.to_le_bytes());
@@ -671,7 +692,7 @@ impl<F: NorFlash, const M: usize, const N: usize> Store<F, M, N> {
 
     /// Reads and checks the slot at `addr`; a live one is decoded into `out`.
     fn read_slot(&mut self, addr: u32, out: Option<&mut Person<M>>) -> Result<Slot, F::Error> {
-        let data_len = BODY_FIXED + 4 * M;
+        let data_len = BODY_FIXED + 4 * self.m;
         let body_len = self.layout.body_len as usize;
         let unit = self.layout.unit as usize;
         let total = self.layout.slot_len as usize;
@@ -736,7 +757,7 @@ impl<F: NorFlash, const M: usize, const N: usize> Store<F, M, N> {
 
     /// Writes `p`'s body, then its commit word, into the erased slot at `addr`.
     fn write_slot(&mut self, addr: u32, p: &Person<M>) -> Result<(), F::Error> {
-        let data_len = BODY_FIXED + 4 * M;
+        let data_len = BODY_FIXED + 4 * self.m;
         let body_len = self.layout.body_len as usize;
         let (name, name_len) = p.raw_parts();
         let label = p.label.to_le_bytes();
