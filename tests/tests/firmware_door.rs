@@ -22,8 +22,8 @@ use facenmf_core::gallery::{classify, Identity, Metric};
 use facenmf_host::model::{MetricName, Model};
 use facenmf_store::Crc32;
 use facenmf_tests::firmware::{
-    embed_on_host, firmware_dir, firmware_lock, synthetic_set, tools_present, write_frames,
-    SyntheticShape, TARGET,
+    build_plugin, embed_on_host, firmware_dir, firmware_lock, marks, synthetic_set, tools_present,
+    write_frames, SyntheticShape, TARGET,
 };
 
 const SHAPE: SyntheticShape = SyntheticShape {
@@ -72,20 +72,32 @@ fn build_door(model_rs: &Path, frames: &Path) -> PathBuf {
 
 /// Runs the board in `dir` (its semihosting files live there); stdout.
 fn run_door(elf: &Path, dir: &Path) -> String {
-    let out = Command::new("timeout")
-        .args([
-            "60",
-            "qemu-system-arm",
-            "-machine",
-            "netduinoplus2",
-            "-nographic",
-        ])
-        .args([
-            "-icount",
-            "shift=0",
-            "-semihosting-config",
-            "enable=on,target=native",
-        ])
+    run_counted(elf, dir, None).0
+}
+
+/// [`run_door`], with the counting plugin marking `facenmf_mark` when given
+/// (the plugin and the marker's address); stdout and stderr.
+fn run_counted(elf: &Path, dir: &Path, plugin: Option<(&Path, u64)>) -> (String, String) {
+    let mut cmd = Command::new("timeout");
+    cmd.args([
+        "60",
+        "qemu-system-arm",
+        "-machine",
+        "netduinoplus2",
+        "-nographic",
+    ])
+    .args([
+        "-icount",
+        "shift=0",
+        "-semihosting-config",
+        "enable=on,target=native",
+    ]);
+    if let Some((so, mark)) = plugin {
+        cmd.arg("-plugin")
+            .arg(format!("{},mark={mark:#x}", so.display()))
+            .args(["-d", "plugin"]);
+    }
+    let out = cmd
         .arg("-kernel")
         .arg(elf)
         .current_dir(dir)
@@ -98,7 +110,19 @@ fn run_door(elf: &Path, dir: &Path) -> String {
         out.status.code(),
         String::from_utf8_lossy(&out.stderr)
     );
-    stdout
+    (stdout, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// Address of `facenmf_mark` in `elf` (llvm-nm or arm-none-eabi-nm).
+fn mark_address(elf: &Path) -> Option<u64> {
+    ["llvm-nm", "arm-none-eabi-nm", "nm"].iter().find_map(|nm| {
+        let out = Command::new(nm).arg(elf).output().ok()?;
+        String::from_utf8_lossy(&out.stdout).lines().find_map(|l| {
+            let mut p = l.split_whitespace();
+            let (addr, _, name) = (p.next()?, p.next()?, p.next()?);
+            (name == "facenmf_mark").then(|| u64::from_str_radix(addr, 16).ok())?
+        })
+    })
 }
 
 /// One `frame=` line: (label, known, distance bits, converged, out bits).
@@ -215,7 +239,17 @@ fn a_person_enrolled_in_qemu_is_known_after_a_restart_and_the_host_agrees() {
     let run_dir = dir.join("run");
     std::fs::create_dir_all(&run_dir).unwrap();
     std::fs::write(run_dir.join("facenmf-buttons.bin"), [1u8]).unwrap();
-    let first = run_door(&elf, &run_dir);
+    // Counted when gcc (for the plugin) and an nm are there.
+    let plugin = if tools_present(true) {
+        mark_address(&elf).map(|a| (build_plugin(&dir), a & !1))
+    } else {
+        None
+    };
+    let (first, log) = run_counted(
+        &elf,
+        &run_dir,
+        plugin.as_ref().map(|(p, a)| (p.as_path(), *a)),
+    );
     let label = model.class_names.len() as u16;
     let enrolled_at = first
         .lines()
@@ -232,6 +266,24 @@ fn a_person_enrolled_in_qemu_is_known_after_a_restart_and_the_host_agrees() {
         enrolled_at < 2 + ENROL_FRAMES,
         "enrolment ran into the held-out frames"
     );
+    if plugin.is_some() {
+        let m = marks(&log);
+        assert_eq!(m.len() % 4, 0, "four marks a frame: {m:?}");
+        let frames_seen = m.len() / 4;
+        let (mut infer, mut door) = (0u64, 0u64);
+        for q in m.chunks(4) {
+            infer += q[1] - q[0];
+            door += q[3] - q[2];
+        }
+        println!(
+            "enrolment: {frames_seen} frames, {} instructions = inference {infer} + door {door} \
+             (mean, store write through the emulated flash); {:.2} ms at 168 MHz, one a cycle",
+            infer + door,
+            (infer + door) as f64 / 168e3
+        );
+        assert_eq!(frames_seen, enrolled_at - 1);
+        assert!(infer + door < 168_000_000, "over 1 s at 168 MHz");
+    }
 
     // The host's template: the mean of its own vectors of those frames.
     let host = embed_on_host(&model, &frames);

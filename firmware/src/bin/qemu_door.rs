@@ -24,6 +24,9 @@
 //! done frames=<n> errors=<e> people=<n>
 //! ```
 //!
+//! While enrolling, [`facenmf_mark`] runs around each frame's inference and
+//! around the door's step, for the instruction-counting plugin.
+//!
 //! Exit codes as the `qemu` board: 0, 1 (a frame failed), 2 (bad model or
 //! frames), 101 (panic), 102 (HardFault).
 #![no_std]
@@ -212,6 +215,21 @@ impl embedded_hal::digital::OutputPin for Led {
     }
 }
 
+/// The instruction-counting plugin prints its counter each time this runs:
+/// around the inference and around the door's step of each frame seen while
+/// enrolling (four marks a frame).
+#[no_mangle]
+#[inline(never)]
+pub extern "C" fn facenmf_mark() {
+    cortex_m::asm::nop();
+}
+
+fn mark_if(on: bool) {
+    if on {
+        facenmf_mark();
+    }
+}
+
 /// Reads the button script into `buf`; how many frames it covers.
 fn buttons(buf: &mut [u8; MAX_BUTTON_FRAMES]) -> usize {
     let Ok(mut f) = File::open(c"facenmf-buttons.bin") else {
@@ -305,7 +323,10 @@ fn main() -> ! {
             let p = door.gesture(g, &mut app.recogniser_mut().gallery);
             println!("gesture={} {:?} {:?}", i, g, p);
         }
+        let enrolling = door.as_ref().is_some_and(|d| d.is_collecting());
+        mark_if(enrolling);
         let result = app.step(&mut ws);
+        mark_if(enrolling);
         match &result {
             Ok(r) => {
                 print!(
@@ -330,7 +351,9 @@ fn main() -> ! {
             }
         }
         if let Some(door) = door.as_mut() {
+            mark_if(enrolling);
             let p = door.frame(&result, &ws.out, &mut app.recogniser_mut().gallery);
+            mark_if(enrolling);
             if p != Progress::Idle {
                 println!("door={} {:?}", i, p);
             }
