@@ -35,6 +35,16 @@ impl<const M: usize> Person<M> {
         &self.name[..usize::from(self.name_len)]
     }
 
+    /// Label 0, no name, zeros: a buffer to read into.
+    pub(crate) const fn empty() -> Self {
+        Self {
+            label: 0,
+            name: [0; NAME_MAX],
+            name_len: 0,
+            vector: [0.0; M],
+        }
+    }
+
     pub(crate) fn raw_parts(&self) -> (&[u8; NAME_MAX], u8) {
         (&self.name, self.name_len)
     }

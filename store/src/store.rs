@@ -245,7 +245,7 @@ impl<F: NorFlash, const M: usize, const N: usize> Store<F, M, N> {
         let Some(&e) = self.people.get(index) else {
             return Ok(None);
         };
-        let mut p = Person::new(0, &[], [0.0; M]).unwrap_or_else(|| unreachable!());
+        let mut p = Person::empty();
         let addr = self.layout.slot(e.sector, e.slot);
         Ok(match self.read_slot(addr, Some(&mut p))? {
             Slot::Live(_) => Some(p),
@@ -579,7 +579,7 @@ impl<F: NorFlash, const M: usize, const N: usize> Store<F, M, N> {
     /// erased tail of `dst`, in order, and points the index at the copies.
     fn copy_live(&mut self, src: u32, dst: u32, skip: u32) -> Result<(), F::Error> {
         let mut seen = 0;
-        let mut p = Person::new(0, &[], [0.0; M]).unwrap_or_else(|| unreachable!());
+        let mut p = Person::empty();
         for i in 0..self.sectors[src as usize].used {
             let Slot::Live(label) = self.read_slot(self.layout.slot(src, i), Some(&mut p))? else {
                 continue;
