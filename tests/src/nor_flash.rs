@@ -46,6 +46,8 @@ pub struct NorMock<const W: usize, const SECTOR: usize> {
     budget: Option<u64>,
     /// Byte steps taken since the power came on.
     pub steps: u64,
+    /// Sector erases started.
+    pub erases: u64,
     /// Set when the store broke a rule of the flash (not a power cut).
     pub violation: Option<MockError>,
 }
@@ -62,6 +64,7 @@ impl<const W: usize, const SECTOR: usize> NorMock<W, SECTOR> {
             bytes,
             budget: None,
             steps: 0,
+            erases: 0,
             violation: None,
         }
     }
@@ -136,6 +139,7 @@ impl<const W: usize, const SECTOR: usize> NorFlash for NorMock<W, SECTOR> {
         if to_u > self.bytes.len() {
             return self.fail(MockError::OutOfBounds(to));
         }
+        self.erases += ((to_u - from_u) / SECTOR) as u64;
         let done = self.take((to_u - from_u) as u64) as usize;
         self.bytes[from_u..from_u + done].fill(0xFF);
         if done < to_u - from_u {

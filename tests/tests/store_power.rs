@@ -166,6 +166,18 @@ fn every_cut<const W: usize, const S: usize>(sectors: usize) -> Tally {
     };
     assert!(capacity >= 4, "geometry too small for the script");
     let ops = script(capacity);
+    // The script compacts (erases) before its first delete-all.
+    {
+        let mut flash = NorMock::<W, S>::new(sectors);
+        let mut store = Store::<_, M, N>::open(&mut flash, region(sectors), MODEL)
+            .unwrap()
+            .0;
+        for &op in ops.iter().take_while(|op| !matches!(op, Op::DeleteAll)) {
+            run(&mut store, op).unwrap();
+        }
+        drop(store);
+        assert!(flash.erases > 0, "the script never compacts");
+    }
     let mut tally = Tally::default();
     let mut total_steps = None;
     for cut in 0.. {
