@@ -140,6 +140,17 @@ where
         &mut self.camera
     }
 
+    /// Sets the indicator to `high`, over the level the last step set (the
+    /// board shows enrolment's progress this way, see
+    /// [`crate::enrol::Progress::indicator`]).
+    pub fn indicate(&mut self, high: bool) -> Result<(), P::Error> {
+        if high {
+            self.indicator.set_high()
+        } else {
+            self.indicator.set_low()
+        }
+    }
+
     /// Frames seen so far (including failed ones).
     pub const fn frames(&self) -> u32 {
         self.frames

@@ -89,7 +89,10 @@ pub fn render(model: &Model) -> Result<String> {
     };
     writeln!(s, "pub const METRIC: Metric = {metric};")?;
     let threshold = model.threshold.map_or("f32::INFINITY".to_string(), float);
-    writeln!(s, "pub const THRESHOLD: f32 = {threshold};\n")?;
+    writeln!(s, "pub const THRESHOLD: f32 = {threshold};")?;
+    // The identity the device's template store tags its records with.
+    let id = crate::store::model_id(model);
+    writeln!(s, "pub const MODEL_ID: u64 = 0x{id:016x};\n")?;
 
     matrix(&mut s, "BASIS", "[[f32; D]; K]", &model.basis, d)?;
     matrix(&mut s, "GRAM", "[[f32; K]; K]", &model.gram, k)?;
@@ -131,14 +134,18 @@ pub fn thumbnailer() -> Result<Thumbnailer, Error> {
         .map_err(Error::from)
 }
 
-/// The recogniser of this model for frames of its own geometry.
-pub fn recogniser() -> Result<Recogniser<'static, M, 0>, Error> {
+/// The recogniser of this model for frames of its own geometry, with room
+/// for `N` people enrolled at run time.
+pub fn recogniser<const N: usize>() -> Result<Recogniser<'static, M, N>, Error> {
     recogniser_with(thumbnailer()?)
 }
 
 /// The recogniser of this model for another camera's frames: `thumbnailer`
-/// must make the model's `WIDTH` x `HEIGHT` thumbnail (D values).
-pub fn recogniser_with(thumbnailer: Thumbnailer) -> Result<Recogniser<'static, M, 0>, Error> {
+/// must make the model's `WIDTH` x `HEIGHT` thumbnail (D values). Room for
+/// `N` people enrolled at run time.
+pub fn recogniser_with<const N: usize>(
+    thumbnailer: Thumbnailer,
+) -> Result<Recogniser<'static, M, N>, Error> {
     let encoder = Encoder::from_arrays(&BASIS, &GRAM, RULE)?;
     let map = match MAP {
         Some(p) => Some(LinearMap::from_arrays(p, BIAS)?),

@@ -17,6 +17,8 @@
 //! - [`plot`]: self-contained PNG line charts.
 //! - [`qemu`]: building and running the firmware in QEMU, and the host's answers to compare.
 //! - [`selftest`]: the kernel against the reference on synthetic frames.
+//! - [`store`]: the device's template store: model identity, dumps, images
+//!   ([`store_cli`]: `facenmf store`).
 //! - [`train`]: the recipe that makes a device model.
 //! - [`synthetic`]: a documented generator of synthetic faces.
 #![forbid(unsafe_code)]
@@ -36,5 +38,7 @@ pub mod plot;
 pub mod qemu;
 pub mod reference;
 pub mod selftest;
+pub mod store;
+pub mod store_cli;
 pub mod synthetic;
 pub mod train;

@@ -55,6 +55,8 @@ enum Command {
     Components(facenmf_host::eval::components::ComponentsArgs),
     /// Benchmark the NMF solvers against scikit-learn side by side (ratios).
     Bench(facenmf_host::eval::bench::BenchArgs),
+    /// List the people in a dump of the device's template store, or write a store image.
+    Store(facenmf_host::store_cli::StoreArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -74,5 +76,6 @@ fn main() -> anyhow::Result<()> {
         Command::Enroll(args) => facenmf_host::enroll::cli(args),
         Command::Components(args) => facenmf_host::eval::components::run_components(args),
         Command::Bench(args) => facenmf_host::eval::bench::run_bench(args),
+        Command::Store(args) => facenmf_host::store_cli::cli(args),
     }
 }

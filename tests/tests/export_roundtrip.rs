@@ -72,7 +72,7 @@ fn main() {
         + core::mem::size_of_val(&TEMPLATES);
     println!("flash {flash}");
     // The constructors the boards call build the recogniser of the model.
-    let r = export_check::model::recogniser().expect("recogniser");
+    let r = export_check::model::recogniser::<0>().expect("recogniser");
     assert_eq!((r.encoder().k(), r.encoder().d(), r.thumbnailer().out_len()), (K, D, D));
     let other = facenmf_core::Thumbnailer::new_checked(
         2 * FRAME_WIDTH,
@@ -83,10 +83,10 @@ fn main() {
         HEIGHT,
     )
     .expect("thumbnailer");
-    export_check::model::recogniser_with(other).expect("recogniser of another camera");
+    export_check::model::recogniser_with::<0>(other).expect("recogniser of another camera");
     let small = facenmf_core::Thumbnailer::new_checked(FRAME_WIDTH, FRAME_HEIGHT, PIXEL_FORMAT, CROP, WIDTH, HEIGHT - 1)
         .expect("thumbnailer");
-    println!("wrong thumbnail: {}", export_check::model::recogniser_with(small).is_err());
+    println!("wrong thumbnail: {}", export_check::model::recogniser_with::<0>(small).is_err());
     println!("geometry {FRAME_WIDTH} {FRAME_HEIGHT} {} {} {} {} {N} {CLASSES} {NEIGHBOURS} {:?} {:?}", CROP.x, CROP.y, CROP.width, CROP.height, METRIC, PIXEL_FORMAT);
 }
 "#;

@@ -146,7 +146,7 @@ fn main() -> ! {
         Ok(_) => fail(&"the built-in frames do not fit the model's frame size"),
         Err(e) => fail(&e),
     };
-    let recogniser = match model::recogniser() {
+    let recogniser = match model::recogniser::<0>() {
         Ok(r) => r,
         Err(e) => fail(&e),
     };

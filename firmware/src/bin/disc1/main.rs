@@ -11,7 +11,6 @@
 #![no_std]
 #![no_main]
 
-use core::ops::ControlFlow;
 use core::ptr::addr_of_mut;
 
 use cortex_m::peripheral::DWT;
@@ -19,8 +18,12 @@ use cortex_m_rt::entry;
 use defmt_rtt as _;
 use facenmf_core::thumbnail::{Crop, PixelFormat};
 use facenmf_core::Thumbnailer;
+use facenmf_firmware::enrol::{Config as DoorConfig, Door};
+use facenmf_firmware::gesture::Button;
 use facenmf_firmware::ov7670::{Ov7670, QQVGA_HEIGHT, QQVGA_WIDTH};
+use facenmf_firmware::stm32_flash::Stm32Flash;
 use facenmf_firmware::{App, Stopwatch, Workspace};
+use facenmf_store::{Region, Store};
 use panic_probe as _;
 use stm32f4xx_hal::gpio::PinState;
 use stm32f4xx_hal::i2c::{I2c, Mode};
@@ -77,6 +80,14 @@ const fn camera_crop() -> Crop {
         height: h,
     }
 }
+
+/// People enrolled at the door (gallery room and the store's index).
+const ENROLLED: usize = 200;
+/// The store: flash sectors 10 and 11 (see `memory.x`), offsets from 0x0800_0000.
+const STORE_REGION: Region = Region {
+    start: 0x000C_0000,
+    sectors: 2,
+};
 
 /// The model's thumbnailer for the camera's frames (QQVGA YUYV, centre crop).
 fn camera_thumbnailer() -> Result<Thumbnailer, facenmf_core::recognise::Error> {
@@ -154,7 +165,7 @@ fn main() -> ! {
         }
     }
 
-    let recogniser = match camera_thumbnailer().and_then(model::recogniser_with) {
+    let recogniser = match camera_thumbnailer().and_then(model::recogniser_with::<ENROLLED>) {
         Ok(r) => r,
         Err(e) => defmt::panic!("model: {}", e),
     };
@@ -169,9 +180,42 @@ fn main() -> ! {
         }
     };
     let mut app = App::new(recogniser, &CLASS_NAMES, camera, led, Cycles(0));
+    // The user button B1 (PA0, high while pressed): 1 press enrols, 2 delete
+    // the last person, 3 everybody (gestures end after 2 released frames).
+    let user = gpioa.pa0.into_pull_down_input();
+    let mut button = Button::new(2);
+    let mut door =
+        match Store::<_, M, ENROLLED>::open(Stm32Flash::new(dp.FLASH), STORE_REGION, MODEL_ID) {
+            Ok((store, report)) => {
+                defmt::info!(
+                    "store: {} people, capacity {}",
+                    report.people,
+                    store.capacity()
+                );
+                let mut door = Door::new(store, DoorConfig::new(CLASSES as u16));
+                if let Err(e) = door.load(&mut app.recogniser_mut().gallery) {
+                    defmt::warn!("store: loading into the gallery failed: {}", e);
+                }
+                Some(door)
+            }
+            Err((_, e)) => {
+                defmt::warn!("store refused: {}", defmt::Debug2Format(&e));
+                None
+            }
+        };
     // The app logs every result; camera errors are retried on the next frame.
-    app.run(&mut ws, |_, _| ControlFlow::Continue(()));
     loop {
-        cortex_m::asm::wfi();
+        if let (Some(g), Some(door)) = (button.update(user.is_high()), door.as_mut()) {
+            let p = door.gesture(g, &mut app.recogniser_mut().gallery);
+            defmt::info!("gesture {}: {}", g, p);
+        }
+        let result = app.step(&mut ws);
+        if let Some(door) = door.as_mut() {
+            // Stores happen here, between captures.
+            let p = door.frame(&result, &ws.out, &mut app.recogniser_mut().gallery);
+            if let Some(level) = p.indicator(app.frames()) {
+                let _ = app.indicate(level);
+            }
+        }
     }
 }
