@@ -10,6 +10,7 @@
 //! - [`budget`]: flash, RAM and multiply-adds of a model on the chip.
 //! - [`check`]: the chip's kernel against the reference on a model's test set.
 //! - [`export`]: the model as Rust `const` data for the firmware.
+//! - [`frames`]: camera-like test frames from LFW photos, with true face boxes.
 //! - [`atomic`]: output files written whole or not at all.
 //! - [`openset`]: recognition with strangers: the unknown threshold, its
 //!   curve and the enrolment of newcomers.
@@ -29,6 +30,7 @@ pub mod demo;
 pub mod enroll;
 pub mod eval;
 pub mod export;
+pub mod frames;
 pub mod model;
 pub mod nmf;
 pub mod openset;

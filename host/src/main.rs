@@ -53,6 +53,8 @@ enum Command {
     Enroll(facenmf_host::enroll::EnrollArgs),
     /// Draw a fitted NMF basis as a grid of images (and reconstructions of test faces).
     Components(facenmf_host::eval::components::ComponentsArgs),
+    /// Make camera-like 160x120 frames from LFW photos, with their true face boxes (truth.json).
+    Frames(facenmf_host::frames::cli::FramesArgs),
     /// Benchmark the NMF solvers against scikit-learn side by side (ratios).
     Bench(facenmf_host::eval::bench::BenchArgs),
 }
@@ -74,5 +76,6 @@ fn main() -> anyhow::Result<()> {
         Command::Enroll(args) => facenmf_host::enroll::cli(args),
         Command::Components(args) => facenmf_host::eval::components::run_components(args),
         Command::Bench(args) => facenmf_host::eval::bench::run_bench(args),
+        Command::Frames(args) => facenmf_host::frames::cli::run(args),
     }
 }
