@@ -11,6 +11,8 @@
 //! 4. [`gallery`]: nearest-neighbour classification against templates in
 //!    flash and enrolled at run time, with an "unknown" threshold.
 //!
+//! Before them, [`locate`] finds the face in a whole frame and gives the crop.
+//!
 //! [`recognise`] chains the four, checked once to fit together.
 //!
 //! Every model buffer is validated once by a checked constructor; after that
@@ -22,6 +24,7 @@
 pub mod encode;
 pub mod error;
 pub mod gallery;
+pub mod locate;
 pub mod math;
 pub mod nnls;
 pub mod project;

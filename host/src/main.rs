@@ -55,6 +55,13 @@ enum Command {
     Components(facenmf_host::eval::components::ComponentsArgs),
     /// Make camera-like 160x120 frames from LFW photos, with their true face boxes (truth.json).
     Frames(facenmf_host::frames::cli::FramesArgs),
+    /// Find the faces in whole frames (the chosen one first); --json for one JSON object.
+    Detect(facenmf_host::locate::detect_cli::DetectArgs),
+    /// Fit the face locator's box map on frames, or score it.
+    Locator {
+        #[command(subcommand)]
+        command: facenmf_host::locate::cli::LocatorCommand,
+    },
     /// Benchmark the NMF solvers against scikit-learn side by side (ratios).
     Bench(facenmf_host::eval::bench::BenchArgs),
 }
@@ -77,5 +84,7 @@ fn main() -> anyhow::Result<()> {
         Command::Components(args) => facenmf_host::eval::components::run_components(args),
         Command::Bench(args) => facenmf_host::eval::bench::run_bench(args),
         Command::Frames(args) => facenmf_host::frames::cli::run(args),
+        Command::Detect(args) => facenmf_host::locate::detect_cli::run(args),
+        Command::Locator { command } => facenmf_host::locate::cli::run(command),
     }
 }
