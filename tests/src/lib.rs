@@ -7,3 +7,4 @@ pub mod data_dir;
 pub mod firmware;
 pub mod gen;
 pub mod models;
+pub mod opencv;

@@ -8,7 +8,11 @@
 //!   descent), and the objective `½‖x − wH‖²`.
 //! - [`knn`]: k-nearest-neighbour vote by computing every distance and
 //!   sorting them.
+//! - [`locate`]: the face locator's pieces by direct pixel sums in f64:
+//!   block sums, LBP codes, the cascade with float or fixed-point leaves,
+//!   bilinear resampling.
 
 pub mod knn;
+pub mod locate;
 pub mod nnls;
 pub mod thumbnail;
