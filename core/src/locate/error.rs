@@ -41,7 +41,7 @@ pub enum LocateError {
     Pyramid,
     /// A work buffer is shorter than the frame geometry needs.
     Buffer {
-        /// Which buffer: `"level"`, `"integral"` or `"candidates"`.
+        /// Which buffer: `"level row"`, `"integral"` or `"candidates"`.
         which: &'static str,
         /// Length needed.
         needed: usize,

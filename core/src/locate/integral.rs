@@ -14,18 +14,29 @@ pub const fn table_len(width: usize, height: usize) -> usize {
 /// Writes the table of `image` (`width x height`, row-major) into
 /// `table[..table_len(width, height)]`. The caller checks the lengths.
 pub fn build(image: &[u8], width: usize, height: usize, table: &mut [u32]) {
-    let stride = width + 1;
-    table[..stride].fill(0);
+    clear_top(width, table);
     for r in 0..height {
-        let row = &image[r * width..(r + 1) * width];
-        let (above, rest) = table[r * stride..].split_at_mut(stride);
-        let here = &mut rest[..stride];
-        here[0] = 0;
-        let mut run = 0u32;
-        for c in 0..width {
-            run += u32::from(row[c]);
-            here[c + 1] = above[c + 1] + run;
-        }
+        add_row(&image[r * width..(r + 1) * width], r, table);
+    }
+}
+
+/// Zeroes the table's first row (stride `width + 1`).
+pub fn clear_top(width: usize, table: &mut [u32]) {
+    table[..width + 1].fill(0);
+}
+
+/// Writes table row `r + 1` from image row `r` (`row`, the image's width)
+/// and table row `r`: rows can come one at a time, e.g. straight from the
+/// resampler, with no image buffer. The caller checks the lengths.
+pub fn add_row(row: &[u8], r: usize, table: &mut [u32]) {
+    let stride = row.len() + 1;
+    let (above, rest) = table[r * stride..].split_at_mut(stride);
+    let here = &mut rest[..stride];
+    here[0] = 0;
+    let mut run = 0u32;
+    for (c, &p) in row.iter().enumerate() {
+        run += u32::from(p);
+        here[c + 1] = above[c + 1] + run;
     }
 }
 

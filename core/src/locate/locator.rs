@@ -1,8 +1,10 @@
 //! The whole locator: frame → pyramid levels → cascade on every window →
 //! grouped faces → the chosen face → the crop.
 //!
-//! The chosen face is the largest (by area) of the grouped faces, ties going
-//! to more neighbours; it is mapped to the model's crop by [`BoxMap`].
+//! The chosen face is the most confident of the grouped faces (the most
+//! accepted windows), ties going to the larger one; it is mapped to the
+//! model's crop by [`BoxMap`]. Choosing by confidence rather than size
+//! locates more faces on generated LFW frames (measured in `docs/locator.md`).
 
 use crate::thumbnail::Crop;
 
@@ -10,8 +12,8 @@ use super::boxmap::BoxMap;
 use super::cascade::LbpCascade;
 use super::error::LocateError;
 use super::group::{group, Candidate, Face};
-use super::integral::{build, table_len};
-use super::pyramid::{resample, Level, Pyramid};
+use super::integral::{add_row, clear_top, table_len};
+use super::pyramid::{resample_row, Level, Pyramid};
 
 /// Largest frame side accepted (integral sums stay exact in `u32`).
 pub const MAX_SIDE: usize = 1024;
@@ -31,7 +33,7 @@ pub struct Locator<'a> {
 /// [`Locator::table_len`]; candidates and faces by the caller's choice).
 #[derive(Debug)]
 pub struct Workspace<'w> {
-    /// One pyramid level's pixels.
+    /// One row of a pyramid level.
     pub level: &'w mut [u8],
     /// Its integral table.
     pub table: &'w mut [u32],
@@ -134,9 +136,11 @@ impl<'a> Locator<'a> {
             .level(index, self.width, self.height, self.window())
     }
 
-    /// Pixels of the largest level (the first), 0 when the frame is smaller than the window.
+    /// Bytes of the level row buffer: the widest level's width (0 when the
+    /// frame is smaller than the window). Levels are resampled a row at a
+    /// time straight into the integral table.
     pub fn level_len(&self) -> usize {
-        self.level(0).map_or(0, |l| l.width * l.height)
+        self.level(0).map_or(0, |l| l.width)
     }
 
     /// Entries of the largest level's integral table.
@@ -175,7 +179,7 @@ impl<'a> Locator<'a> {
                 Ok(())
             }
         };
-        need("level", self.level_len(), work.level.len())?;
+        need("level row", self.level_len(), work.level.len())?;
         need("integral", self.table_len(), work.table.len())?;
         let (ww, wh) = self.window();
         let mut found = 0usize;
@@ -183,8 +187,12 @@ impl<'a> Locator<'a> {
         let mut windows = 0u32;
         let mut index = 0;
         while let Some(level) = self.level(index) {
-            resample(frame, self.width, self.height, &level, work.level);
-            build(work.level, level.width, level.height, work.table);
+            clear_top(level.width, work.table);
+            for ly in 0..level.height {
+                let row = &mut work.level[..level.width];
+                resample_row(frame, self.width, self.height, &level, ly, row);
+                add_row(row, ly, work.table);
+            }
             let stride = level.width + 1;
             let step = level.step();
             let mut r = LevelReport {
@@ -234,8 +242,8 @@ impl<'a> Locator<'a> {
         let best = (0..faces).max_by_key(|&i| {
             let f = work.faces[i];
             (
-                u32::from(f.w) * u32::from(f.h),
                 f.neighbours,
+                u32::from(f.w) * u32::from(f.h),
                 core::cmp::Reverse(i),
             )
         });

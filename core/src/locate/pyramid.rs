@@ -24,6 +24,7 @@ pub struct Pyramid {
     first: u32,
     step: u32,
     levels: usize,
+    coarse_until: u32,
 }
 
 /// One level: its scale and size.
@@ -36,6 +37,8 @@ pub struct Level {
     pub width: usize,
     /// Height in level pixels.
     pub height: usize,
+    /// Largest scale windowed every second pixel, Q16.
+    pub coarse_until: u32,
 }
 
 impl Level {
@@ -44,9 +47,10 @@ impl Level {
         ((v as u64 * self.scale as u64 + (ONE as u64 / 2)) >> 16) as usize
     }
 
-    /// Window step in level pixels: 2 up to scale 2, then 1 (OpenCV's rule).
+    /// Window step in level pixels: 2 up to the pyramid's `coarse_until`
+    /// scale, then 1.
     pub const fn step(&self) -> usize {
-        if self.scale <= 2 * ONE {
+        if self.scale <= self.coarse_until {
             2
         } else {
             1
@@ -57,6 +61,8 @@ impl Level {
 impl Pyramid {
     /// Scales `first · stepⁱ` (Q16) for at most `levels` levels: `first`
     /// at least 1 (`ONE`), `step` above 1, `levels` within [`MAX_LEVELS`].
+    /// Windows are tried every second level pixel up to scale 2 and at every
+    /// pixel above (OpenCV's rule; see [`Self::coarse_until`]).
     pub const fn new_checked(first: u32, step: u32, levels: usize) -> Result<Self, LocateError> {
         if first < ONE || step <= ONE || levels == 0 || levels > MAX_LEVELS {
             return Err(LocateError::Pyramid);
@@ -65,7 +71,17 @@ impl Pyramid {
             first,
             step,
             levels,
+            coarse_until: 2 * ONE,
         })
+    }
+
+    /// The same scales with windows every second level pixel up to scale
+    /// `scale` (Q16) and at every pixel above; 0 for every pixel everywhere.
+    pub const fn coarse_until(self, scale: u32) -> Self {
+        Self {
+            coarse_until: scale,
+            ..self
+        }
     }
 
     /// First scale, Q16.
@@ -108,6 +124,7 @@ impl Pyramid {
             scale: scale as u32,
             width: w,
             height: h,
+            coarse_until: self.coarse_until,
         })
     }
 }
@@ -115,6 +132,24 @@ impl Pyramid {
 /// Resamples `frame` (`width x height`) into `out[..level.width · level.height]`.
 /// The caller checks the lengths.
 pub fn resample(frame: &[u8], width: usize, height: usize, level: &Level, out: &mut [u8]) {
+    for (ly, row) in out[..level.width * level.height]
+        .chunks_exact_mut(level.width)
+        .enumerate()
+    {
+        resample_row(frame, width, height, level, ly, row);
+    }
+}
+
+/// Resamples row `ly` of the level into `row[..level.width]`. The caller
+/// checks the lengths and keeps `ly` below the level's height.
+pub fn resample_row(
+    frame: &[u8],
+    width: usize,
+    height: usize,
+    level: &Level,
+    ly: usize,
+    row: &mut [u8],
+) {
     // Source position of level coordinate v, Q16, clamped at 0: (v + ½)·s − ½.
     let source = |v: usize, limit: usize| -> (usize, u32) {
         let q = ((2 * v as u64 + 1) * u64::from(level.scale)) / 2;
@@ -126,17 +161,14 @@ pub fn resample(frame: &[u8], width: usize, height: usize, level: &Level, out: &
             (i, ((q >> 8) & 0xff) as u32)
         }
     };
-    for ly in 0..level.height {
-        let (y0, fy) = source(ly, height);
-        let y1 = (y0 + 1).min(height - 1);
-        let (r0, r1) = (&frame[y0 * width..][..width], &frame[y1 * width..][..width]);
-        let row = &mut out[ly * level.width..][..level.width];
-        for (lx, o) in row.iter_mut().enumerate() {
-            let (x0, fx) = source(lx, width);
-            let x1 = (x0 + 1).min(width - 1);
-            let top = u32::from(r0[x0]) * (256 - fx) + u32::from(r0[x1]) * fx;
-            let bottom = u32::from(r1[x0]) * (256 - fx) + u32::from(r1[x1]) * fx;
-            *o = ((top * (256 - fy) + bottom * fy + (1 << 15)) >> 16) as u8;
-        }
+    let (y0, fy) = source(ly, height);
+    let y1 = (y0 + 1).min(height - 1);
+    let (r0, r1) = (&frame[y0 * width..][..width], &frame[y1 * width..][..width]);
+    for (lx, o) in row[..level.width].iter_mut().enumerate() {
+        let (x0, fx) = source(lx, width);
+        let x1 = (x0 + 1).min(width - 1);
+        let top = u32::from(r0[x0]) * (256 - fx) + u32::from(r0[x1]) * fx;
+        let bottom = u32::from(r1[x0]) * (256 - fx) + u32::from(r1[x1]) * fx;
+        *o = ((top * (256 - fy) + bottom * fy + (1 << 15)) >> 16) as u8;
     }
 }

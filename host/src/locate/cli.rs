@@ -33,11 +33,14 @@ pub struct FitArgs {
     #[arg(long, default_value = super::opencv::DEFAULT_CASCADE)]
     pub cascade: PathBuf,
     /// Smallest pyramid scale.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.2)]
     pub first_scale: f64,
     /// Scale step.
-    #[arg(long, default_value_t = 1.1)]
+    #[arg(long, default_value_t = 1.05)]
     pub scale_step: f64,
+    /// Windows every second pixel up to this scale, every pixel above (0: every pixel).
+    #[arg(long, default_value_t = 2.0)]
+    pub coarse_until: f64,
     /// Accepted windows a face needs, minus one.
     #[arg(long, default_value_t = 3)]
     pub min_neighbours: u16,
@@ -64,6 +67,7 @@ pub fn run(cmd: LocatorCommand) -> Result<()> {
                 first_scale: a.first_scale,
                 scale_step: a.scale_step,
                 min_neighbours: a.min_neighbours,
+                coarse_until: a.coarse_until,
                 ..LocatorConfig::default()
             };
             let loc = HostLocator::new(config, truth.width, truth.height)?;

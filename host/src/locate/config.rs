@@ -28,6 +28,9 @@ pub struct LocatorConfig {
     pub scale_step: f64,
     /// Most levels.
     pub levels: usize,
+    /// Windows every second level pixel up to this scale, every pixel above
+    /// (OpenCV: 2; 0 = every pixel everywhere).
+    pub coarse_until: f64,
     /// A face needs more than this many accepted windows.
     pub min_neighbours: u16,
     /// Detector box → model crop, Q12.
@@ -38,9 +41,10 @@ impl Default for LocatorConfig {
     fn default() -> Self {
         Self {
             cascade: PathBuf::from(DEFAULT_CASCADE),
-            first_scale: 1.0,
-            scale_step: 1.1,
+            first_scale: 1.2,
+            scale_step: 1.05,
             levels: 32,
+            coarse_until: 2.0,
             min_neighbours: 3,
             map: [0, 0, 4096, 4096],
         }
@@ -87,7 +91,10 @@ impl LocatorConfig {
                 self.scale_step
             ));
         }
-        Pyramid::new_checked(first as u32, step as u32, self.levels).map_err(|e| anyhow!("{e}"))
+        let coarse = q(self.coarse_until).clamp(0.0, f64::from(u32::MAX)) as u32;
+        Pyramid::new_checked(first as u32, step as u32, self.levels)
+            .map(|p| p.coarse_until(coarse))
+            .map_err(|e| anyhow!("{e}"))
     }
 }
 

@@ -149,3 +149,31 @@ pub fn summarise(truth: &Truth, answers: &[Answer], host_ms: f64) -> Summary {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn located_follows_the_issue_s_rule() {
+        let t = TruthBox {
+            top: 20.0,
+            left: 30.0,
+            height: 50.0,
+            width: 40.0,
+        };
+        let crop = |y, x, height| Crop {
+            x,
+            y,
+            width: 40,
+            height,
+        };
+        assert!(is_located(&crop(20, 30, 50), &t));
+        // Centre 10 px (= 20% of 50) off: still located; 11 px: not.
+        assert!(is_located(&crop(30, 30, 50), &t));
+        assert!(!is_located(&crop(31, 30, 50), &t));
+        // Height within ±25%: 38 (−24%) yes, 37 no (centre kept within 0.5 px).
+        assert!(is_located(&crop(26, 30, 38), &t));
+        assert!(!is_located(&crop(26, 30, 37), &t));
+    }
+}
