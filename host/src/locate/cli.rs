@@ -18,6 +18,19 @@ pub enum LocatorCommand {
     Fit(FitArgs),
     /// Score a locator on a frame folder: located %, false alarms, windows per level.
     Eval(EvalArgs),
+    /// Write a locator as Rust const data for the firmware.
+    Export(ExportArgs),
+}
+
+/// Options of `facenmf locator export`.
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// Locator file (from `facenmf locator fit`).
+    #[arg(long)]
+    pub locator: PathBuf,
+    /// Output Rust file.
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 /// Options of `facenmf locator fit`.
@@ -81,6 +94,19 @@ pub fn run(cmd: LocatorCommand) -> Result<()> {
                 fitted.frames,
                 fitted.faces,
                 a.out.display()
+            );
+            Ok(())
+        }
+        LocatorCommand::Export(a) => {
+            let loc = HostLocator::new(LocatorConfig::read(&a.locator)?, 160, 120)?;
+            let text = super::export::rust_source(&loc)?;
+            crate::atomic::write(&a.out, text.as_bytes())?;
+            println!(
+                "wrote {} ({} stumps, {} features, {} stages)",
+                a.out.display(),
+                loc.cascade.weaks.len(),
+                loc.cascade.features.len(),
+                loc.cascade.stages.len()
             );
             Ok(())
         }

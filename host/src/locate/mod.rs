@@ -6,12 +6,14 @@
 //! - [`frames_in`]: reading gray frames.
 //! - [`fit`]: learning the detector-box → crop map on training frames.
 //! - [`score`]: located %, false alarms and cost on a frame folder.
-//! - [`cli`]: `facenmf locator fit|eval`.
+//! - [`export`]: a locator as Rust `const` data for the firmware.
+//! - [`cli`]: `facenmf locator fit|eval|export`.
 //! - [`detect_cli`]: `facenmf detect`.
 
 pub mod cli;
 pub mod config;
 pub mod detect_cli;
+pub mod export;
 pub mod fit;
 pub mod frames_in;
 pub mod opencv;
