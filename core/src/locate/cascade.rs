@@ -15,6 +15,7 @@
 //! is exact and the same on every machine.
 
 use super::error::LocateError;
+#[cfg(doc)]
 use super::integral::rect_sum;
 
 /// Largest window side accepted.
@@ -183,15 +184,25 @@ impl<'a> LbpCascade<'a> {
 }
 
 /// The 8-bit LBP code of feature `f` in the window at `(x, y)`.
+///
+/// The nine blocks share the 16 corners of a 4x4 grid, read once each; a
+/// block's sum is its four corners combined as in [`rect_sum`] (wrapping:
+/// exact because every true block sum fits `u32`).
 #[inline(always)]
 pub fn code(table: &[u32], stride: usize, x: usize, y: usize, f: LbpFeature) -> u8 {
-    let (fx, fy, w, h) = (
-        x + usize::from(f.x),
-        y + usize::from(f.y),
-        usize::from(f.w),
-        usize::from(f.h),
-    );
-    let block = |bx: usize, by: usize| rect_sum(table, stride, fx + bx * w, fy + by * h, w, h);
+    let (w, h) = (usize::from(f.w), usize::from(f.h));
+    let base = (y + usize::from(f.y)) * stride + x + usize::from(f.x);
+    let row = |k: usize| -> [u32; 4] {
+        let r = &table[base + k * h * stride..];
+        [r[0], r[w], r[2 * w], r[3 * w]]
+    };
+    let p = [row(0), row(1), row(2), row(3)];
+    let block = |bx: usize, by: usize| {
+        p[by + 1][bx + 1]
+            .wrapping_sub(p[by + 1][bx])
+            .wrapping_sub(p[by][bx + 1])
+            .wrapping_add(p[by][bx])
+    };
     let centre = block(1, 1);
     // (column, row) of the block behind each bit, bit 7 first.
     const ORDER: [(usize, usize); 8] = [
