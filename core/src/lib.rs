@@ -13,6 +13,8 @@
 //! 5. [`gallery`]: nearest-neighbour classification against templates in
 //!    flash and enrolled at run time, with an "unknown" threshold.
 //!
+//! Before them, [`locate`] finds the face in a whole frame and gives the crop.
+//!
 //! [`recognise`] chains the five, checked once to fit together.
 //!
 //! Every model buffer is validated once by a checked constructor; after that
@@ -25,6 +27,7 @@ pub mod encode;
 pub mod error;
 pub mod features;
 pub mod gallery;
+pub mod locate;
 pub mod math;
 pub mod nnls;
 pub mod project;

@@ -10,6 +10,8 @@
 //! - [`budget`]: flash, RAM and multiply-adds of a model on the chip.
 //! - [`check`]: the chip's kernel against the reference on a model's test set.
 //! - [`export`]: the model as Rust `const` data for the firmware.
+//! - [`frames`]: camera-like test frames from LFW photos, with true face boxes.
+//! - [`locate`]: the face locator's host side: cascade conversion, box map, scoring, `detect`.
 //! - [`atomic`]: output files written whole or not at all.
 //! - [`openset`]: recognition with strangers: the unknown threshold, its
 //!   curve and the enrolment of newcomers.
@@ -31,6 +33,8 @@ pub mod demo;
 pub mod enroll;
 pub mod eval;
 pub mod export;
+pub mod frames;
+pub mod locate;
 pub mod model;
 pub mod nmf;
 pub mod openset;

@@ -53,6 +53,15 @@ enum Command {
     Enroll(facenmf_host::enroll::EnrollArgs),
     /// Draw a fitted NMF basis as a grid of images (and reconstructions of test faces).
     Components(facenmf_host::eval::components::ComponentsArgs),
+    /// Make camera-like 160x120 frames from LFW photos, with their true face boxes (truth.json).
+    Frames(facenmf_host::frames::cli::FramesArgs),
+    /// Find the faces in whole frames (the chosen one first); --json for one JSON object.
+    Detect(facenmf_host::locate::detect_cli::DetectArgs),
+    /// Fit the face locator's box map on frames, or score it.
+    Locator {
+        #[command(subcommand)]
+        command: facenmf_host::locate::cli::LocatorCommand,
+    },
     /// Benchmark the NMF solvers against scikit-learn side by side (ratios).
     Bench(facenmf_host::eval::bench::BenchArgs),
     /// List the people in a dump of the device's template store, or write a store image.
@@ -77,5 +86,8 @@ fn main() -> anyhow::Result<()> {
         Command::Components(args) => facenmf_host::eval::components::run_components(args),
         Command::Bench(args) => facenmf_host::eval::bench::run_bench(args),
         Command::Store(args) => facenmf_host::store_cli::cli(args),
+        Command::Frames(args) => facenmf_host::frames::cli::run(args),
+        Command::Detect(args) => facenmf_host::locate::detect_cli::run(args),
+        Command::Locator { command } => facenmf_host::locate::cli::run(command),
     }
 }

@@ -8,3 +8,4 @@ pub mod firmware;
 pub mod gen;
 pub mod models;
 pub mod nor_flash;
+pub mod opencv;

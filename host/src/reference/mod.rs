@@ -9,8 +9,12 @@
 //! - [`lbp`]: uniform LBP cell histograms, one pixel at a time.
 //! - [`knn`]: k-nearest-neighbour vote by computing every distance and
 //!   sorting them.
+//! - [`locate`]: the face locator's pieces by direct pixel sums in f64:
+//!   block sums, LBP codes, the cascade with float or fixed-point leaves,
+//!   bilinear resampling.
 
 pub mod knn;
 pub mod lbp;
+pub mod locate;
 pub mod nnls;
 pub mod thumbnail;

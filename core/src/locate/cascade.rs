@@ -1,0 +1,223 @@
+//! A boosted cascade of LBP (local binary pattern) stumps, the model format of
+//! OpenCV's `lbpcascade_*.xml`, evaluated in integers only.
+//!
+//! A feature is a 3x3 grid of equal blocks of `w x h` pixels starting at
+//! `(x, y)` in the window. Its code is 8 bits, one per outer block, set when
+//! that block's sum is at least the centre block's sum; bit 7 is the top-left
+//! block, then clockwise: top 6, top-right 5, right 4, bottom-right 3,
+//! bottom 2, bottom-left 1, left 0 (OpenCV's order).
+//!
+//! A weak classifier looks its feature's code up in a 256-bit set and adds
+//! `leaves[0]` when the bit is set, `leaves[1]` otherwise. A stage passes a
+//! window when its weak classifiers' sum is at least its threshold; a window
+//! is a face when it passes every stage. Leaves and thresholds are fixed-point
+//! integers (the host rounds OpenCV's floats times [`LEAF_SCALE`]), so the sum
+//! is exact and the same on every machine.
+
+use super::error::LocateError;
+#[cfg(doc)]
+use super::integral::rect_sum;
+
+/// Largest window side accepted.
+pub const MAX_WINDOW: usize = 64;
+
+/// Fixed-point scale of leaves and thresholds: `round(value · LEAF_SCALE)`.
+pub const LEAF_SCALE: f64 = 65536.0;
+
+/// One LBP feature: 3x3 blocks of `w x h` from `(x, y)` of the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct LbpFeature {
+    /// First column of the top-left block.
+    pub x: u8,
+    /// First row of the top-left block.
+    pub y: u8,
+    /// Block width.
+    pub w: u8,
+    /// Block height.
+    pub h: u8,
+}
+
+/// A stump on one feature's code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct LbpWeak {
+    /// Index into the cascade's features.
+    pub feature: u16,
+    /// 256-bit set of codes: code `c` is in it when bit `c % 32` of word `c / 32` is set.
+    pub subset: [u32; 8],
+    /// Added when the code is in the set, and when it is not.
+    pub leaves: [i32; 2],
+}
+
+/// One stage: weak classifiers `first..first + count` and the pass threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct LbpStage {
+    /// First weak classifier.
+    pub first: u16,
+    /// Number of weak classifiers.
+    pub count: u16,
+    /// The window passes when the sum is at least this.
+    pub threshold: i32,
+}
+
+/// A validated cascade over borrowed (typically `const`) tables.
+#[derive(Debug, Clone, Copy)]
+pub struct LbpCascade<'a> {
+    width: usize,
+    height: usize,
+    features: &'a [LbpFeature],
+    weaks: &'a [LbpWeak],
+    stages: &'a [LbpStage],
+}
+
+impl<'a> LbpCascade<'a> {
+    /// Checks the window size, that every feature fits the window, every
+    /// index is in range and no stage's sum can overflow `i32`.
+    pub fn new_checked(
+        width: usize,
+        height: usize,
+        features: &'a [LbpFeature],
+        weaks: &'a [LbpWeak],
+        stages: &'a [LbpStage],
+    ) -> Result<Self, LocateError> {
+        if width == 0 || height == 0 || width > MAX_WINDOW || height > MAX_WINDOW {
+            return Err(LocateError::Window);
+        }
+        for (i, f) in features.iter().enumerate() {
+            let (x, y, w, h) = (
+                usize::from(f.x),
+                usize::from(f.y),
+                usize::from(f.w),
+                usize::from(f.h),
+            );
+            if w == 0 || h == 0 || x + 3 * w > width || y + 3 * h > height {
+                return Err(LocateError::FeatureOutsideWindow { feature: i });
+            }
+        }
+        for (i, w) in weaks.iter().enumerate() {
+            if usize::from(w.feature) >= features.len() {
+                return Err(LocateError::FeatureIndex { weak: i });
+            }
+        }
+        if stages.is_empty() {
+            return Err(LocateError::EmptyCascade);
+        }
+        for (i, s) in stages.iter().enumerate() {
+            let (first, count) = (usize::from(s.first), usize::from(s.count));
+            if count == 0 {
+                return Err(LocateError::EmptyCascade);
+            }
+            if first + count > weaks.len() {
+                return Err(LocateError::StageRange { stage: i });
+            }
+            let bound: i64 = weaks[first..first + count]
+                .iter()
+                .map(|w| {
+                    i64::from(w.leaves[0])
+                        .abs()
+                        .max(i64::from(w.leaves[1]).abs())
+                })
+                .sum::<i64>()
+                + i64::from(s.threshold).abs();
+            if bound > i64::from(i32::MAX) {
+                return Err(LocateError::LeafRange { stage: i });
+            }
+        }
+        Ok(Self {
+            width,
+            height,
+            features,
+            weaks,
+            stages,
+        })
+    }
+
+    /// Window width.
+    pub const fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Window height.
+    pub const fn height(&self) -> usize {
+        self.height
+    }
+
+    /// The stages.
+    pub const fn stages(&self) -> &'a [LbpStage] {
+        self.stages
+    }
+
+    /// The features.
+    pub const fn features(&self) -> &'a [LbpFeature] {
+        self.features
+    }
+
+    /// The weak classifiers.
+    pub const fn weaks(&self) -> &'a [LbpWeak] {
+        self.weaks
+    }
+
+    /// Runs the cascade on the window whose top-left corner is `(x, y)` of an
+    /// integral table of row stride `stride`. `Ok(sum)` (the last stage's
+    /// sum) when it passes every stage, `Err(stage)` with the stage that
+    /// rejected it. The caller keeps the window inside the table's image.
+    #[inline]
+    pub fn evaluate(&self, table: &[u32], stride: usize, x: usize, y: usize) -> Result<i32, usize> {
+        let mut sum = 0;
+        for (si, stage) in self.stages.iter().enumerate() {
+            sum = 0i32;
+            let first = usize::from(stage.first);
+            for weak in &self.weaks[first..first + usize::from(stage.count)] {
+                let f = self.features[usize::from(weak.feature)];
+                let c = code(table, stride, x, y, f);
+                let hit = weak.subset[usize::from(c >> 5)] & (1 << (c & 31)) != 0;
+                sum += weak.leaves[usize::from(!hit)];
+            }
+            if sum < stage.threshold {
+                return Err(si);
+            }
+        }
+        Ok(sum)
+    }
+}
+
+/// The 8-bit LBP code of feature `f` in the window at `(x, y)`.
+///
+/// The nine blocks share the 16 corners of a 4x4 grid, read once each; a
+/// block's sum is its four corners combined as in [`rect_sum`] (wrapping:
+/// exact because every true block sum fits `u32`).
+#[inline(always)]
+pub fn code(table: &[u32], stride: usize, x: usize, y: usize, f: LbpFeature) -> u8 {
+    let (w, h) = (usize::from(f.w), usize::from(f.h));
+    let base = (y + usize::from(f.y)) * stride + x + usize::from(f.x);
+    let row = |k: usize| -> [u32; 4] {
+        let r = &table[base + k * h * stride..];
+        [r[0], r[w], r[2 * w], r[3 * w]]
+    };
+    let p = [row(0), row(1), row(2), row(3)];
+    let block = |bx: usize, by: usize| {
+        p[by + 1][bx + 1]
+            .wrapping_sub(p[by + 1][bx])
+            .wrapping_sub(p[by][bx + 1])
+            .wrapping_add(p[by][bx])
+    };
+    let centre = block(1, 1);
+    // (column, row) of the block behind each bit, bit 7 first.
+    const ORDER: [(usize, usize); 8] = [
+        (0, 0),
+        (1, 0),
+        (2, 0),
+        (2, 1),
+        (2, 2),
+        (1, 2),
+        (0, 2),
+        (0, 1),
+    ];
+    let mut c = 0u8;
+    for (bx, by) in ORDER {
+        c = (c << 1) | u8::from(block(bx, by) >= centre);
+    }
+    c
+}

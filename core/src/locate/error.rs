@@ -1,0 +1,94 @@
+//! What can be wrong with a locator's model or its buffers.
+
+/// A cascade, pyramid or buffer that does not fit together; found once by
+/// the checked constructors, never while scanning a frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum LocateError {
+    /// The cascade's window is empty or larger than [`super::MAX_WINDOW`].
+    Window,
+    /// A cascade has no stage, or a stage no weak classifier.
+    EmptyCascade,
+    /// Stage `stage` names weak classifiers outside the list.
+    StageRange {
+        /// Index of the stage.
+        stage: usize,
+    },
+    /// Weak classifier `weak` names a feature outside the list.
+    FeatureIndex {
+        /// Index of the weak classifier.
+        weak: usize,
+    },
+    /// Feature `feature`'s 3x3 blocks do not fit the window.
+    FeatureOutsideWindow {
+        /// Index of the feature.
+        feature: usize,
+    },
+    /// A stage's leaves could overflow the `i32` sum.
+    LeafRange {
+        /// Index of the stage.
+        stage: usize,
+    },
+    /// Frame sides: zero or above [`super::MAX_SIDE`].
+    FrameSize {
+        /// Width asked for.
+        width: usize,
+        /// Height asked for.
+        height: usize,
+    },
+    /// Pyramid parameters: the first scale is below 1, the step not above 1,
+    /// or too many levels.
+    Pyramid,
+    /// A work buffer is shorter than the frame geometry needs.
+    Buffer {
+        /// Which buffer: `"level row"`, `"integral"` or `"candidates"`.
+        which: &'static str,
+        /// Length needed.
+        needed: usize,
+        /// Length given.
+        given: usize,
+    },
+    /// The frame's byte count is not `width · height`.
+    FrameLength {
+        /// Bytes expected.
+        expected: usize,
+        /// Bytes given.
+        actual: usize,
+    },
+}
+
+impl core::fmt::Display for LocateError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match *self {
+            Self::Window => write!(f, "cascade window is empty or too large"),
+            Self::EmptyCascade => write!(f, "cascade has an empty stage or no stage"),
+            Self::StageRange { stage } => {
+                write!(f, "stage {stage} names weak classifiers outside the list")
+            }
+            Self::FeatureIndex { weak } => {
+                write!(f, "weak classifier {weak} names a feature outside the list")
+            }
+            Self::FeatureOutsideWindow { feature } => {
+                write!(f, "feature {feature} does not fit the window")
+            }
+            Self::LeafRange { stage } => write!(f, "stage {stage}'s leaves could overflow the sum"),
+            Self::FrameSize { width, height } => {
+                write!(f, "frame size {width} x {height} is not supported")
+            }
+            Self::Pyramid => write!(
+                f,
+                "pyramid: first scale must be >= 1, step > 1, at most 64 levels"
+            ),
+            Self::Buffer {
+                which,
+                needed,
+                given,
+            } => {
+                write!(f, "{which} buffer holds {given} values, needs {needed}")
+            }
+            Self::FrameLength { expected, actual } => {
+                write!(f, "frame has {actual} bytes, expected {expected}")
+            }
+        }
+    }
+}

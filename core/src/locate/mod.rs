@@ -1,0 +1,32 @@
+//! Finding the face in a gray camera frame: a boosted LBP cascade (OpenCV's
+//! model format) over an integral image and a small image pyramid, integers
+//! only, so host and chip give the same boxes bit for bit.
+//!
+//! One concept per file:
+//! - [`integral`]: the summed-area table and rectangle sums.
+//! - [`cascade`]: the LBP cascade and its evaluation on one window.
+//! - [`pyramid`]: the scales and the bilinear integer resampling of a level.
+//! - [`group`]: accepted windows → faces (OpenCV's `groupRectangles`).
+//! - [`boxmap`]: the detector's box → the crop of the model's thumbnail.
+//! - [`locator`]: all of it over a frame, with caller-provided buffers.
+//! - [`error`]: what the checked constructors reject.
+//!
+//! Nothing allocates: the caller hands a [`Workspace`] of buffers sized by
+//! [`Locator::level_len`] and [`Locator::table_len`]. No frame content can
+//! make it fail or panic; a frame smaller than the window has no level and
+//! answers "no face".
+
+pub mod boxmap;
+pub mod cascade;
+pub mod error;
+pub mod group;
+pub mod integral;
+pub mod locator;
+pub mod pyramid;
+
+pub use boxmap::BoxMap;
+pub use cascade::{LbpCascade, LbpFeature, LbpStage, LbpWeak, MAX_WINDOW};
+pub use error::LocateError;
+pub use group::{Candidate, Face};
+pub use locator::{LevelReport, Located, Locator, Workspace, MAX_SIDE};
+pub use pyramid::{Level, Pyramid};

@@ -1,0 +1,13 @@
+//! Camera-like test frames made from LFW photos, with their true face boxes.
+//!
+//! - [`make`]: one frame from one photo (placement, scale, exposure, noise)
+//!   and face-free frames from the photo's corners.
+//! - [`truth`]: the `truth.json` record of every frame (true box, person).
+//! - [`cli`]: `facenmf frames --from DATASET --out DIR`.
+
+pub mod cli;
+pub mod make;
+pub mod rng;
+pub mod truth;
+
+pub use truth::{FrameTruth, Truth, TruthBox};

@@ -1,0 +1,145 @@
+//! `facenmf locator fit|eval`: learning the box map on training frames and
+//! scoring a locator on test frames.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, Subcommand};
+
+use super::config::{HostLocator, LocatorConfig};
+use super::fit::fit_map;
+use super::score::{run_folder, summarise};
+use crate::frames::Truth;
+
+/// `facenmf locator` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum LocatorCommand {
+    /// Learn the detector-box → crop map on a frame folder and write locator.json.
+    Fit(FitArgs),
+    /// Score a locator on a frame folder: located %, false alarms, windows per level.
+    Eval(EvalArgs),
+    /// Write a locator as Rust const data for the firmware.
+    Export(ExportArgs),
+}
+
+/// Options of `facenmf locator export`.
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// Locator file (from `facenmf locator fit`).
+    #[arg(long)]
+    pub locator: PathBuf,
+    /// Output Rust file.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// Options of `facenmf locator fit`.
+#[derive(Debug, Clone, Args)]
+pub struct FitArgs {
+    /// Training frame folder (from `facenmf frames`).
+    #[arg(long)]
+    pub frames: PathBuf,
+    /// Output locator file.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// OpenCV LBP cascade XML.
+    #[arg(long, default_value = super::opencv::DEFAULT_CASCADE)]
+    pub cascade: PathBuf,
+    /// Smallest pyramid scale.
+    #[arg(long, default_value_t = 1.2)]
+    pub first_scale: f64,
+    /// Scale step.
+    #[arg(long, default_value_t = 1.05)]
+    pub scale_step: f64,
+    /// Windows every second pixel up to this scale, every pixel above (0: every pixel).
+    #[arg(long, default_value_t = 2.0)]
+    pub coarse_until: f64,
+    /// Accepted windows a face needs, minus one.
+    #[arg(long, default_value_t = 3)]
+    pub min_neighbours: u16,
+}
+
+/// Options of `facenmf locator eval`.
+#[derive(Debug, Clone, Args)]
+pub struct EvalArgs {
+    /// Locator file (from `facenmf locator fit`).
+    #[arg(long)]
+    pub locator: PathBuf,
+    /// Test frame folder (from `facenmf frames`).
+    #[arg(long)]
+    pub frames: PathBuf,
+}
+
+/// Runs `facenmf locator`.
+pub fn run(cmd: LocatorCommand) -> Result<()> {
+    match cmd {
+        LocatorCommand::Fit(a) => {
+            let truth = Truth::read(&a.frames)?;
+            let config = LocatorConfig {
+                cascade: a.cascade,
+                first_scale: a.first_scale,
+                scale_step: a.scale_step,
+                min_neighbours: a.min_neighbours,
+                coarse_until: a.coarse_until,
+                ..LocatorConfig::default()
+            };
+            let loc = HostLocator::new(config, truth.width, truth.height)?;
+            let fitted = fit_map(&loc, &a.frames)?;
+            let mut config = loc.config.clone();
+            config.map = fitted.map;
+            config.write(&a.out)?;
+            println!(
+                "map [row, col, height, width] (Q12) = {:?} from {} of {} face frames; wrote {}",
+                fitted.map,
+                fitted.frames,
+                fitted.faces,
+                a.out.display()
+            );
+            Ok(())
+        }
+        LocatorCommand::Export(a) => {
+            let loc = HostLocator::new(LocatorConfig::read(&a.locator)?, 160, 120)?;
+            let text = super::export::rust_source(&loc)?;
+            crate::atomic::write(&a.out, text.as_bytes())?;
+            println!(
+                "wrote {} ({} stumps, {} features, {} stages)",
+                a.out.display(),
+                loc.cascade.weaks.len(),
+                loc.cascade.features.len(),
+                loc.cascade.stages.len()
+            );
+            Ok(())
+        }
+        LocatorCommand::Eval(a) => {
+            let config = LocatorConfig::read(&a.locator)?;
+            let truth = Truth::read(&a.frames)?;
+            let loc = HostLocator::new(config, truth.width, truth.height)?;
+            let (truth, answers, ms) = run_folder(&loc, &a.frames)?;
+            let s = summarise(&truth, &answers, ms);
+            let pct = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
+            println!(
+                "located {}/{} = {:.1}% (a face chosen on {:.1}%), false alarms {}/{} = {:.1}%",
+                s.located,
+                s.faces,
+                pct(s.located, s.faces),
+                pct(s.answered, s.faces),
+                s.false_alarms,
+                s.face_free,
+                pct(s.false_alarms, s.face_free)
+            );
+            println!(
+                "windows per frame {:.0}; host {:.2} ms per frame (one thread)",
+                s.windows, s.host_ms
+            );
+            println!("| level | scale | size | windows/frame | stages/frame |");
+            println!("|---|---|---|---|---|");
+            for (i, l) in s.levels.iter().enumerate() {
+                println!(
+                    "| {i} | {:.3} | {}x{} | {:.0} | {:.0} |",
+                    l.scale, l.size.0, l.size.1, l.windows, l.stages
+                );
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! A locator's settings as the host stores them (`locator.json`) and the
+//! core locator built from them.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, Context, Result};
+use facenmf_core::locate::pyramid::ONE;
+use facenmf_core::locate::{
+    BoxMap, Candidate, Face, LevelReport, Located, Locator, Pyramid, Workspace,
+};
+use serde::{Deserialize, Serialize};
+
+use super::opencv::{load, OwnedCascade, DEFAULT_CASCADE};
+
+/// Capacity of the accepted-window buffer (the chip's figure too).
+pub const CANDIDATES: usize = 256;
+/// Capacity of the grouped-face buffer.
+pub const FACES: usize = 16;
+
+/// Settings of a locator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocatorConfig {
+    /// The OpenCV LBP cascade file.
+    pub cascade: PathBuf,
+    /// Smallest scale (frame pixels per level pixel).
+    pub first_scale: f64,
+    /// Scale step between levels.
+    pub scale_step: f64,
+    /// Most levels.
+    pub levels: usize,
+    /// Windows every second level pixel up to this scale, every pixel above
+    /// (OpenCV: 2; 0 = every pixel everywhere).
+    pub coarse_until: f64,
+    /// A face needs more than this many accepted windows.
+    pub min_neighbours: u16,
+    /// Detector box → model crop, Q12.
+    pub map: [i32; 4],
+}
+
+impl Default for LocatorConfig {
+    fn default() -> Self {
+        Self {
+            cascade: PathBuf::from(DEFAULT_CASCADE),
+            first_scale: 1.2,
+            scale_step: 1.05,
+            levels: 32,
+            coarse_until: 2.0,
+            min_neighbours: 3,
+            map: [0, 0, 4096, 4096],
+        }
+    }
+}
+
+impl LocatorConfig {
+    /// Reads a `locator.json`.
+    pub fn read(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        serde_json::from_str(&text)
+            .with_context(|| format!("{} is not a locator file", path.display()))
+    }
+
+    /// Writes it whole or not at all.
+    pub fn write(&self, path: &Path) -> Result<()> {
+        crate::atomic::write(path, serde_json::to_string_pretty(self)?.as_bytes())
+    }
+
+    /// The box map.
+    pub fn box_map(&self) -> BoxMap {
+        let [row, col, height, width] = self.map;
+        BoxMap {
+            row,
+            col,
+            height,
+            width,
+        }
+    }
+
+    /// The pyramid in the core's fixed point.
+    pub fn pyramid(&self) -> Result<Pyramid> {
+        let q = |v: f64| (v * f64::from(ONE)).round();
+        let (first, step) = (q(self.first_scale), q(self.scale_step));
+        if !(first.is_finite()
+            && step.is_finite()
+            && first <= f64::from(u32::MAX)
+            && step <= f64::from(u32::MAX))
+        {
+            return Err(anyhow!(
+                "pyramid scales {} / {} are out of range",
+                self.first_scale,
+                self.scale_step
+            ));
+        }
+        let coarse = q(self.coarse_until).clamp(0.0, f64::from(u32::MAX)) as u32;
+        Pyramid::new_checked(first as u32, step as u32, self.levels)
+            .map(|p| p.coarse_until(coarse))
+            .map_err(|e| anyhow!("{e}"))
+    }
+}
+
+/// A locator with its cascade loaded, for frames of one size.
+#[derive(Debug, Clone)]
+pub struct HostLocator {
+    /// Its settings.
+    pub config: LocatorConfig,
+    /// The cascade.
+    pub cascade: OwnedCascade,
+    /// Frame width.
+    pub width: usize,
+    /// Frame height.
+    pub height: usize,
+}
+
+/// One frame's answer with the buffers' contents.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// The core's answer.
+    pub located: Located,
+    /// The grouped faces, chosen first.
+    pub faces: Vec<Face>,
+    /// Per-level cost.
+    pub levels: Vec<LevelReport>,
+}
+
+impl HostLocator {
+    /// Loads the cascade and checks everything for `width x height` frames.
+    pub fn new(config: LocatorConfig, width: usize, height: usize) -> Result<Self> {
+        let cascade = load(&config.cascade)?;
+        let me = Self {
+            config,
+            cascade,
+            width,
+            height,
+        };
+        me.core()?;
+        Ok(me)
+    }
+
+    /// The core's locator.
+    pub fn core(&self) -> Result<Locator<'_>> {
+        Locator::new_checked(
+            self.cascade.view()?,
+            self.config.pyramid()?,
+            self.config.box_map(),
+            self.config.min_neighbours,
+            self.width,
+            self.height,
+        )
+        .map_err(|e| anyhow!("locator: {e}"))
+    }
+
+    /// Runs the core locator on one frame.
+    pub fn run(&self, frame: &[u8]) -> Result<Answer> {
+        let core = self.core()?;
+        let mut level = vec![0u8; core.level_len()];
+        let mut table = vec![0u32; core.table_len()];
+        let mut candidates = vec![Candidate::default(); CANDIDATES];
+        let mut faces = vec![Face::default(); FACES];
+        let mut levels = Vec::new();
+        let mut work = Workspace {
+            level: &mut level,
+            table: &mut table,
+            candidates: &mut candidates,
+            faces: &mut faces,
+        };
+        let located = core
+            .locate_with(frame, &mut work, |r| levels.push(r))
+            .map_err(|e| anyhow!("{e}"))?;
+        faces.truncate(located.faces);
+        Ok(Answer {
+            located,
+            faces,
+            levels,
+        })
+    }
+}

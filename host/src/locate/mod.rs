@@ -1,0 +1,20 @@
+//! The host side of the face locator (the core's `locate`): converting
+//! OpenCV's cascade, learning the box map, scoring, `facenmf detect`.
+//!
+//! - [`opencv`]: OpenCV LBP cascade XML → the core's integer cascade.
+//! - [`config`]: `locator.json` and the core locator built from it.
+//! - [`frames_in`]: reading gray frames.
+//! - [`fit`]: learning the detector-box → crop map on training frames.
+//! - [`score`]: located %, false alarms and cost on a frame folder.
+//! - [`export`]: a locator as Rust `const` data for the firmware.
+//! - [`cli`]: `facenmf locator fit|eval|export`.
+//! - [`detect_cli`]: `facenmf detect`.
+
+pub mod cli;
+pub mod config;
+pub mod detect_cli;
+pub mod export;
+pub mod fit;
+pub mod frames_in;
+pub mod opencv;
+pub mod score;
