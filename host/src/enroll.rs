@@ -38,7 +38,7 @@ pub fn vectors(model: &Model, frames: &Dataset) -> Result<Vec<f32>> {
         g.frame_width
     );
     let thumbs = frames.thumbnails(g.crop(), g.height, g.width)?;
-    crate::train::embed(model, &thumbs)
+    crate::chip::Chip::new(model)?.vectors(&thumbs)
 }
 
 /// The templates of one person from their vectors (`n × M`, `n ≥ 1`).

@@ -6,6 +6,8 @@
 //! - [`data`]: face datasets behind one [`data::Dataset`] type.
 //! - [`nmf`]: NMF solvers (scikit-learn's `mu` and `cd`, accelerated HALS), init, transform.
 //! - [`eval`]: k-NN, PCA, LDA, the two protocols, `eval` and `sweep`.
+//! - [`chip`]: the chip's pipeline on the host (frame → thumbnail → code →
+//!   vector → decision), the one place a model runs through `facenmf-core`.
 //! - [`model`]: the trained model that drives evaluation, export and check.
 //! - [`budget`]: flash, RAM and multiply-adds of a model on the chip.
 //! - [`check`]: the chip's kernel against the reference on a model's test set.
@@ -24,6 +26,7 @@
 pub mod atomic;
 pub mod budget;
 pub mod check;
+pub mod chip;
 pub mod data;
 pub mod demo;
 pub mod enroll;

@@ -289,13 +289,11 @@ fn reconstruction_figure(model: &Model, test: &Dataset, path: &Path) -> Result<(
         }
     }
     let faces = test.subset(&picked)?;
-    let encoder = model.encoder()?;
-    let mut codes = vec![0.0f32; faces.len() * model.k];
-    for (i, code) in codes.chunks_mut(model.k).enumerate() {
-        encoder
-            .encode(faces.image(i), code)
-            .map_err(|e| anyhow::anyhow!("encoding face {i}: {e}"))?;
-    }
+    let codes: Vec<f32> = crate::chip::Chip::new(model)?
+        .see_all(&faces, f32::INFINITY)?
+        .into_iter()
+        .flat_map(|s| s.embedding.raw)
+        .collect();
     let (h, w) = (model.geometry.height, model.geometry.width);
     crate::eval::components::reconstructions(&faces.images, &codes, &model.basis, h, w, path)
 }

@@ -8,11 +8,12 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{ensure, Result};
 use serde::{Deserialize, Serialize};
 
-use super::{assemble, evaluate, fit_basis, split, GalleryKind, Spec};
+use super::{assemble, fit_basis, split, GalleryKind, Spec};
 use crate::budget::{Budget, Shape};
+use crate::chip::{self, Chip};
 use crate::data::cli::SourceArgs;
 use crate::data::Dataset;
 
@@ -80,13 +81,10 @@ pub fn run(
             ] {
                 spec.gallery = gallery;
                 let model = assemble(ds, &train, &basis, &spec)?;
-                let accuracy = evaluate(&model, &test)?;
-                let encoder = model.encoder()?;
-                let mut code = vec![0.0f32; model.k];
-                let mut sweeps = 0.0;
-                for i in 0..test.len() {
-                    sweeps += f64::from(encoder.encode(test.image(i), &mut code)?.sweeps);
-                }
+                ensure!(!test.is_empty(), "no test image");
+                let seen = Chip::new(&model)?.see_all(&test, f32::INFINITY)?;
+                let accuracy = chip::accuracy_of(&seen, &test.labels);
+                let sweeps: f64 = seen.iter().map(|s| f64::from(s.embedding.sweeps)).sum();
                 let mean_sweeps = sweeps / test.len() as f64;
                 let budget = Shape::of(&model).budget(mean_sweeps.round() as usize, ENROLL_ROOM);
                 let row = Row {

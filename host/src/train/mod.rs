@@ -4,8 +4,8 @@
 //! normalisation → LDA fitted on the training codes → gallery templates
 //! (class means, or every training face) → [`Model`].
 //!
-//! [`evaluate`] then scores a model on thumbnails the way the chip does it:
-//! `facenmf-core`'s encoder, projection and vote.
+//! The model is scored on its test thumbnails by [`crate::chip::Chip`],
+//! the chip's encoder, projection and vote.
 
 pub mod cli;
 pub mod grid;
@@ -13,12 +13,11 @@ pub mod grid;
 use std::collections::BTreeMap;
 
 use anyhow::{anyhow, ensure, Context, Result};
-use facenmf_core::gallery;
 use facenmf_core::thumbnail::Crop;
-use facenmf_core::{Projection, StopRule};
-use rayon::prelude::*;
+use facenmf_core::StopRule;
 use serde::Serialize;
 
+use crate::chip::Chip;
 use crate::data::Dataset;
 use crate::eval::augment::Augment;
 use crate::eval::knn;
@@ -259,13 +258,16 @@ pub fn assemble(ds: &Dataset, train: &Dataset, basis: &FittedBasis, spec: &Spec)
     };
     // Training codes by the chip's own encoder and projection (no map yet),
     // with those of the augmented copies after them.
-    let (codes, labels) = spec.augment.with_copies(
-        prepared_codes(&model, train)?,
-        &train.images,
-        &train.labels,
-        (train.height, train.width),
-        |images, _| prepared_codes_of(&model, images, train.pixels()),
-    )?;
+    let (codes, labels) = {
+        let chip = Chip::new(&model)?;
+        spec.augment.with_copies(
+            chip.prepared_codes(&train.images, train.pixels())?,
+            &train.images,
+            &train.labels,
+            (train.height, train.width),
+            |images, _| chip.prepared_codes(images, train.pixels()),
+        )?
+    };
     let classes = ds.class_names.len();
     let (vectors, m) = if spec.lda {
         let lda = Lda::fit(&codes, &labels, k, classes, 1e-6);
@@ -333,7 +335,7 @@ pub fn train(
         ),
     ]);
     model.provenance = provenance;
-    let accuracy = evaluate(&model, &test)?;
+    let accuracy = Chip::new(&model)?.accuracy(&test)?;
     model.provenance.insert(
         "accuracy".to_string(),
         format!(
@@ -352,92 +354,6 @@ pub fn train(
         k,
     };
     Ok((model, report))
-}
-
-/// Codes of every thumbnail of `ds` by the model's encoder, after the
-/// model's square root and normalisation (its map not applied), `n × K`.
-pub fn prepared_codes(model: &Model, ds: &Dataset) -> Result<Vec<f32>> {
-    prepared_codes_of(model, &ds.images, ds.pixels())
-}
-
-/// [`prepared_codes`] of images of `d` pixels given as the rows of `images`
-/// (the encoder refuses any `d` but its own).
-fn prepared_codes_of(model: &Model, images: &[f32], d: usize) -> Result<Vec<f32>> {
-    ensure!(d > 0, "images of 0 pixels cannot be encoded");
-    let encoder = model.encoder()?;
-    let prep = Projection::new_checked(model.k, model.sqrt, model.normalize, None)
-        .map_err(|e| anyhow!("projection: {e}"))?;
-    let k = model.k;
-    let mut out = vec![0.0f32; images.len() / d * k];
-    out.par_chunks_mut(k)
-        .zip(images.par_chunks(d))
-        .enumerate()
-        .try_for_each(|(i, (code, image))| -> Result<()> {
-            encoder
-                .encode(image, code)
-                .map_err(|e| anyhow!("encoding image {i}: {e}"))?;
-            prep.apply(code, &mut [])
-                .map_err(|e| anyhow!("image {i}: {e}"))?;
-            Ok(())
-        })?;
-    Ok(out)
-}
-
-/// The vectors the chip compares (`n × M`): encode, project, map.
-pub fn embed(model: &Model, ds: &Dataset) -> Result<Vec<f32>> {
-    let encoder = model.encoder()?;
-    let projection = model.projection()?;
-    let (k, m) = (model.k, model.m());
-    let mut out = vec![0.0f32; ds.len() * m];
-    out.par_chunks_mut(m)
-        .enumerate()
-        .try_for_each(|(i, y)| -> Result<()> {
-            let mut code = vec![0.0f32; k];
-            encoder
-                .encode(ds.image(i), &mut code)
-                .map_err(|e| anyhow!("encoding image {i}: {e}"))?;
-            let v = projection
-                .apply(&mut code, y)
-                .map_err(|e| anyhow!("image {i}: {e}"))?
-                .to_vec();
-            y.copy_from_slice(&v);
-            Ok(())
-        })?;
-    Ok(out)
-}
-
-/// The chip's decisions (threshold off) for each image of `ds`.
-pub fn decide(model: &Model, ds: &Dataset) -> Result<Vec<gallery::Decision>> {
-    let vectors = embed(model, ds)?;
-    let m = model.m();
-    vectors
-        .par_chunks(m)
-        .map(|y| {
-            gallery::classify(
-                model
-                    .templates
-                    .iter()
-                    .map(|t| (t.label, t.vector.as_slice())),
-                y,
-                model.neighbours,
-                model.metric.into(),
-                f32::INFINITY,
-            )
-            .map_err(|e| anyhow!("classify: {e}"))
-        })
-        .collect()
-}
-
-/// Share of `ds`'s images the chip's pipeline names correctly (threshold off).
-pub fn evaluate(model: &Model, ds: &Dataset) -> Result<f64> {
-    ensure!(!ds.is_empty(), "no test image");
-    let decisions = decide(model, ds)?;
-    let correct = decisions
-        .iter()
-        .zip(&ds.labels)
-        .filter(|(d, &l)| d.label == l)
-        .count();
-    Ok(correct as f64 / ds.len() as f64)
 }
 
 /// One mean template per class present in `labels` (the means of
