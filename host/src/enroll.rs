@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, ensure, Context, Result};
 
-use crate::data::decode::decode_file;
-use crate::data::lfw::{Prepare, Slice};
+use crate::data::lfw::Slice;
+use crate::data::photo::{read_frame, PhotoOptions};
 use crate::data::Dataset;
 use crate::model::{Model, Template};
 
@@ -125,17 +125,14 @@ pub fn add_person(
 pub fn read_photos(model: &Model, paths: &[PathBuf], slice: Option<Slice>) -> Result<Dataset> {
     ensure!(!paths.is_empty(), "no photo given");
     let g = &model.geometry;
-    let prepare = Prepare {
+    let opts = PhotoOptions {
         slice,
-        resize: None,
-        size: Some((g.frame_height, g.frame_width)),
+        exact: false,
     };
     let mut images = Vec::with_capacity(paths.len() * g.frame_height * g.frame_width);
     for path in paths {
-        let img = decode_file(path).with_context(|| format!("reading photo {}", path.display()))?;
-        let (_, _, pixels) = prepare
-            .apply(&img, path)
-            .with_context(|| format!("preparing photo {}", path.display()))?;
+        let pixels = read_frame(path, (g.frame_height, g.frame_width), opts)
+            .with_context(|| format!("reading photo {}", path.display()))?;
         images.extend(pixels);
     }
     Ok(Dataset {

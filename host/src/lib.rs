@@ -15,6 +15,8 @@
 //! - [`atomic`]: output files written whole or not at all.
 //! - [`openset`]: recognition with strangers: the unknown threshold, its
 //!   curve and the enrolment of newcomers.
+//! - [`recognise`]: who is in a user's photos or frames, by a trained model.
+//! - [`cli`]: the command line, one file per command.
 //! - [`enroll`]: adding people to a trained model from a few photos.
 //! - [`plot`]: self-contained PNG line charts.
 //! - [`qemu`]: building and running the firmware in QEMU, and the host's answers to compare.
@@ -27,6 +29,7 @@ pub mod atomic;
 pub mod budget;
 pub mod check;
 pub mod chip;
+pub mod cli;
 pub mod data;
 pub mod demo;
 pub mod enroll;
@@ -37,6 +40,7 @@ pub mod nmf;
 pub mod openset;
 pub mod plot;
 pub mod qemu;
+pub mod recognise;
 pub mod reference;
 pub mod selftest;
 pub mod synthetic;

@@ -49,6 +49,8 @@ enum Command {
     Sweep(facenmf_host::eval::cli::SweepArgs),
     /// Open-set recognition: strangers, the unknown threshold, enrolling newcomers.
     Openset(facenmf_host::openset::cli::OpenSetArgs),
+    /// Who is in each photo or frame (a name or "unknown", distance, runner-up); accuracy on labelled folders.
+    Recognise(facenmf_host::cli::recognise::RecogniseArgs),
     /// Add a person to a model from a few photos (and re-export it).
     Enroll(facenmf_host::enroll::EnrollArgs),
     /// Draw a fitted NMF basis as a grid of images (and reconstructions of test faces).
@@ -71,6 +73,7 @@ fn main() -> anyhow::Result<()> {
         Command::Eval(args) => facenmf_host::eval::cli::run_eval(args),
         Command::Sweep(args) => facenmf_host::eval::cli::run_sweep(args),
         Command::Openset(args) => facenmf_host::openset::cli::run(args),
+        Command::Recognise(args) => facenmf_host::cli::recognise::run(args),
         Command::Enroll(args) => facenmf_host::enroll::cli(args),
         Command::Components(args) => facenmf_host::eval::components::run_components(args),
         Command::Bench(args) => facenmf_host::eval::bench::run_bench(args),

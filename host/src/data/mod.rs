@@ -68,6 +68,7 @@ pub mod folder;
 pub mod lfw;
 pub mod mat;
 pub mod olivetti;
+pub mod photo;
 pub mod resample;
 pub mod rng;
 pub mod select;
