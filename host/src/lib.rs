@@ -5,7 +5,7 @@
 //! - [`demo`]: `facenmf demo`, the whole job in one command.
 //! - [`data`]: face datasets behind one [`data::Dataset`] type.
 //! - [`nmf`]: NMF solvers (scikit-learn's `mu` and `cd`, accelerated HALS), init, transform.
-//! - [`eval`]: k-NN, PCA, LDA, the two protocols, `eval` and `sweep`.
+//! - [`eval`]: k-NN, PCA, LDA, the two protocols, the sweep's rows and charts.
 //! - [`chip`]: the chip's pipeline on the host (frame → thumbnail → code →
 //!   vector → decision), the one place a model runs through `facenmf-core`.
 //! - [`model`]: the trained model that drives evaluation, export and check.
@@ -16,7 +16,8 @@
 //! - [`openset`]: recognition with strangers: the unknown threshold, its
 //!   curve and the enrolment of newcomers.
 //! - [`recognise`]: who is in a user's photos or frames, by a trained model.
-//! - [`cli`]: the command line, one file per command.
+//! - [`cli`]: the command line: one file per command, the shared dataset
+//!   argument and parsers (no domain module imports it).
 //! - [`enroll`]: adding people to a trained model from a few photos.
 //! - [`plot`]: self-contained PNG line charts.
 //! - [`qemu`]: building and running the firmware in QEMU, and the host's answers to compare.

@@ -1,5 +1,7 @@
 //! The one parser of the command line's lists, ranges and sizes.
 
+use anyhow::Context;
+
 use crate::data::lfw::Slice;
 
 /// Parses `START:STOP` (STOP > START).
@@ -34,6 +36,48 @@ pub fn size(s: &str) -> Result<(usize, usize), String> {
         return Err("height and width must be at least 1".into());
     }
     Ok((h, w))
+}
+
+/// Parses `10..=200:10`, `10..200:10` or `10,20,40`.
+pub fn components(s: &str) -> anyhow::Result<Vec<usize>> {
+    if let Some((range, step)) = s.split_once(':') {
+        let step: usize = step.parse().context("step")?;
+        let (a, b) = range.split_once("..").context("A..=B:STEP")?;
+        let incl = b.starts_with('=');
+        let (a, b): (usize, usize) = (a.parse()?, b.trim_start_matches('=').parse()?);
+        if step == 0 {
+            anyhow::bail!("step must be positive");
+        }
+        let v: Vec<usize> = (a..if incl { b + 1 } else { b }).step_by(step).collect();
+        if v.is_empty() || v[0] == 0 {
+            anyhow::bail!("component counts must be positive");
+        }
+        return Ok(v);
+    }
+    let v = s
+        .split(',')
+        .map(|t| t.trim().parse::<usize>())
+        .collect::<Result<Vec<_>, _>>()?;
+    if v.is_empty() || v.contains(&0) {
+        anyhow::bail!("component counts must be positive");
+    }
+    Ok(v)
+}
+
+/// Parses `A..B` or `A..=B` (seeds; not empty).
+pub fn seeds(s: &str) -> anyhow::Result<Vec<u32>> {
+    let (a, b) = s.split_once("..").context("--seeds wants A..B")?;
+    let (a, b): (u32, u32) = (a.parse()?, b.trim_start_matches('=').parse()?);
+    let b = if s.contains("..=") { b + 1 } else { b };
+    if b <= a {
+        anyhow::bail!("--seeds: empty range");
+    }
+    Ok((a..b).collect())
+}
+
+/// Parses a comma-separated list, each item by `item`.
+pub fn list<T>(s: &str, item: fn(&str) -> Result<T, String>) -> Result<Vec<T>, String> {
+    s.split(',').map(|t| item(t.trim())).collect()
 }
 
 fn number(s: &str) -> Result<usize, String> {

@@ -10,13 +10,12 @@
 //!   are then split.
 
 pub mod augment;
-pub mod bench;
-pub mod cli;
 pub mod components;
 pub mod knn;
 pub mod lda;
 pub mod parzen;
 pub mod pca;
+pub mod sweep;
 
 use crate::data::Dataset;
 use crate::nmf::sketch::RankedSketch;

@@ -7,7 +7,6 @@
 //! The model is scored on its test thumbnails by [`crate::chip::Chip`],
 //! the chip's encoder, projection and vote.
 
-pub mod cli;
 pub mod grid;
 
 use std::collections::BTreeMap;
