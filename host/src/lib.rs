@@ -5,6 +5,8 @@
 //! - [`demo`]: `facenmf demo`, the whole job in one command.
 //! - [`data`]: face datasets behind one [`data::Dataset`] type.
 //! - [`nmf`]: NMF solvers (scikit-learn's `mu` and `cd`, accelerated HALS), init, transform.
+//! - [`learn`]: k-NN, PCA, LDA, Parzen decision, augmentation (shared by
+//!   `eval` and `train`).
 //! - [`eval`]: k-NN, PCA, LDA, the two protocols, the sweep's rows and charts.
 //! - [`chip`]: the chip's pipeline on the host (frame → thumbnail → code →
 //!   vector → decision), the one place a model runs through `facenmf-core`.
@@ -36,6 +38,7 @@ pub mod demo;
 pub mod enroll;
 pub mod eval;
 pub mod export;
+pub mod learn;
 pub mod model;
 pub mod nmf;
 pub mod openset;

@@ -6,8 +6,8 @@ use facenmf_core::nnls::StopRule;
 
 use super::dataset::SourceArgs;
 use crate::data::Dataset;
-use crate::eval::knn::Metric;
 use crate::eval::{Decision, EvalConfig, Recipe};
+use crate::learn::knn::Metric;
 use crate::nmf::{Init, NmfParams, Solver};
 
 /// Which protocols to run.
@@ -266,7 +266,7 @@ impl CommonArgs {
                 },
                 lda_reg: self.lda_reg,
                 lda_svd_tol: self.lda_svd_tol,
-                augment: crate::eval::augment::Augment {
+                augment: crate::learn::augment::Augment {
                     flip: !self.no_augment_flip,
                     shift: self.augment_shift,
                     turn: self.augment_turn,

@@ -123,7 +123,7 @@ impl TrainArgs {
             test_size: self.test_size,
             seed: self.seed,
             stratify: true,
-            augment: crate::eval::augment::Augment {
+            augment: crate::learn::augment::Augment {
                 flip: !self.no_augment_flip,
                 shift: self.augment_shift,
                 turn: self.augment_turn,
