@@ -9,10 +9,10 @@
 //! brute-force vote of the reference code.
 
 use anyhow::{anyhow, Result};
-use facenmf_core::gallery;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::chip::Chip;
 use crate::model::{MetricName, Model};
 use crate::reference::knn;
 use crate::reference::nnls::{relative_gap, Basis};
@@ -58,16 +58,13 @@ struct One {
 pub fn run(model: &Model, thumbs: &[Vec<f32>]) -> Result<CheckReport> {
     model.validate()?;
     anyhow::ensure!(!thumbs.is_empty(), "no thumbnail to check");
-    let encoder = model.encoder()?;
-    let projection = model.projection()?;
+    let chip = Chip::new(model)?;
     let basis = Basis::from_f32(&model.basis, model.k, model.d())?;
     let templates: Vec<(u16, Vec<f32>)> = model
         .templates
         .iter()
         .map(|t| (t.label, t.vector.clone()))
         .collect();
-    let threshold = model.threshold.unwrap_or(f32::INFINITY);
-    let metric = model.metric.into();
     let ref_metric = match model.metric {
         MetricName::SquaredL2 => knn::Metric::SquaredL2,
         MetricName::Cosine => knn::Metric::Cosine,
@@ -75,31 +72,13 @@ pub fn run(model: &Model, thumbs: &[Vec<f32>]) -> Result<CheckReport> {
     let results: Vec<One> = thumbs
         .par_iter()
         .map(|x| -> Result<One> {
-            let mut code = vec![0.0f32; model.k];
-            let solve = encoder
-                .encode(x, &mut code)
-                .map_err(|e| anyhow!("encode: {e}"))?;
+            let seen = chip.see_thumbnail(x, chip.threshold())?;
             let exact = basis.encode(x);
-            let w32: Vec<f64> = code.iter().map(|&v| f64::from(v)).collect();
+            let w32: Vec<f64> = seen.embedding.raw.iter().map(|&v| f64::from(v)).collect();
             let (o32, o64) = (basis.objective(x, &w32), basis.objective(x, &exact));
             let o0 = basis.objective(x, &vec![0.0; model.k]);
             let gap = relative_gap(o32, o64, o0);
             let diffs: Vec<f64> = w32.iter().zip(&exact).map(|(a, b)| (a - b).abs()).collect();
-            let mut out = vec![0.0f32; model.m()];
-            let y = projection
-                .apply(&mut code, &mut out)
-                .map_err(|e| anyhow!("project: {e}"))?;
-            let kernel = gallery::classify(
-                model
-                    .templates
-                    .iter()
-                    .map(|t| (t.label, t.vector.as_slice())),
-                y,
-                model.neighbours,
-                metric,
-                threshold,
-            )
-            .map_err(|e| anyhow!("classify: {e}"))?;
             let y_ref: Vec<f32> = project_f64(model, &exact)
                 .iter()
                 .map(|&v| v as f32)
@@ -107,12 +86,12 @@ pub fn run(model: &Model, thumbs: &[Vec<f32>]) -> Result<CheckReport> {
             let (label, _, _) = knn::classify(&templates, &y_ref, model.neighbours, ref_metric)
                 .ok_or_else(|| anyhow!("empty gallery"))?;
             Ok(One {
-                agree: kernel.label == label,
+                agree: seen.decision.label == label,
                 max_diff: diffs.iter().fold(0.0f64, |m, &d| m.max(d)),
                 sum_diff: diffs.iter().sum(),
                 gap,
-                sweeps: solve.sweeps,
-                converged: solve.converged,
+                sweeps: seen.embedding.sweeps,
+                converged: seen.embedding.converged,
             })
         })
         .collect::<Result<_>>()?;
@@ -190,45 +169,4 @@ impl CheckReport {
             if self.pass { "PASS" } else { "FAIL" }
         );
     }
-}
-
-/// Options of `facenmf check`.
-#[derive(Debug, clap::Args)]
-pub struct CheckArgs {
-    /// The model (JSON) saved by `facenmf train`.
-    #[arg(long)]
-    pub model: std::path::PathBuf,
-    /// The dataset it was trained on; its test split is checked.
-    #[command(flatten)]
-    pub source: crate::data::cli::SourceArgs,
-    /// Print the report as one JSON object.
-    #[arg(long)]
-    pub json: bool,
-}
-
-/// Runs `facenmf check`; fails when the verdict does.
-pub fn cli(args: CheckArgs) -> Result<()> {
-    let model = Model::load(&args.model)?;
-    let (ds, _) = args.source.load()?;
-    let test = crate::train::test_split(&model, &ds)?;
-    let thumbs: Vec<Vec<f32>> = (0..test.len()).map(|i| test.image(i).to_vec()).collect();
-    let report = run(&model, &thumbs)?;
-    // The model's own score on that split, through the chip's pipeline.
-    let accuracy = crate::train::evaluate(&model, &test)?;
-    if args.json {
-        let mut v = serde_json::to_value(&report)?;
-        v["accuracy"] = serde_json::json!(accuracy);
-        println!("{v}");
-    } else {
-        report.print();
-        println!(
-            "  model accuracy         {:.1}% on the test split (chip pipeline)",
-            100.0 * accuracy
-        );
-    }
-    anyhow::ensure!(
-        report.pass,
-        "check failed: the kernel does not agree with the reference"
-    );
-    Ok(())
 }

@@ -7,12 +7,12 @@
 //! space they span. How well that works for people the basis never saw is
 //! measured by `facenmf openset` (the enrolment curve).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{anyhow, bail, ensure, Context, Result};
 
-use crate::data::decode::decode_file;
-use crate::data::lfw::{Prepare, Slice};
+use crate::data::lfw::Slice;
+use crate::data::photo::{read_frame, PhotoOptions};
 use crate::data::Dataset;
 use crate::model::{Model, Template};
 
@@ -38,7 +38,7 @@ pub fn vectors(model: &Model, frames: &Dataset) -> Result<Vec<f32>> {
         g.frame_width
     );
     let thumbs = frames.thumbnails(g.crop(), g.height, g.width)?;
-    crate::train::embed(model, &thumbs)
+    crate::chip::Chip::new(model)?.vectors(&thumbs)
 }
 
 /// The templates of one person from their vectors (`n × M`, `n ≥ 1`).
@@ -125,17 +125,14 @@ pub fn add_person(
 pub fn read_photos(model: &Model, paths: &[PathBuf], slice: Option<Slice>) -> Result<Dataset> {
     ensure!(!paths.is_empty(), "no photo given");
     let g = &model.geometry;
-    let prepare = Prepare {
+    let opts = PhotoOptions {
         slice,
-        resize: None,
-        size: Some((g.frame_height, g.frame_width)),
+        exact: false,
     };
     let mut images = Vec::with_capacity(paths.len() * g.frame_height * g.frame_width);
     for path in paths {
-        let img = decode_file(path).with_context(|| format!("reading photo {}", path.display()))?;
-        let (_, _, pixels) = prepare
-            .apply(&img, path)
-            .with_context(|| format!("preparing photo {}", path.display()))?;
+        let pixels = read_frame(path, (g.frame_height, g.frame_width), opts)
+            .with_context(|| format!("reading photo {}", path.display()))?;
         images.extend(pixels);
     }
     Ok(Dataset {
@@ -146,59 +143,4 @@ pub fn read_photos(model: &Model, paths: &[PathBuf], slice: Option<Slice>) -> Re
         width: g.frame_width,
         source: format!("{} photos", paths.len()),
     })
-}
-
-/// Options of `facenmf enroll`.
-#[derive(Debug, clap::Args)]
-pub struct EnrollArgs {
-    /// The model (JSON) to add the person to.
-    #[arg(long)]
-    pub model: PathBuf,
-    /// The person's name.
-    #[arg(long)]
-    pub person: String,
-    /// Photos of the person (PNG or JPEG; any size: resized to the model's frame).
-    #[arg(required = true)]
-    pub images: Vec<PathBuf>,
-    /// Cut each photo to R0:R1,C0:C1 first (LFW photos: 70:195,78:172).
-    #[arg(long, value_name = "R0:R1,C0:C1", value_parser = crate::data::cli::parse_slice)]
-    pub slice: Option<Slice>,
-    /// One template per photo instead of their mean.
-    #[arg(long, value_enum, default_value = "mean")]
-    pub templates: TemplateMode,
-    /// Where to save the new model (default: replace --model, atomically).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Also export the new model as Rust for the firmware, to this path.
-    #[arg(long)]
-    pub export: Option<PathBuf>,
-}
-
-/// Runs `facenmf enroll`.
-pub fn cli(args: EnrollArgs) -> Result<()> {
-    let mut model = Model::load(&args.model)?;
-    let frames = read_photos(&model, &args.images, args.slice)?;
-    let v = vectors(&model, &frames)?;
-    let label = add_person(&mut model, &args.person, &v, args.templates)?;
-    let out: &Path = args.out.as_deref().unwrap_or(&args.model);
-    // Render the export first: if it fails, nothing is written.
-    let rust = args
-        .export
-        .as_ref()
-        .map(|_| crate::export::render(&model))
-        .transpose()?;
-    model.save(out)?;
-    println!(
-        "enrolled `{}` as label {label} from {} photo(s): {} template(s); the model now knows {} people; saved to {}",
-        args.person.trim(),
-        args.images.len(),
-        model.templates.iter().filter(|t| t.label == label).count(),
-        model.class_names.len(),
-        out.display()
-    );
-    if let (Some(path), Some(text)) = (&args.export, rust) {
-        crate::atomic::write(path, text.as_bytes())?;
-        println!("exported to {}", path.display());
-    }
-    Ok(())
 }

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 use clap::{Parser, Subcommand};
+use facenmf_host::cli;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -17,7 +18,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// The whole job: find faces, evaluate, train with strangers held out, export, check, run the firmware in QEMU; a report folder.
-    Demo(facenmf_host::demo::DemoArgs),
+    Demo(cli::demo::DemoArgs),
     /// Run the chip's kernel on synthetic frames and check it against the float64 reference.
     Selftest {
         /// Seed of the synthetic frames.
@@ -25,69 +26,73 @@ enum Command {
         seed: u64,
     },
     /// Write a model as Rust const data for the firmware (without --model: the default device model).
-    Export(facenmf_host::export::ExportArgs),
+    Export(cli::export::ExportArgs),
     /// Inspect, convert and view face datasets.
     Data {
         #[command(subcommand)]
-        command: facenmf_host::data::cli::DataCommand,
+        command: cli::data::DataCommand,
     },
     /// Download Olivetti or LFW (checksummed) into the cache directory.
-    Fetch(facenmf_host::data::cli::FetchArgs),
+    Fetch(cli::fetch::FetchArgs),
     /// Train the device model (NMF, LDA, templates), score it through the chip's pipeline, save it.
-    Train(facenmf_host::train::cli::TrainArgs),
+    Train(cli::train::TrainArgs),
     /// Compare device models: accuracy against flash, RAM and multiply-adds.
-    Models(facenmf_host::train::grid::ModelsArgs),
+    Models(cli::models::ModelsArgs),
     /// Check the chip's kernel against the float64 reference on a model's test split.
-    Check(facenmf_host::check::CheckArgs),
+    Check(cli::check::CheckArgs),
     /// Fit NMF and measure recognition (k-NN on codes, both protocols, PCA, LDA recipe).
-    Eval(facenmf_host::eval::cli::EvalArgs),
+    Eval(cli::eval::EvalArgs),
     /// Evaluate over a range of component counts (table, CSV).
     ///
     /// The two protocols' NMF fits run side by side (same results), so the
     /// fit time (`fit s`, `fit_seconds`) is the inductive fit's wall time
     /// while it shares the cores with the transductive one.
-    Sweep(facenmf_host::eval::cli::SweepArgs),
+    Sweep(cli::sweep::SweepArgs),
     /// Open-set recognition: strangers, the unknown threshold, enrolling newcomers.
-    Openset(facenmf_host::openset::cli::OpenSetArgs),
+    Openset(cli::openset::OpenSetArgs),
+    /// Who is in each photo or frame (a name or "unknown", distance, runner-up); accuracy on labelled folders.
+    Recognise(cli::recognise::RecogniseArgs),
     /// Add a person to a model from a few photos (and re-export it).
-    Enroll(facenmf_host::enroll::EnrollArgs),
+    #[command(alias = "enrol")]
+    Enroll(cli::enroll::EnrollArgs),
     /// Draw a fitted NMF basis as a grid of images (and reconstructions of test faces).
-    Components(facenmf_host::eval::components::ComponentsArgs),
+    Components(cli::components::ComponentsArgs),
     /// Make camera-like 160x120 frames from LFW photos, with their true face boxes (truth.json).
-    Frames(facenmf_host::frames::cli::FramesArgs),
+    Frames(cli::frames::FramesArgs),
     /// Find the faces in whole frames (the chosen one first); --json for one JSON object.
-    Detect(facenmf_host::locate::detect_cli::DetectArgs),
+    Detect(cli::detect::DetectArgs),
     /// Fit the face locator's box map on frames, or score it.
     Locator {
         #[command(subcommand)]
-        command: facenmf_host::locate::cli::LocatorCommand,
+        command: cli::locator::LocatorCommand,
     },
     /// Benchmark the NMF solvers against scikit-learn side by side (ratios).
-    Bench(facenmf_host::eval::bench::BenchArgs),
+    Bench(cli::bench::BenchArgs),
     /// List the people in a dump of the device's template store, or write a store image.
-    Store(facenmf_host::store_cli::StoreArgs),
+    Store(cli::store::StoreArgs),
 }
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Demo(args) => facenmf_host::demo::cli(args),
+        Command::Demo(args) => cli::demo::run(args),
         Command::Selftest { seed } => facenmf_host::selftest::main(seed),
-        Command::Train(args) => facenmf_host::train::cli::run(args),
-        Command::Check(args) => facenmf_host::check::cli(args),
-        Command::Models(args) => facenmf_host::train::grid::cli(args),
-        Command::Export(args) => facenmf_host::export::cli(args),
-        Command::Data { command } => facenmf_host::data::cli::run_data(command),
-        Command::Fetch(args) => facenmf_host::data::cli::run_fetch(args),
-        Command::Eval(args) => facenmf_host::eval::cli::run_eval(args),
-        Command::Sweep(args) => facenmf_host::eval::cli::run_sweep(args),
-        Command::Openset(args) => facenmf_host::openset::cli::run(args),
-        Command::Enroll(args) => facenmf_host::enroll::cli(args),
-        Command::Components(args) => facenmf_host::eval::components::run_components(args),
-        Command::Bench(args) => facenmf_host::eval::bench::run_bench(args),
-        Command::Store(args) => facenmf_host::store_cli::cli(args),
-        Command::Frames(args) => facenmf_host::frames::cli::run(args),
-        Command::Detect(args) => facenmf_host::locate::detect_cli::run(args),
-        Command::Locator { command } => facenmf_host::locate::cli::run(command),
+        Command::Train(args) => cli::train::run(args),
+        Command::Check(args) => cli::check::run(args),
+        Command::Models(args) => cli::models::run(args),
+        Command::Export(args) => cli::export::run(args),
+        Command::Data { command } => cli::data::run_data(command),
+        Command::Fetch(args) => cli::fetch::run_fetch(args),
+        Command::Eval(args) => cli::eval::run_eval(args),
+        Command::Sweep(args) => cli::sweep::run_sweep(args),
+        Command::Openset(args) => cli::openset::run(args),
+        Command::Recognise(args) => cli::recognise::run(args),
+        Command::Enroll(args) => cli::enroll::run(args),
+        Command::Components(args) => cli::components::run_components(args),
+        Command::Bench(args) => cli::bench::run_bench(args),
+        Command::Store(args) => cli::store::run(args),
+        Command::Frames(args) => cli::frames::run(args),
+        Command::Detect(args) => cli::detect::run(args),
+        Command::Locator { command } => cli::locator::run(command),
     }
 }

@@ -14,10 +14,10 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, ensure, Context, Result};
-use facenmf_core::gallery::{self, Identity};
 use facenmf_wire::hex::HexList;
 use facenmf_wire::{Done, FrameLine, Header, Line, Profile};
 
+use crate::chip::Chip;
 use crate::model::Model;
 
 /// The chip's target triple.
@@ -321,62 +321,32 @@ pub struct HostFrame {
 /// One frame on the host: NNLS sweeps run, code (K), projected vector (M).
 pub type Embedded = (u16, Vec<f32>, Vec<f32>);
 
-/// Thumbnail, code (after root and normalisation) and projected vector of
-/// each frame, with the sweeps run: the first steps of
-/// `Recogniser::recognise`, on the host.
+/// Code (after root and normalisation) and projected vector of each frame,
+/// with the sweeps run: the first steps of `Recogniser::recognise`, on the
+/// host by [`Chip`].
 pub fn embed_on_host(model: &Model, frames: &[Vec<u8>]) -> Result<Vec<Embedded>> {
-    let thumbnailer = model.geometry.thumbnailer()?;
-    let encoder = model.encoder()?;
-    let projection = model.projection()?;
-    let mut thumb = vec![0.0f32; model.d()];
-    frames
-        .iter()
-        .enumerate()
-        .map(|(i, frame)| {
-            thumbnailer
-                .run(frame, &mut thumb)
-                .map_err(|e| anyhow!("frame {i}: thumbnail: {e}"))?;
-            let mut code = vec![0.0f32; model.k];
-            let solve = encoder
-                .encode(&thumb, &mut code)
-                .map_err(|e| anyhow!("frame {i}: encode: {e}"))?;
-            let mut out = vec![0.0f32; model.m()];
-            let y = projection
-                .apply(&mut code, &mut out)
-                .map_err(|e| anyhow!("frame {i}: project: {e}"))?
-                .to_vec();
-            Ok((solve.sweeps, code, y))
-        })
-        .collect()
+    Ok(Chip::new(model)?
+        .embed_frames(frames)?
+        .into_iter()
+        .map(|e| (e.sweeps, e.code, e.vector))
+        .collect())
 }
 
-/// Runs `model` through facenmf-core on the host, frame by frame.
+/// Runs `model` through facenmf-core on the host (by [`Chip`]), frame by
+/// frame, with the model's threshold.
 pub fn predict_on_host(model: &Model, frames: &[Vec<u8>]) -> Result<Vec<HostFrame>> {
-    let threshold = model.threshold.unwrap_or(f32::INFINITY);
-    embed_on_host(model, frames)?
+    Ok(Chip::new(model)?
+        .see_frames(frames)?
         .into_iter()
-        .map(|(sweeps, code, out)| {
-            let d = gallery::classify(
-                model
-                    .templates
-                    .iter()
-                    .map(|t| (t.label, t.vector.as_slice())),
-                &out,
-                model.neighbours,
-                model.metric.into(),
-                threshold,
-            )
-            .map_err(|e| anyhow!("classify: {e}"))?;
-            Ok(HostFrame {
-                label: d.label,
-                known: matches!(d.identity, Identity::Known(_)),
-                distance: d.distance,
-                sweeps,
-                code,
-                out,
-            })
+        .map(|s| HostFrame {
+            label: s.decision.label,
+            known: s.known(),
+            distance: s.decision.distance,
+            sweeps: s.embedding.sweeps,
+            code: s.embedding.code,
+            out: s.embedding.vector,
         })
-        .collect()
+        .collect())
 }
 
 /// How the chip's answers compare with the host's for the same frames.

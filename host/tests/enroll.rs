@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use facenmf_host::chip::Chip;
 use facenmf_host::data::decode::{write_png, Image8};
 use facenmf_host::data::Dataset;
 use facenmf_host::enroll::{self, TemplateMode};
@@ -93,20 +94,27 @@ fn a_newcomer_enrolled_from_photos_is_recognised() {
 
     // The other seven photos: named as the newcomer by the chip's vote.
     let rest = ds.subset(&imgs[5..]).unwrap();
-    let decisions = train::decide(
-        &model,
-        &rest.thumbnails(model.geometry.crop(), 24, 24).unwrap(),
-    )
-    .unwrap();
-    let named = decisions.iter().filter(|d| d.label == label).count();
+    let decisions = Chip::new(&model)
+        .unwrap()
+        .see_all(
+            &rest.thumbnails(model.geometry.crop(), 24, 24).unwrap(),
+            f32::INFINITY,
+        )
+        .unwrap();
+    let named = decisions
+        .iter()
+        .filter(|d| d.decision.label == label)
+        .count();
     assert!(named >= 6, "only {named}/7 photos of the newcomer named");
     // Before enrolment none could be.
-    let before_decisions = train::decide(
-        &before,
-        &rest.thumbnails(before.geometry.crop(), 24, 24).unwrap(),
-    )
-    .unwrap();
-    assert!(before_decisions.iter().all(|d| d.label != label));
+    let before_decisions = Chip::new(&before)
+        .unwrap()
+        .see_all(
+            &rest.thumbnails(before.geometry.crop(), 24, 24).unwrap(),
+            f32::INFINITY,
+        )
+        .unwrap();
+    assert!(before_decisions.iter().all(|d| d.decision.label != label));
 
     // One template per photo.
     let mut each = before.clone();

@@ -3,9 +3,9 @@
 //! each basis' distances to the classes (its decision), take the nearest.
 
 use facenmf_core::nnls::StopRule;
-use facenmf_host::eval::augment::Augment;
-use facenmf_host::eval::knn::{accuracy, Metric};
 use facenmf_host::eval::{eval_nmf, nearest, rows, EvalConfig, Recipe};
+use facenmf_host::learn::augment::Augment;
+use facenmf_host::learn::knn::{accuracy, Metric};
 use facenmf_host::nmf::{self, NmfParams, Solver};
 use facenmf_host::synthetic;
 

@@ -2,8 +2,8 @@
 //! same answers as with the fits one after the other.
 
 use facenmf_core::nnls::StopRule;
-use facenmf_host::eval::knn::Metric;
 use facenmf_host::eval::{eval_nmf, EvalConfig, Recipe};
+use facenmf_host::learn::knn::Metric;
 use facenmf_host::nmf::{NmfParams, Solver};
 use facenmf_host::synthetic;
 

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use facenmf_host::data::Dataset;
-use facenmf_host::eval::augment::Augment;
+use facenmf_host::learn::augment::Augment;
 use facenmf_host::synthetic;
 use facenmf_host::train::{self, GalleryKind, Spec};
 

@@ -2,7 +2,7 @@
 //! same argument parser as the binary.
 
 use clap::Parser;
-use facenmf_host::data::cli::{run_data, DataCommand};
+use facenmf_host::cli::data::{run_data, DataCommand};
 use facenmf_host::data::{cache, source};
 use facenmf_tests::data_dir;
 

@@ -3,7 +3,7 @@
 //! the kernel passes `check`, and the chip gives the host's answer on every
 //! replayed frame of known people and strangers.
 
-use facenmf_host::demo::{self, DemoArgs};
+use facenmf_host::demo;
 use facenmf_tests::firmware::{firmware_lock, tools_present};
 
 #[test]
@@ -15,13 +15,13 @@ fn demo_runs_end_to_end_on_olivetti() {
     let firmware = tools_present(false);
     let _lock = firmware_lock();
     let tmp = tempfile::tempdir().unwrap();
-    let args = DemoArgs {
+    let args = demo::Options {
         data: Some(dir),
         out: tmp.path().join("out"),
         synthetic: false,
         offline: true,
         no_firmware: false,
-        sweep: "10,40".into(),
+        sweep: vec![10, 40],
         max_per_person: None,
     };
     let s = demo::run(&args).unwrap();

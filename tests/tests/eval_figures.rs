@@ -2,9 +2,9 @@
 //! the binary: `facenmf sweep --plot` and `facenmf components`.
 
 use clap::Parser;
+use facenmf_host::cli::components::{run_components, ComponentsArgs};
+use facenmf_host::cli::sweep::{run_sweep, SweepArgs};
 use facenmf_host::data::decode::decode_file;
-use facenmf_host::eval::cli::{run_sweep, SweepArgs};
-use facenmf_host::eval::components::{run_components, ComponentsArgs};
 use facenmf_tests::data_dir;
 use std::path::Path;
 

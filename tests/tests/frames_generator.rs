@@ -2,7 +2,7 @@
 //! frames; true boxes lie inside the frame at 40–100 pixels tall, face-free
 //! frames come in the asked share; every frame is a 160x120 PGM.
 
-use facenmf_host::frames::{cli::generate, Truth};
+use facenmf_host::frames::{generate, Truth};
 use facenmf_tests::data_dir;
 use std::path::Path;
 

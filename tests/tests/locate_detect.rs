@@ -2,9 +2,9 @@
 //! "left", "height", "width", "score"}]}]}`, chosen face first, an empty list
 //! for "no face"; boxes inside the frame.
 
-use facenmf_host::frames::cli::write_pgm;
+use facenmf_host::frames::write_pgm;
 use facenmf_host::locate::config::LocatorConfig;
-use facenmf_host::locate::detect_cli::detect;
+use facenmf_host::locate::detect::detect;
 use facenmf_tests::{data_dir, opencv};
 
 #[test]
@@ -16,7 +16,7 @@ fn detect_json_has_the_issue_s_shape() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let truth = facenmf_host::frames::cli::generate(&lfw, dir.path(), 4, 12, 0.0).unwrap();
+    let truth = facenmf_host::frames::generate(&lfw, dir.path(), 4, 12, 0.0).unwrap();
     let black = dir.path().join("black.pgm");
     write_pgm(&black, 160, 120, &[0u8; 160 * 120]).unwrap();
     let mut files: Vec<_> = truth

@@ -146,7 +146,7 @@ fn the_integer_cascade_is_the_direct_evaluation_on_real_frames() {
     let cascade = load(&path).unwrap();
     let view = cascade.view().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let truth = facenmf_host::frames::cli::generate(&lfw, dir.path(), 3, 8, 0.25).unwrap();
+    let truth = facenmf_host::frames::generate(&lfw, dir.path(), 3, 8, 0.25).unwrap();
     let pyramid = Pyramid::new_checked(ONE, ONE + ONE / 10, 32).unwrap();
     let (mut windows, mut accepted, mut float_disagree) = (0usize, 0usize, 0usize);
     for f in &truth.frames {

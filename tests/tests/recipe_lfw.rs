@@ -9,8 +9,8 @@
 //! `--seed 0 --max-iter 50`.
 
 use facenmf_core::nnls::StopRule;
-use facenmf_host::eval::knn::accuracy;
 use facenmf_host::eval::{nearest, rows, Decision, Recipe};
+use facenmf_host::learn::knn::accuracy;
 use facenmf_host::nmf::{self, NmfParams, Solver};
 
 #[test]

@@ -12,7 +12,7 @@
 //! - [`fetch`]: checksummed, atomic downloads of the archives scikit-learn uses.
 //! - Selection on [`Dataset`]: `max_per_person`, `with_min_per_person`,
 //!   `train_test_split`, `subset`, `thumbnails` (the chip's own thumbnail code).
-//! - [`cli`]: `facenmf data info|convert|show` and `facenmf fetch`.
+//! - [`photo`]: one photo or camera frame as a frame of a given size.
 
 /// Gray face images with their labels, as every command of the trainer sees them.
 ///
@@ -61,13 +61,13 @@ mod error;
 pub use error::{DataError, Result};
 
 pub mod cache;
-pub mod cli;
 pub mod decode;
 pub mod fetch;
 pub mod folder;
 pub mod lfw;
 pub mod mat;
 pub mod olivetti;
+pub mod photo;
 pub mod resample;
 pub mod rng;
 pub mod select;

@@ -52,7 +52,7 @@ pub const SYNTHETIC_NOTICE: &str = "\
 !!! SYNTHETIC FACES: no real face data was found, so this demo runs on faces drawn by
 !!! facenmf's generator (host/src/synthetic.rs). Its accuracy says nothing about real faces.
 !!! For real data: `cargo run --release -p facenmf-host -- fetch olivetti` (1.4 MB),
-!!! or pass --data PATH (an olivettifaces.mat, an LFW folder, a folder of person folders),
+!!! or pass SOURCE (an olivettifaces.mat, an LFW folder, a folder of person folders),
 !!! or set FACENMF_DATA to a folder holding `olivetti/`.";
 
 /// Finds the faces: `data` if given, else Olivetti locally, else a download
@@ -67,7 +67,7 @@ pub fn find(data: Option<&Path>, synthetic: bool, offline: bool) -> Result<Found
     }
     if let Some(path) = data {
         let ds = source::load(path, &LoadOptions::default())
-            .with_context(|| format!("loading --data {}", path.display()))?;
+            .with_context(|| format!("loading {}", path.display()))?;
         return Ok(Found {
             origin: format!("{} ({})", path.display(), ds.source),
             ds,

@@ -26,36 +26,29 @@ use anyhow::{Context, Result};
 
 pub use report::Summary;
 
-/// Options of `facenmf demo`.
-#[derive(Debug, Clone, clap::Args)]
-pub struct DemoArgs {
+/// What the demo runs on and where its report goes.
+#[derive(Debug, Clone)]
+pub struct Options {
     /// The faces (an olivettifaces.mat, a cache folder, an LFW folder, a
-    /// folder of person folders). Default: Olivetti from $FACENMF_DATA or
+    /// folder of person folders). `None`: Olivetti from $FACENMF_DATA or
     /// the cache, downloaded if needed, else synthetic faces.
-    #[arg(long)]
     pub data: Option<PathBuf>,
     /// The report folder (created; files in it are replaced whole).
-    #[arg(long, default_value = "out")]
     pub out: PathBuf,
     /// Run on synthetic faces even if real ones are around.
-    #[arg(long)]
     pub synthetic: bool,
     /// Never download.
-    #[arg(long)]
     pub offline: bool,
     /// Skip the firmware run in QEMU.
-    #[arg(long)]
     pub no_firmware: bool,
-    /// Component counts of the sweep (`A..=B:STEP` or a comma list).
-    #[arg(long, default_value = "10..=100:15")]
-    pub sweep: String,
-    /// Keep at most N images a person (LFW: the study's 50).
-    #[arg(long, value_name = "N")]
+    /// Component counts of the sweep.
+    pub sweep: Vec<usize>,
+    /// Keep at most N images a person.
     pub max_per_person: Option<usize>,
 }
 
 /// Runs the demo and returns its summary (also written to the report folder).
-pub fn run(args: &DemoArgs) -> Result<Summary> {
+pub fn run(args: &Options) -> Result<Summary> {
     let started = Instant::now();
     let mut found = find::find(args.data.as_deref(), args.synthetic, args.offline)?;
     if let Some(n) = args.max_per_person {
@@ -70,19 +63,4 @@ pub fn run(args: &DemoArgs) -> Result<Summary> {
     let summary = steps::all(args, &found, started)?;
     report::write(&args.out, &summary)?;
     Ok(summary)
-}
-
-/// Runs `facenmf demo` and prints where everything went.
-pub fn cli(args: DemoArgs) -> Result<()> {
-    let summary = run(&args)?;
-    println!();
-    print!("{}", report::text(&summary));
-    println!(
-        "\nreport folder: {} (summary.md, summary.json, and the files listed above)",
-        args.out.display()
-    );
-    if summary.synthetic {
-        eprintln!("\n{}", find::SYNTHETIC_NOTICE);
-    }
-    Ok(())
 }

@@ -7,11 +7,11 @@ use anyhow::{Context, Result};
 
 use super::find::Found;
 use super::report::{Accuracies, FirmwareRun, Summary};
-use super::DemoArgs;
+use super::Options;
 use crate::data::Dataset;
-use crate::eval::cli::{parse_components, sweep_chart, SweepRow};
-use crate::eval::knn::Metric;
+use crate::eval::sweep::{self, sweep_chart, SweepRow};
 use crate::eval::{eval_nmf, eval_pca, EvalConfig, PcaFits, Recipe};
+use crate::learn::knn::Metric;
 use crate::model::Model;
 use crate::openset::protocol::{self, Protocol};
 use crate::train::Spec;
@@ -74,7 +74,7 @@ fn eval_config(spec: &Spec, k: usize) -> EvalConfig {
 }
 
 /// Runs every step; see the module docs of [`super`].
-pub fn all(args: &DemoArgs, found: &Found, started: Instant) -> Result<Summary> {
+pub fn all(args: &Options, found: &Found, started: Instant) -> Result<Summary> {
     let ds = &found.ds;
     let spec = spec_for(ds);
     let out = &args.out;
@@ -143,7 +143,7 @@ pub fn all(args: &DemoArgs, found: &Found, started: Instant) -> Result<Summary> 
     };
     let (model, open) = protocol::run(ds, &spec, &proto, provenance)?;
     let curve_png = out.join("openset.png");
-    crate::plot::write(&crate::openset::cli::chart(&open), &curve_png)?;
+    crate::plot::write(&crate::openset::chart::chart(&open), &curve_png)?;
     files.push(curve_png);
     let (h, w) = (model.geometry.height, model.geometry.width);
     let comps_png = out.join("components.png");
@@ -189,7 +189,7 @@ pub fn all(args: &DemoArgs, found: &Found, started: Instant) -> Result<Summary> 
     let csv = out.join("accuracy.csv");
     crate::atomic::write(&csv, accuracies.csv().as_bytes())?;
     let sweep_csv = out.join("sweep.csv");
-    crate::atomic::write(&sweep_csv, crate::eval::cli::sweep_csv(&rows).as_bytes())?;
+    crate::atomic::write(&sweep_csv, sweep::sweep_csv(&rows).as_bytes())?;
     files.extend([csv, sweep_csv]);
     let budget = crate::budget::Shape::of(&model).budget(usize::from(model.max_sweeps), 0);
     Ok(Summary {
@@ -231,9 +231,8 @@ fn sweep(
     ds: &Dataset,
     split: &crate::data::select::Split,
     spec: &Spec,
-    list: &str,
+    ks: &[usize],
 ) -> Result<Vec<SweepRow>> {
-    let ks = parse_components(list)?;
     let bar = indicatif::ProgressBar::new(ks.len() as u64);
     if let Ok(style) = indicatif::ProgressStyle::with_template(
         "  sweep {bar:30} {pos}/{len} k = {msg} [{elapsed}]",
@@ -255,7 +254,7 @@ fn sweep(
         eval_config(spec, k_max).transductive,
         u64::from(SEED),
     );
-    for &k in &ks {
+    for &k in ks {
         bar.set_message(k.to_string());
         let cfg = eval_config(spec, k.min(split.train_indices.len()));
         rows.push(SweepRow {
@@ -289,13 +288,11 @@ fn reconstruction_figure(model: &Model, test: &Dataset, path: &Path) -> Result<(
         }
     }
     let faces = test.subset(&picked)?;
-    let encoder = model.encoder()?;
-    let mut codes = vec![0.0f32; faces.len() * model.k];
-    for (i, code) in codes.chunks_mut(model.k).enumerate() {
-        encoder
-            .encode(faces.image(i), code)
-            .map_err(|e| anyhow::anyhow!("encoding face {i}: {e}"))?;
-    }
+    let codes: Vec<f32> = crate::chip::Chip::new(model)?
+        .see_all(&faces, f32::INFINITY)?
+        .into_iter()
+        .flat_map(|s| s.embedding.raw)
+        .collect();
     let (h, w) = (model.geometry.height, model.geometry.width);
     crate::eval::components::reconstructions(&faces.images, &codes, &model.basis, h, w, path)
 }

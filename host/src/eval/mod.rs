@@ -8,180 +8,30 @@
 //!   [`crate::nmf::transform::transform`] (the chip's NNLS).
 //! - *transductive* (the study's): NMF is fitted on all images, the codes `W`
 //!   are then split.
+//!
+//! This module runs NMF under both protocols ([`eval_nmf`]); the recipe is
+//! in [`recipe`], the PCA baselines in [`pca_baseline`], the sweep's rows
+//! and charts in [`sweep`], basis and reconstruction figures in
+//! [`components`]. The learning pieces are in [`crate::learn`].
 
-pub mod augment;
-pub mod bench;
-pub mod cli;
 pub mod components;
-pub mod knn;
-pub mod lda;
-pub mod parzen;
-pub mod pca;
+pub mod pca_baseline;
+pub mod recipe;
+pub mod sweep;
+
+pub use pca_baseline::{eval_pca, PcaEval, PcaFits};
+pub use recipe::{nearest, Decision, Recipe};
 
 use crate::data::Dataset;
+use crate::learn::knn::{accuracy, knn_predict, Metric};
 use crate::nmf::sketch::RankedSketch;
 use crate::nmf::{self, NmfError, NmfFit, NmfParams};
-use augment::Augment;
 use facenmf_core::nnls::StopRule;
-use knn::{accuracy, knn_predict, Metric};
-use lda::Lda;
-use pca::Pca;
 
 /// Rows of `images` at `idx`.
 pub fn rows(images: &[f32], d: usize, idx: &[usize]) -> Vec<f32> {
     idx.iter()
         .flat_map(|&i| images[i * d..(i + 1) * d].iter().copied())
-        .collect()
-}
-
-/// How codes are prepared before the LDA map.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
-pub struct Recipe {
-    /// Element-wise power of the codes before the normalisation: 0.5 is
-    /// the square root (the device's; computed as `sqrt`), 1 leaves them.
-    /// Default 0.7: on LFW (hals k = 200, 5 + 5 split seeds, the same bases)
-    /// it beat the square root on every one of ten splits (+2.4 and +3.0
-    /// points on average), and no power (1) by 1.4 points; 0.85 was the same
-    /// within noise (+0.3), 0.25 lost 8.5.
-    pub power: f32,
-    /// L2-normalise the (square-rooted) codes.
-    pub l2: bool,
-    /// Metric of the nearest-class-mean decision in the LDA space (the
-    /// Parzen decision is always cosine).
-    pub metric: Metric,
-    /// How the LDA points are classified.
-    pub decision: Decision,
-    /// Ridge added to the within-class scatter, relative to its mean diagonal.
-    pub lda_reg: f64,
-    /// `Some(tol)`: fit the LDA as scikit-learn's `solver='svd'` with this
-    /// rank cut-off instead of the ridge ([`Lda::fit_svd`]).
-    pub lda_svd_tol: Option<f64>,
-    /// Mirrored / shifted / turned copies of the training faces for the map
-    /// and the decision (class means or the Parzen gallery; [`Augment`]).
-    pub augment: Augment,
-    /// NMF bases (fits with seeds `seed, seed + 1, …`) whose distances to
-    /// the classes are added before the decision (1: one basis). Each
-    /// adds a fit and an encoding of every face (on a chip: a basis, a map
-    /// and a set of class means); it averages out how much the recognition
-    /// depends on the particular basis a fit lands on.
-    pub ensemble: usize,
-}
-
-impl Default for Recipe {
-    fn default() -> Self {
-        Recipe {
-            power: 0.7,
-            l2: true,
-            metric: Metric::Cosine,
-            decision: Decision::PARZEN,
-            lda_reg: 1e-6,
-            lda_svd_tol: None,
-            // LFW, hals k = 200, ten split seeds, the same codes (power 0.7):
-            // with the Parzen decision none 54.6%, mirror 57.3%, + shifts of
-            // 1 / 2 / 3 pixels 60.2 / 61.8 / 63.1%, + turns of ±5° 63.7%
-            // (class means: 54.3, 56.0, 58.1, 59.0, 59.4, 59.5%).
-            augment: Augment {
-                flip: true,
-                shift: 3,
-                turn: 5,
-                zoom: 0,
-            },
-            ensemble: 1,
-        }
-    }
-}
-
-/// The recipe's decision in the LDA space.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    /// The nearest class mean, with the recipe's metric (the chip's).
-    ClassMean,
-    /// [`parzen::soft_min_distances`]: a soft minimum of the cosine
-    /// distances to every training point and copy, kernel width `width`.
-    Parzen {
-        /// Kernel width in cosine distance (finite, > 0).
-        width: f32,
-    },
-}
-
-impl Decision {
-    /// The default Parzen width. On LFW (hals k = 200, shift-3/turn-5
-    /// copies, the same codes) 63.7 ± 2.1% over ten split seeds against
-    /// 59.5 ± 1.9% with the class means; widths 0.03 / 0.07: 61.6 / 63.1%.
-    pub const PARZEN_WIDTH: f32 = 0.05;
-    /// The default decision: Parzen with [`Decision::PARZEN_WIDTH`].
-    pub const PARZEN: Decision = Decision::Parzen {
-        width: Self::PARZEN_WIDTH,
-    };
-}
-
-impl Recipe {
-    /// Applies the power / normalisation to codes (`n×k`).
-    pub fn prepare(&self, codes: &[f32], k: usize) -> Vec<f32> {
-        let p = self.power;
-        let mut c: Vec<f32> = if p == 1.0 {
-            codes.to_vec()
-        } else if p == 0.5 {
-            codes.iter().map(|v| v.max(0.0).sqrt()).collect()
-        } else {
-            codes.iter().map(|v| v.max(0.0).powf(p)).collect()
-        };
-        if self.l2 {
-            knn::l2_normalise(&mut c, k);
-        }
-        c
-    }
-
-    /// Fits LDA on prepared training codes and returns the distances of the
-    /// mapped test codes to each class under the recipe's decision
-    /// (`test × classes`, row-major; the smallest wins).
-    pub fn distances(
-        &self,
-        train: &[f32],
-        train_labels: &[u16],
-        test: &[f32],
-        k: usize,
-        classes: usize,
-    ) -> Vec<f32> {
-        let (tr, te) = (self.prepare(train, k), self.prepare(test, k));
-        let lda = match self.lda_svd_tol {
-            Some(tol) => Lda::fit_svd(&tr, train_labels, k, classes, tol),
-            None => Lda::fit(&tr, train_labels, k, classes, self.lda_reg),
-        };
-        let zte = lda.apply(&te);
-        match self.decision {
-            Decision::ClassMean => knn::distances(&zte, &lda.templates, lda.m, self.metric),
-            Decision::Parzen { width } => {
-                let ztr = lda.apply(&tr);
-                parzen::soft_min_distances(&zte, &ztr, train_labels, lda.m, classes, width)
-            }
-        }
-    }
-
-    /// Fits LDA on prepared training codes and classifies the test codes by
-    /// the recipe's decision; returns the accuracy.
-    pub fn run(
-        &self,
-        train: &[f32],
-        train_labels: &[u16],
-        test: &[f32],
-        test_labels: &[u16],
-        k: usize,
-        classes: usize,
-    ) -> f64 {
-        let d = self.distances(train, train_labels, test, k, classes);
-        accuracy(&nearest(&d, classes), test_labels)
-    }
-}
-
-/// The class of the smallest distance in each row of `d` (`rows × classes`).
-pub fn nearest(d: &[f32], classes: usize) -> Vec<u16> {
-    d.chunks(classes)
-        .map(|row| {
-            let best = (0..classes).min_by(|&a, &b| row[a].total_cmp(&row[b]));
-            best.unwrap_or(0) as u16
-        })
         .collect()
 }
 
@@ -274,24 +124,6 @@ pub struct NmfEval {
     pub transform_seconds: Option<f64>,
     /// Recipe accuracy (inductive).
     pub recipe_accuracy: Option<f64>,
-}
-
-/// The result of the PCA baselines on one split.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct PcaEval {
-    /// Plain PCA, k-NN.
-    pub accuracy: Accuracy,
-    /// PCA with whitening, k-NN.
-    pub whiten_accuracy: Accuracy,
-    /// Fisherfaces: PCA-whiten → L2 → LDA → nearest class mean (inductive).
-    pub fisherfaces: f64,
-    /// Fisherfaces with the recipe's training-set augmentation and its
-    /// decision (`None` when the recipe adds no copies and decides by class
-    /// means, as plain Fisherfaces does): the same tricks given to the
-    /// baseline.
-    pub fisherfaces_augmented: Option<f64>,
-    /// Seconds of the inductive PCA fit (a sweep's one fit, on every row).
-    pub fit_seconds: f64,
 }
 
 /// Evaluates NMF on `ds` with the split `(train_idx, test_idx)`.
@@ -395,156 +227,18 @@ pub fn eval_nmf(
     Ok(out)
 }
 
-/// The PCA fits the baselines use: whitened, on the training split and (for
-/// the transductive protocol) on all images.
-#[derive(Debug, Clone)]
-pub struct PcaFits {
-    /// Fitted on the training split.
-    pub train: Pca,
-    /// Fitted on all images (`None`: no transductive protocol).
-    pub all: Option<Pca>,
-    /// Seconds of the training-split fit.
-    pub fit_seconds: f64,
-    /// Every image projected on `train`'s axes (`n_images × train.k`,
-    /// unscaled): each count's scores are their first columns, so a sweep
-    /// projects once instead of at every count.
-    pub train_scores: Vec<f32>,
-    /// Every image projected on `all`'s axes.
-    pub all_scores: Option<Vec<f32>>,
-}
-
-impl PcaFits {
-    /// Fits `k` components (a sweep: its largest count, then
-    /// [`eval_pca`] truncates to each row's count).
-    pub fn fit(ds: &Dataset, train_idx: &[usize], k: usize, transductive: bool, seed: u64) -> Self {
-        let d = ds.pixels();
-        let xtr = rows(&ds.images, d, train_idx);
-        let t = std::time::Instant::now();
-        let train = Pca::fit(&xtr, train_idx.len(), d, k, true, seed);
-        let fit_seconds = t.elapsed().as_secs_f64();
-        let all = transductive.then(|| Pca::fit(&ds.images, ds.len(), d, k, true, seed));
-        PcaFits {
-            train_scores: train.project(&ds.images),
-            all_scores: all.as_ref().map(|a| a.project(&ds.images)),
-            train,
-            all,
-            fit_seconds,
-        }
-    }
-}
-
-/// Evaluates the PCA baselines (plain and whitened k-NN; Fisherfaces) at
-/// `cfg`'s component count, on `fits` truncated to it.
-pub fn eval_pca(
-    ds: &Dataset,
-    train_idx: &[usize],
-    test_idx: &[usize],
-    cfg: &EvalConfig,
-    fits: &PcaFits,
-) -> PcaEval {
-    let d = ds.pixels();
-    let k = cfg.nmf.n_components;
-    let classes = ds.class_names.len();
-    let ytr: Vec<u16> = train_idx.iter().map(|&i| ds.labels[i]).collect();
-    let yte: Vec<u16> = test_idx.iter().map(|&i| ds.labels[i]).collect();
-    let mut acc = Accuracy::default();
-    let mut wacc = Accuracy::default();
-    let pca_w = fits.train.truncated(k);
-    let kk = pca_w.k;
-    // Rows `idx` of `scores` (`n_images × width`), first `scale.len()`
-    // columns, times `scale` (whitened) or not (plain PCA: same axes).
-    let pick = |scores: &[f32], width: usize, idx: &[usize], scale: &[f32], whiten: bool| {
-        let cols = scale.len();
-        idx.iter()
-            .flat_map(|&i| {
-                let row = &scores[i * width..i * width + cols];
-                row.iter()
-                    .enumerate()
-                    .map(move |(j, &v)| if whiten { v * scale[j] } else { v })
-            })
-            .collect::<Vec<f32>>()
-    };
-    let width = fits.train.k;
-    let scale = &pca_w.scale[..];
-    let ztr = pick(&fits.train_scores, width, train_idx, scale, true);
-    let zte = pick(&fits.train_scores, width, test_idx, scale, true);
-    let fisher = Recipe {
-        power: 1.0,
-        l2: true,
-        metric: Metric::SquaredL2,
-        decision: Decision::ClassMean,
-        lda_reg: 1e-6,
-        lda_svd_tol: cfg.recipe.and_then(|r| r.lda_svd_tol),
-        augment: Augment::NONE,
-        ensemble: 1,
-    };
-    let fisherfaces = fisher.run(&ztr, &ytr, &zte, &yte, kk, classes);
-    let augment = cfg.recipe.map_or(Augment::NONE, |r| r.augment);
-    let decision = cfg.recipe.map_or(Decision::ClassMean, |r| r.decision);
-    let fisherfaces_augmented =
-        (augment.copies() > 0 || decision != Decision::ClassMean).then(|| {
-            let xtr = rows(&ds.images, d, train_idx);
-            let Ok((za, ya)) =
-                augment.with_copies(ztr.clone(), &xtr, &ytr, (ds.height, ds.width), |x, _| {
-                    Ok::<_, std::convert::Infallible>(pca_w.transform(x))
-                });
-            // The recipe's decision too: the same tricks given to the baseline.
-            let fisher = Recipe { decision, ..fisher };
-            fisher.run(&za, &ya, &zte, &yte, kk, classes)
-        });
-    if cfg.inductive {
-        wacc.inductive = Some(accuracy(
-            &knn_predict(&ztr, &ytr, &zte, kk, cfg.knn_k, cfg.metric),
-            &yte,
-        ));
-        let (ptr, pte) = (
-            pick(&fits.train_scores, width, train_idx, scale, false),
-            pick(&fits.train_scores, width, test_idx, scale, false),
-        );
-        acc.inductive = Some(accuracy(
-            &knn_predict(&ptr, &ytr, &pte, kk, cfg.knn_k, cfg.metric),
-            &yte,
-        ));
-    }
-    if let (true, Some(all), Some(scores)) = (cfg.transductive, &fits.all, &fits.all_scores) {
-        let scale = &all.scale[..k.min(all.k)];
-        let kt = scale.len();
-        let (ztr, zte) = (
-            pick(scores, all.k, train_idx, scale, true),
-            pick(scores, all.k, test_idx, scale, true),
-        );
-        wacc.transductive = Some(accuracy(
-            &knn_predict(&ztr, &ytr, &zte, kt, cfg.knn_k, cfg.metric),
-            &yte,
-        ));
-        let (ptr, pte) = (
-            pick(scores, all.k, train_idx, scale, false),
-            pick(scores, all.k, test_idx, scale, false),
-        );
-        acc.transductive = Some(accuracy(
-            &knn_predict(&ptr, &ytr, &pte, kt, cfg.knn_k, cfg.metric),
-            &yte,
-        ));
-    }
-    PcaEval {
-        accuracy: acc,
-        whiten_accuracy: wacc,
-        fisherfaces,
-        fisherfaces_augmented,
-        fit_seconds: fits.fit_seconds,
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{knn, lda::Lda, parzen, Decision, Recipe};
+    use super::{Decision, Recipe};
+    use crate::learn::{knn, lda::Lda, parzen};
     use crate::nmf::rng::Rng;
 
     /// `eval_pca` reads each count's scores off one projection at the
     /// largest count: the accuracies of projecting with the truncated fits.
     #[test]
     fn pca_scores_come_from_the_largest_count() {
-        use super::{accuracy, eval_pca, knn_predict, rows, EvalConfig, Pca, PcaFits};
+        use super::{accuracy, eval_pca, knn_predict, rows, EvalConfig, PcaFits};
+        use crate::learn::pca::Pca;
         let ds = crate::synthetic::generate(&crate::synthetic::Spec {
             people: 5,
             per_person: 8,

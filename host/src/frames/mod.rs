@@ -3,11 +3,13 @@
 //! - [`make`]: one frame from one photo (placement, scale, exposure, noise)
 //!   and face-free frames from the photo's corners.
 //! - [`truth`]: the `truth.json` record of every frame (true box, person).
-//! - [`cli`]: `facenmf frames --from DATASET --out DIR`.
+//! - [`generate`]: a seeded folder of frames and its `truth.json`
+//!   (`facenmf frames`).
 
-pub mod cli;
+pub mod generate;
 pub mod make;
 pub mod rng;
 pub mod truth;
 
-pub use truth::{FrameTruth, Truth, TruthBox};
+pub use generate::{generate, write_pgm};
+pub use truth::{FrameTruth, Truth, TruthBox, TRUTH_FILE};

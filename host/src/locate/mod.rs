@@ -7,12 +7,10 @@
 //! - [`fit`]: learning the detector-box → crop map on training frames.
 //! - [`score`]: located %, false alarms and cost on a frame folder.
 //! - [`export`]: a locator as Rust `const` data for the firmware.
-//! - [`cli`]: `facenmf locator fit|eval|export`.
-//! - [`detect_cli`]: `facenmf detect`.
+//! - [`detect`]: the faces of whole frames (`facenmf detect`).
 
-pub mod cli;
 pub mod config;
-pub mod detect_cli;
+pub mod detect;
 pub mod export;
 pub mod fit;
 pub mod frames_in;

@@ -11,6 +11,7 @@
 //! - [`Solver::Hals`]: accelerated HALS (Gillis & Glineur 2012): several cheap
 //!   inner sweeps on each expensive product.
 
+pub mod cd;
 pub mod hals;
 pub mod init;
 pub mod linalg;
@@ -329,7 +330,7 @@ pub fn fit_with_sketch(
     let mut out = match p.solver {
         Solver::Mu => mu::fit_mu(x, n_samples, n_features, k, w, h, p, reg, sketch, start)?,
         Solver::Cd | Solver::Hals => {
-            hals::fit_hals(x, n_samples, n_features, k, w, h, p, reg, sketch, start)?
+            cd::fit(x, n_samples, n_features, k, w, h, p, reg, sketch, start)?
         }
     };
     out.fit_seconds = start.elapsed().as_secs_f64();

@@ -11,9 +11,11 @@
 //! [`Curve::threshold_at`] picks the largest threshold whose false accept
 //! rate stays at or below a target, the value the exported model carries.
 
-use anyhow::{ensure, Result};
-use facenmf_core::gallery::{self, Metric};
+use anyhow::{ensure, Context, Result};
+use facenmf_core::gallery::Metric;
 use serde::Serialize;
+
+use crate::chip;
 
 /// The vote's answer for one probe, before any threshold.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -34,14 +36,14 @@ pub fn decide(
     metric: Metric,
 ) -> Result<(Vec<Probe>, Vec<Probe>)> {
     let vote = |q: &[f32]| {
-        gallery::classify(
+        chip::vote(
             templates.iter().map(|(l, v)| (*l, v.as_slice())),
             q,
             k,
             metric,
             f32::INFINITY,
         )
-        .map_err(|e| anyhow::anyhow!("open-set vote: {e}"))
+        .context("open-set vote")
     };
     let known = known
         .iter()

@@ -8,9 +8,9 @@
 //!   chosen on one half of the strangers at a target false-accept rate and
 //!   measured on the other half, and how recognition of newcomers grows
 //!   with the number of photos enrolled.
-//! - [`cli`]: `facenmf openset`.
+//! - [`chart`]: the curves as a chart.
 
-pub mod cli;
+pub mod chart;
 pub mod curve;
 pub mod protocol;
 

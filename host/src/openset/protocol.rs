@@ -18,7 +18,8 @@
 use anyhow::{ensure, Context, Result};
 use serde::Serialize;
 
-use super::curve::{decide, Curve, Point, Probe};
+use super::curve::{Curve, Point, Probe};
+use crate::chip::Chip;
 use crate::data::rng::RandomState;
 use crate::data::Dataset;
 use crate::enroll::{self, TemplateMode};
@@ -145,29 +146,17 @@ pub fn people_subset(ds: &Dataset, people: &[u16]) -> Result<Dataset> {
 }
 
 /// The vote's probes for `vectors` (`n × M`) with true labels `labels`
-/// (`None`: strangers).
+/// (`None`: strangers), threshold off.
 fn probes(model: &Model, vectors: &[f32], labels: Option<&[u16]>) -> Result<Vec<Probe>> {
-    let templates: Vec<(u16, Vec<f32>)> = model
-        .templates
+    let decisions = Chip::new(model)?.decide_all(vectors, f32::INFINITY)?;
+    Ok(decisions
         .iter()
-        .map(|t| (t.label, t.vector.clone()))
-        .collect();
-    let m = model.m();
-    let (k, metric) = (model.neighbours, model.metric.into());
-    Ok(match labels {
-        Some(l) => {
-            let known: Vec<(u16, Vec<f32>)> = l
-                .iter()
-                .zip(vectors.chunks(m))
-                .map(|(&l, v)| (l, v.to_vec()))
-                .collect();
-            decide(&templates, &known, &[], k, metric)?.0
-        }
-        None => {
-            let s: Vec<Vec<f32>> = vectors.chunks(m).map(<[f32]>::to_vec).collect();
-            decide(&templates, &[], &s, k, metric)?.1
-        }
-    })
+        .enumerate()
+        .map(|(i, d)| Probe {
+            distance: d.distance,
+            correct: labels.is_some_and(|l| l[i] == d.label),
+        })
+        .collect())
 }
 
 /// The rates at `threshold` (accept when the distance is at most it).
@@ -198,7 +187,7 @@ pub fn run(
     let (mut model, train_report) =
         train::train(&known_ds, spec, provenance).context("training on the enrolled people")?;
     let test = train::test_split(&model, &known_ds)?;
-    let known_vectors = train::embed(&model, &test)?;
+    let known_vectors = Chip::new(&model)?.vectors(&test)?;
     let known = probes(&model, &known_vectors, Some(&test.labels))?;
     // Each stranger's vectors, once: they serve the curve and the enrolment.
     let strangers: Vec<(u16, Vec<f32>)> = people

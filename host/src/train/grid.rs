@@ -4,16 +4,14 @@
 //! one picked for an STM32F407 (model ≤ 512 KB of flash, buffers and gallery
 //! ≤ 64 KB of RAM).
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{ensure, Result};
 use serde::{Deserialize, Serialize};
 
-use super::{assemble, evaluate, fit_basis, split, GalleryKind, Spec};
+use super::{assemble, fit_basis, split, GalleryKind, Spec};
 use crate::budget::{Budget, Shape};
-use crate::data::cli::SourceArgs;
+use crate::chip::{self, Chip};
 use crate::data::Dataset;
 
 /// Flash the model may take on the STM32F407 (half its 1 MB).
@@ -80,13 +78,10 @@ pub fn run(
             ] {
                 spec.gallery = gallery;
                 let model = assemble(ds, &train, &basis, &spec)?;
-                let accuracy = evaluate(&model, &test)?;
-                let encoder = model.encoder()?;
-                let mut code = vec![0.0f32; model.k];
-                let mut sweeps = 0.0;
-                for i in 0..test.len() {
-                    sweeps += f64::from(encoder.encode(test.image(i), &mut code)?.sweeps);
-                }
+                ensure!(!test.is_empty(), "no test image");
+                let seen = Chip::new(&model)?.see_all(&test, f32::INFINITY)?;
+                let accuracy = chip::accuracy_of(&seen, &test.labels);
+                let sweeps: f64 = seen.iter().map(|s| f64::from(s.embedding.sweeps)).sum();
                 let mean_sweeps = sweeps / test.len() as f64;
                 let budget = Shape::of(&model).budget(mean_sweeps.round() as usize, ENROLL_ROOM);
                 let row = Row {
@@ -119,7 +114,7 @@ pub fn pick(rows: &[Row]) -> Option<&Row> {
     })
 }
 
-fn line(r: &Row) -> String {
+pub fn line(r: &Row) -> String {
     format!(
         "| {}x{} | {} | {:?} | {} | {:.1}% | {:.0} | {:.1} | {:.1} | {} | {} |",
         r.thumb.0,
@@ -146,34 +141,6 @@ pub fn table(rows: &[Row]) -> String {
         let _ = writeln!(s, "{}", line(r));
     }
     s
-}
-
-/// Options of `facenmf models`.
-#[derive(Debug, clap::Args)]
-pub struct ModelsArgs {
-    #[command(flatten)]
-    pub source: SourceArgs,
-    /// Thumbnail sizes HxW, comma-separated.
-    #[arg(long, default_value = "24x18,32x24,48x36,64x48")]
-    pub thumbs: String,
-    /// Component counts, comma-separated.
-    #[arg(long, default_value = "16,32,48,64,96")]
-    pub components: String,
-    /// NMF iterations at most.
-    #[arg(long, default_value_t = 200)]
-    pub max_iter: usize,
-    /// Seed of the split and the NMF init.
-    #[arg(long, default_value_t = 8)]
-    pub seed: u32,
-    /// Write the rows as JSON to this file.
-    #[arg(long)]
-    pub json: Option<PathBuf>,
-    /// Draw accuracy against flash to this PNG.
-    #[arg(long)]
-    pub plot: Option<PathBuf>,
-    /// Read the rows from a JSON file written by `--json` instead of training.
-    #[arg(long)]
-    pub rows: Option<PathBuf>,
 }
 
 /// Accuracy against flash, one series per gallery strategy and thumbnail size.
@@ -207,55 +174,4 @@ pub fn plot(rows: &[Row], title: &str, path: &std::path::Path) -> Result<()> {
         series,
     };
     crate::plot::write(&chart, path)
-}
-
-/// Runs `facenmf models`.
-pub fn cli(args: ModelsArgs) -> Result<()> {
-    if let Some(path) = &args.rows {
-        let text = std::fs::read_to_string(path)?;
-        let doc: serde_json::Value = serde_json::from_str(&text)?;
-        let rows: Vec<Row> = serde_json::from_value(doc["rows"].clone())?;
-        println!("{}", table(&rows));
-        if let Some(png) = &args.plot {
-            plot(
-                &rows,
-                &format!("device models: {}", doc["data"].as_str().unwrap_or("")),
-                png,
-            )?;
-        }
-        return Ok(());
-    }
-    let (ds, _) = args.source.load()?;
-    let thumbs = args
-        .thumbs
-        .split(',')
-        .map(|s| crate::data::cli::parse_size(s.trim()).map_err(anyhow::Error::msg))
-        .collect::<Result<Vec<_>>>()?;
-    let ks = args
-        .components
-        .split(',')
-        .map(|s| Ok(s.trim().parse::<usize>()?))
-        .collect::<Result<Vec<_>>>()?;
-    let mut base = Spec {
-        seed: args.seed,
-        ..Spec::default()
-    };
-    base.nmf.max_iter = args.max_iter;
-    base.nmf.seed = u64::from(args.seed);
-    let rows = run(&ds, &base, &thumbs, &ks, true)?;
-    println!("{}", table(&rows));
-    if let Some(best) = pick(&rows) {
-        println!("picked for the STM32F407: {}", line(best));
-    }
-    if let Some(png) = &args.plot {
-        plot(&rows, "device models: accuracy against flash", png)?;
-    }
-    if let Some(path) = &args.json {
-        let doc = BTreeMap::from([
-            ("data", serde_json::json!(ds.source)),
-            ("rows", serde_json::to_value(&rows)?),
-        ]);
-        crate::atomic::write(path, serde_json::to_string_pretty(&doc)?.as_bytes())?;
-    }
-    Ok(())
 }

@@ -4,45 +4,31 @@
 //! normalisation → LDA fitted on the training codes → gallery templates
 //! (class means, or every training face) → [`Model`].
 //!
-//! [`evaluate`] then scores a model on thumbnails the way the chip does it:
-//! `facenmf-core`'s encoder, projection and vote.
+//! The model is scored on its test thumbnails by [`crate::chip::Chip`],
+//! the chip's encoder, projection and vote.
 
-pub mod cli;
+pub mod gallery;
 pub mod grid;
+pub mod hash;
+
+pub use gallery::{class_means, prototypes, GalleryKind, PROTOTYPES};
+pub use hash::dataset_hash;
 
 use std::collections::BTreeMap;
 
 use anyhow::{anyhow, ensure, Context, Result};
-use facenmf_core::gallery;
 use facenmf_core::thumbnail::Crop;
-use facenmf_core::{Projection, StopRule};
-use rayon::prelude::*;
+use facenmf_core::StopRule;
 use serde::Serialize;
 
+use crate::chip::Chip;
 use crate::data::Dataset;
-use crate::eval::augment::Augment;
-use crate::eval::knn;
-use crate::eval::lda::Lda;
+use crate::learn::augment::Augment;
+use crate::learn::lda::Lda;
 use crate::model::{
     gram_of, Geometry, Map, MetricName, Model, SplitInfo, Template, FORMAT_VERSION,
 };
 use crate::nmf::{self, NmfParams};
-
-/// Which templates go to the chip.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-pub enum GalleryKind {
-    /// One mean per person (nearest class mean): the cheapest in flash.
-    ClassMeans,
-    /// Every training face (1-NN over all of them).
-    AllFaces,
-    /// Up to three prototypes per person: k-means within each person's
-    /// training vectors (seeded by the first three, 20 Lloyd iterations).
-    Prototypes,
-}
-
-/// Prototypes per person of [`GalleryKind::Prototypes`].
-pub const PROTOTYPES: usize = 3;
 
 /// Everything that defines a device model besides the data.
 #[derive(Debug, Clone)]
@@ -89,11 +75,9 @@ impl Default for Spec {
                 solver: nmf::Solver::Hals,
                 max_iter: 400,
                 tol: 1e-4,
-                // The HALS the device recipe was validated with (Gillis &
-                // Glineur alone): its bases pass `check` with margin (Olivetti
-                // demo gap 2.3e-4, limit 1e-3). Fits that go further make
-                // sparser bases whose codes the chip's 200-sweep encoder
-                // settles less well (see `nmf::hals::max_inner`).
+                // HALS without extrapolation (Gillis & Glineur alone): bases
+                // whose codes the chip's 200-sweep encoder settles within
+                // `check`'s limit (see docs/recipe.md).
                 extrapolate: false,
                 ..Default::default()
             },
@@ -107,7 +91,7 @@ impl Default for Spec {
             test_size: 0.2,
             seed: 8,
             stratify: true,
-            // Measured on LFW (5 seeds, device protocol): +3.1 points, every seed better.
+            // Mirror and 1-pixel shifts (see docs/recipe.md).
             augment: Augment {
                 flip: true,
                 shift: 1,
@@ -259,13 +243,16 @@ pub fn assemble(ds: &Dataset, train: &Dataset, basis: &FittedBasis, spec: &Spec)
     };
     // Training codes by the chip's own encoder and projection (no map yet),
     // with those of the augmented copies after them.
-    let (codes, labels) = spec.augment.with_copies(
-        prepared_codes(&model, train)?,
-        &train.images,
-        &train.labels,
-        (train.height, train.width),
-        |images, _| prepared_codes_of(&model, images, train.pixels()),
-    )?;
+    let (codes, labels) = {
+        let chip = Chip::new(&model)?;
+        spec.augment.with_copies(
+            chip.prepared_codes(&train.images, train.pixels())?,
+            &train.images,
+            &train.labels,
+            (train.height, train.width),
+            |images, _| chip.prepared_codes(images, train.pixels()),
+        )?
+    };
     let classes = ds.class_names.len();
     let (vectors, m) = if spec.lda {
         let lda = Lda::fit(&codes, &labels, k, classes, 1e-6);
@@ -333,7 +320,7 @@ pub fn train(
         ),
     ]);
     model.provenance = provenance;
-    let accuracy = evaluate(&model, &test)?;
+    let accuracy = Chip::new(&model)?.accuracy(&test)?;
     model.provenance.insert(
         "accuracy".to_string(),
         format!(
@@ -352,175 +339,4 @@ pub fn train(
         k,
     };
     Ok((model, report))
-}
-
-/// Codes of every thumbnail of `ds` by the model's encoder, after the
-/// model's square root and normalisation (its map not applied), `n × K`.
-pub fn prepared_codes(model: &Model, ds: &Dataset) -> Result<Vec<f32>> {
-    prepared_codes_of(model, &ds.images, ds.pixels())
-}
-
-/// [`prepared_codes`] of images of `d` pixels given as the rows of `images`
-/// (the encoder refuses any `d` but its own).
-fn prepared_codes_of(model: &Model, images: &[f32], d: usize) -> Result<Vec<f32>> {
-    ensure!(d > 0, "images of 0 pixels cannot be encoded");
-    let encoder = model.encoder()?;
-    let prep = Projection::new_checked(model.k, model.sqrt, model.normalize, None)
-        .map_err(|e| anyhow!("projection: {e}"))?;
-    let k = model.k;
-    let mut out = vec![0.0f32; images.len() / d * k];
-    out.par_chunks_mut(k)
-        .zip(images.par_chunks(d))
-        .enumerate()
-        .try_for_each(|(i, (code, image))| -> Result<()> {
-            encoder
-                .encode(image, code)
-                .map_err(|e| anyhow!("encoding image {i}: {e}"))?;
-            prep.apply(code, &mut [])
-                .map_err(|e| anyhow!("image {i}: {e}"))?;
-            Ok(())
-        })?;
-    Ok(out)
-}
-
-/// The vectors the chip compares (`n × M`): encode, project, map.
-pub fn embed(model: &Model, ds: &Dataset) -> Result<Vec<f32>> {
-    let encoder = model.encoder()?;
-    let projection = model.projection()?;
-    let (k, m) = (model.k, model.m());
-    let mut out = vec![0.0f32; ds.len() * m];
-    out.par_chunks_mut(m)
-        .enumerate()
-        .try_for_each(|(i, y)| -> Result<()> {
-            let mut code = vec![0.0f32; k];
-            encoder
-                .encode(ds.image(i), &mut code)
-                .map_err(|e| anyhow!("encoding image {i}: {e}"))?;
-            let v = projection
-                .apply(&mut code, y)
-                .map_err(|e| anyhow!("image {i}: {e}"))?
-                .to_vec();
-            y.copy_from_slice(&v);
-            Ok(())
-        })?;
-    Ok(out)
-}
-
-/// The chip's decisions (threshold off) for each image of `ds`.
-pub fn decide(model: &Model, ds: &Dataset) -> Result<Vec<gallery::Decision>> {
-    let vectors = embed(model, ds)?;
-    let m = model.m();
-    vectors
-        .par_chunks(m)
-        .map(|y| {
-            gallery::classify(
-                model
-                    .templates
-                    .iter()
-                    .map(|t| (t.label, t.vector.as_slice())),
-                y,
-                model.neighbours,
-                model.metric.into(),
-                f32::INFINITY,
-            )
-            .map_err(|e| anyhow!("classify: {e}"))
-        })
-        .collect()
-}
-
-/// Share of `ds`'s images the chip's pipeline names correctly (threshold off).
-pub fn evaluate(model: &Model, ds: &Dataset) -> Result<f64> {
-    ensure!(!ds.is_empty(), "no test image");
-    let decisions = decide(model, ds)?;
-    let correct = decisions
-        .iter()
-        .zip(&ds.labels)
-        .filter(|(d, &l)| d.label == l)
-        .count();
-    Ok(correct as f64 / ds.len() as f64)
-}
-
-/// One mean template per class present in `labels` (the means of
-/// [`knn::class_means`]; classes without a training vector get none).
-pub fn class_means(vectors: &[f32], labels: &[u16], m: usize, classes: usize) -> Vec<Template> {
-    let means = knn::class_means(vectors, labels, m, classes);
-    let mut present = vec![false; classes];
-    for &l in labels {
-        present[usize::from(l)] = true;
-    }
-    means
-        .chunks(m)
-        .enumerate()
-        .filter(|&(c, _)| present[c])
-        .map(|(c, v)| Template {
-            label: c as u16,
-            vector: v.to_vec(),
-        })
-        .collect()
-}
-
-/// Up to `p` k-means centres per class (Lloyd's algorithm started from the
-/// class's first `p` vectors in dataset order, 20 iterations, squared L2).
-pub fn prototypes(
-    vectors: &[f32],
-    labels: &[u16],
-    m: usize,
-    classes: usize,
-    p: usize,
-) -> Vec<Template> {
-    let mut out = Vec::new();
-    for c in 0..classes {
-        let members: Vec<&[f32]> = vectors
-            .chunks(m)
-            .zip(labels)
-            .filter(|(_, &l)| usize::from(l) == c)
-            .map(|(v, _)| v)
-            .collect();
-        let mut centres: Vec<Vec<f64>> = members
-            .iter()
-            .take(p)
-            .map(|v| v.iter().map(|&x| f64::from(x)).collect())
-            .collect();
-        for _ in 0..20 {
-            let mut sums = vec![vec![0.0f64; m]; centres.len()];
-            let mut counts = vec![0usize; centres.len()];
-            for v in &members {
-                let nearest = (0..centres.len())
-                    .min_by(|&a, &b| sq_dist(v, &centres[a]).total_cmp(&sq_dist(v, &centres[b])))
-                    .unwrap_or(0);
-                counts[nearest] += 1;
-                for (s, &x) in sums[nearest].iter_mut().zip(v.iter()) {
-                    *s += f64::from(x);
-                }
-            }
-            for (j, centre) in centres.iter_mut().enumerate() {
-                if counts[j] > 0 {
-                    *centre = sums[j].iter().map(|s| s / counts[j] as f64).collect();
-                }
-            }
-        }
-        out.extend(centres.into_iter().map(|v| Template {
-            label: c as u16,
-            vector: v.into_iter().map(|x| x as f32).collect(),
-        }));
-    }
-    out
-}
-
-fn sq_dist(a: &[f32], b: &[f64]) -> f64 {
-    a.iter()
-        .zip(b)
-        .map(|(&x, y)| (f64::from(x) - y).powi(2))
-        .sum()
-}
-
-/// sha256 of a dataset as loaded: its size, labels and pixels (f32, little
-/// endian), so a model names exactly the data it was trained on.
-pub fn dataset_hash(ds: &Dataset) -> String {
-    let mut bytes = Vec::with_capacity(16 + ds.labels.len() * 2 + ds.images.len() * 4);
-    bytes.extend((ds.height as u64).to_le_bytes());
-    bytes.extend((ds.width as u64).to_le_bytes());
-    bytes.extend(ds.labels.iter().flat_map(|l| l.to_le_bytes()));
-    bytes.extend(ds.images.iter().flat_map(|v| v.to_le_bytes()));
-    crate::data::sha256_hex(&bytes)
 }

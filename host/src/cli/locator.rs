@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use super::config::{HostLocator, LocatorConfig};
-use super::fit::fit_map;
-use super::score::{run_folder, summarise};
 use crate::frames::Truth;
+use crate::locate::config::{HostLocator, LocatorConfig};
+use crate::locate::fit::fit_map;
+use crate::locate::score::{run_folder, summarise};
 
 /// `facenmf locator` subcommands.
 #[derive(Debug, Clone, Subcommand)]
@@ -43,7 +43,7 @@ pub struct FitArgs {
     #[arg(long)]
     pub out: PathBuf,
     /// OpenCV LBP cascade XML.
-    #[arg(long, default_value = super::opencv::DEFAULT_CASCADE)]
+    #[arg(long, default_value = crate::locate::opencv::DEFAULT_CASCADE)]
     pub cascade: PathBuf,
     /// Smallest pyramid scale.
     #[arg(long, default_value_t = 1.2)]
@@ -99,7 +99,7 @@ pub fn run(cmd: LocatorCommand) -> Result<()> {
         }
         LocatorCommand::Export(a) => {
             let loc = HostLocator::new(LocatorConfig::read(&a.locator)?, 160, 120)?;
-            let text = super::export::rust_source(&loc)?;
+            let text = crate::locate::export::rust_source(&loc)?;
             crate::atomic::write(&a.out, text.as_bytes())?;
             println!(
                 "wrote {} ({} stumps, {} features, {} stages)",

@@ -42,7 +42,7 @@ pub enum StoreCommand {
         #[arg(required = true)]
         images: Vec<PathBuf>,
         /// Cut each photo to R0:R1,C0:C1 first.
-        #[arg(long, value_name = "R0:R1,C0:C1", value_parser = crate::data::cli::parse_slice)]
+        #[arg(long, value_name = "R0:R1,C0:C1", value_parser = super::parse::slice)]
         slice: Option<Slice>,
         /// An image to add to (default: an erased region).
         #[arg(long)]
@@ -57,7 +57,7 @@ pub enum StoreCommand {
 }
 
 /// Runs `facenmf store`.
-pub fn cli(args: StoreArgs) -> Result<()> {
+pub fn run(args: StoreArgs) -> Result<()> {
     match args.command {
         StoreCommand::List { dump, board, model } => {
             let bytes =

@@ -8,10 +8,11 @@ use std::path::PathBuf;
 use anyhow::Result;
 use facenmf_core::StopRule;
 
-use super::{GalleryKind, Spec};
-use crate::data::cli::{parse_size, SourceArgs};
+use super::dataset::SourceArgs;
+use super::parse;
 use crate::model::MetricName;
 use crate::nmf::Solver;
+use crate::train::{GalleryKind, Spec};
 
 /// Options of `facenmf train`.
 #[derive(Debug, clap::Args)]
@@ -19,7 +20,7 @@ pub struct TrainArgs {
     #[command(flatten)]
     pub source: SourceArgs,
     /// Thumbnail size HxW (the chip's input).
-    #[arg(long, value_name = "HxW", value_parser = parse_size, default_value = "32x24")]
+    #[arg(long, value_name = "HxW", value_parser = parse::size, default_value = "32x24")]
     pub thumb: (usize, usize),
     /// NMF components K.
     #[arg(long, default_value_t = 96)]
@@ -34,10 +35,20 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 1e-4)]
     pub tol: f64,
     /// The chip's encoder: sweeps at most.
-    #[arg(long, default_value_t = 200)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 200,
+        alias = "transform-sweeps"
+    )]
     pub sweeps: u16,
     /// The chip's encoder: relative tolerance on the projected gradient.
-    #[arg(long, default_value_t = 1e-5)]
+    #[arg(
+        long,
+        value_name = "TOL",
+        default_value_t = 1e-5,
+        alias = "transform-tol"
+    )]
     pub encode_tol: f32,
     /// Compare codes directly, without the LDA map.
     #[arg(long)]
@@ -46,7 +57,7 @@ pub struct TrainArgs {
     #[arg(long)]
     pub no_sqrt: bool,
     /// No L2 normalisation of codes.
-    #[arg(long)]
+    #[arg(long, alias = "no-l2")]
     pub no_normalize: bool,
     /// Templates exported to the chip.
     #[arg(long, value_enum, default_value = "class-means")]
@@ -55,7 +66,7 @@ pub struct TrainArgs {
     #[arg(long, value_enum, default_value = "cosine")]
     pub metric: MetricName,
     /// Neighbours voting.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, value_name = "N", default_value_t = 1, alias = "k")]
     pub neighbours: usize,
     /// Share of images held out for testing.
     #[arg(long, default_value_t = 0.2)]
@@ -112,7 +123,7 @@ impl TrainArgs {
             test_size: self.test_size,
             seed: self.seed,
             stratify: true,
-            augment: crate::eval::augment::Augment {
+            augment: crate::learn::augment::Augment {
                 flip: !self.no_augment_flip,
                 shift: self.augment_shift,
                 turn: self.augment_turn,
@@ -128,14 +139,14 @@ pub fn run(args: TrainArgs) -> Result<()> {
     let provenance = BTreeMap::from([
         (
             "data".to_string(),
-            format!("{} ({})", args.source.source.display(), ds.source),
+            format!("{} ({})", args.source.path().display(), ds.source),
         ),
         (
             "data_options".to_string(),
             format!("{:?}", args.source.options()),
         ),
     ]);
-    let (model, report) = super::train(&ds, &args.spec(), provenance)?;
+    let (model, report) = crate::train::train(&ds, &args.spec(), provenance)?;
     model.save(&args.out)?;
     let budget = crate::budget::Shape::of(&model).budget(usize::from(model.max_sweeps), 0);
     if args.json {

@@ -1,4 +1,4 @@
-//! `facenmf openset`: the open-set experiment of [`super::protocol`] with the
+//! `facenmf openset`: the open-set experiment of [`crate::openset::protocol`] with the
 //! device recipe's options, its curve as PNG, and the enrolled people's model
 //! carrying the chosen threshold.
 
@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use super::protocol::{self, Protocol, Report};
+use super::train::TrainArgs;
 use crate::model::Model;
-use crate::plot::{Chart, Series};
-use crate::train::cli::TrainArgs;
+use crate::openset::chart;
+use crate::openset::protocol::{self, Protocol, Report};
 
 /// Options of `facenmf openset`.
 #[derive(Debug, clap::Args)]
@@ -24,45 +24,17 @@ pub struct OpenSetArgs {
     #[arg(long, default_value_t = 0.05)]
     pub far: f64,
     /// Photos per newcomer of the enrolment curve (comma separated).
-    #[arg(long, value_delimiter = ',', default_value = "1,3,5,10")]
+    #[arg(
+        long = "enroll",
+        value_name = "N,...",
+        value_delimiter = ',',
+        default_value = "1,3,5,10",
+        alias = "enrol"
+    )]
     pub enrol: Vec<usize>,
     /// Write the curve (known correct rate against false-accept rate) as PNG.
     #[arg(long)]
     pub plot: Option<PathBuf>,
-}
-
-/// The curves as a chart: known people named correctly against strangers
-/// accepted, for the calibration and the evaluation strangers, with the
-/// chosen operating point.
-pub fn chart(r: &Report) -> Chart {
-    let line = |name: &str, c: &super::Curve| Series {
-        name: name.to_string(),
-        points: c
-            .points
-            .iter()
-            .map(|p| (p.false_accept, p.known_correct))
-            .collect(),
-        scatter: false,
-    };
-    Chart {
-        title: format!(
-            "{} enrolled, {} + {} strangers",
-            r.people.enrolled.len(),
-            r.people.calibration.len(),
-            r.people.evaluation.len()
-        ),
-        x_label: "strangers accepted (false-accept rate)".into(),
-        y_label: "known named".into(),
-        series: vec![
-            line("held-out", &r.curve),
-            line("calibration", &r.calibration_curve),
-            Series {
-                name: format!("t = {:.3}", r.threshold),
-                points: vec![(r.evaluation.false_accept, r.evaluation.known_correct)],
-                scatter: true,
-            },
-        ],
-    }
 }
 
 /// Prints the report as a few lines of text.
@@ -127,7 +99,7 @@ pub fn execute(
         .map(|_| crate::export::render(&model))
         .transpose()?;
     if let Some(path) = &args.plot {
-        crate::plot::write(&chart(&report), path)?;
+        crate::plot::write(&chart::chart(&report), path)?;
     }
     model.save(&args.train.out)?;
     if let (Some(path), Some(text)) = (&args.train.export, rust) {
@@ -141,7 +113,7 @@ pub fn run(args: OpenSetArgs) -> Result<()> {
     let (ds, _) = args.train.source.load()?;
     let provenance = BTreeMap::from([(
         "data".to_string(),
-        format!("{} ({})", args.train.source.source.display(), ds.source),
+        format!("{} ({})", args.train.source.path().display(), ds.source),
     )]);
     let (_, report) = execute(&args, &ds, provenance)?;
     if args.train.json {

@@ -1,7 +1,8 @@
 //! `facenmf bench`: facenmf's solvers against scikit-learn in one run, as
 //! ratios (the machine may be shared, so only side-by-side numbers count).
 
-use crate::data::source::{load, LoadOptions};
+use super::dataset::SourceArgs;
+use crate::data::source::load;
 use crate::nmf::linalg::gemm;
 use crate::nmf::{self, NmfParams, Solver};
 use anyhow::{bail, Context, Result};
@@ -12,12 +13,10 @@ use std::time::Instant;
 /// `facenmf bench`.
 #[derive(Debug, clap::Args)]
 pub struct BenchArgs {
-    /// The dataset (the study's: lfw_people_min20_r07).
-    #[arg(long, value_name = "SOURCE")]
-    pub data: PathBuf,
-    /// Keep the first N images of each person.
-    #[arg(long, default_value_t = 50)]
-    pub max_per_person: usize,
+    /// The dataset (the study's: lfw_people_min20_r07, a cache folder both
+    /// sides read; --max-per-person defaults to the study's 50).
+    #[command(flatten)]
+    pub source: SourceArgs,
     /// Components.
     #[arg(long, default_value_t = 110)]
     pub components: usize,
@@ -35,6 +34,7 @@ fn timed(x: &[f32], n: usize, d: usize, p: &NmfParams) -> Result<nmf::NmfFit> {
 
 /// Runs `facenmf bench`.
 pub fn run_bench(args: BenchArgs) -> Result<()> {
+    let max_per_person = args.source.max_per_person.unwrap_or(50);
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let py = args
         .python
@@ -44,10 +44,10 @@ pub fn run_bench(args: BenchArgs) -> Result<()> {
     let out = Command::new(&py)
         .arg(root.join("bench/sklearn_bench.py"))
         .arg("--data")
-        .arg(&args.data)
+        .arg(args.source.path())
         .args([
             "--max-per-person",
-            &args.max_per_person.to_string(),
+            &max_per_person.to_string(),
             "--k",
             &args.components.to_string(),
         ])
@@ -67,13 +67,9 @@ pub fn run_bench(args: BenchArgs) -> Result<()> {
     let sk: serde_json::Value = serde_json::from_slice(&out.stdout)?;
     let f = |v: &serde_json::Value| v.as_f64().unwrap_or(f64::NAN);
 
-    let ds = load(
-        &args.data,
-        &LoadOptions {
-            max_per_person: Some(args.max_per_person),
-            ..LoadOptions::default()
-        },
-    )?;
+    let mut opts = args.source.options();
+    opts.max_per_person = Some(max_per_person);
+    let ds = load(args.source.path(), &opts)?;
     let (n, d, k) = (ds.len(), ds.pixels(), args.components);
     let x = &ds.images;
     eprintln!("facenmf side: {n} x {d}, k = {k}...");

@@ -1,51 +1,15 @@
-//! `facenmf frames --from DATASET --out DIR`: a seeded folder of camera-like
-//! frames and its `truth.json`.
+//! Camera-like test frames from LFW photos: the generator behind
+//! `facenmf frames`, deterministic for a seed.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use clap::Args;
 use rayon::prelude::*;
 
 use super::make::{face_frame, face_free_frame, photo_fits, to_gray, Settings};
 use super::rng::FrameRng;
 use super::truth::{FrameTruth, Truth};
 use crate::data::decode::decode_file;
-
-/// Options of `facenmf frames`.
-#[derive(Debug, Clone, Args)]
-pub struct FramesArgs {
-    /// LFW folder of person folders with 250x250 JPEGs (e.g. `$FACENMF_DATA/lfw_funneled_min20`).
-    #[arg(long = "from", value_name = "DATASET")]
-    pub from: PathBuf,
-    /// Output folder (created); frames `frame_NNNNN.pgm` and `truth.json`.
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
-    /// Seed: the same seed and options give the same bytes.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Number of frames.
-    #[arg(long, default_value_t = 1000)]
-    pub count: usize,
-    /// Share of the frames that are face-free (0..=1).
-    #[arg(long, default_value_t = 0.25)]
-    pub face_free: f64,
-}
-
-/// Runs `facenmf frames`.
-pub fn run(args: FramesArgs) -> Result<()> {
-    let truth = generate(&args.from, &args.out, args.seed, args.count, args.face_free)?;
-    let faces = truth.frames.iter().filter(|f| f.face.is_some()).count();
-    println!(
-        "wrote {} frames ({} with a face, {} face-free) and {} to {}",
-        truth.frames.len(),
-        faces,
-        truth.frames.len() - faces,
-        super::truth::TRUTH_FILE,
-        args.out.display()
-    );
-    Ok(())
-}
 
 /// Sorted person names and every photo as (label, path), sorted.
 type Photos = (Vec<String>, Vec<(usize, PathBuf)>);
