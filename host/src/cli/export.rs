@@ -8,12 +8,15 @@ use anyhow::{Context, Result};
 pub struct ExportArgs {
     /// A model saved by `facenmf train`. Without it, the default device model
     /// is trained first (the recipe of `facenmf train` with its defaults, on
-    /// `--data` or `$FACENMF_DATA/lfw_people_min20_r07`, at most 50 images a
+    /// SOURCE or `$FACENMF_DATA/lfw_people_min20_r07`, at most 50 images a
     /// person) and saved next to `--out` as JSON.
     #[arg(long)]
     pub model: Option<std::path::PathBuf>,
-    /// The dataset for the default model.
-    #[arg(long)]
+    /// The dataset for the default model (a cache folder, an LFW folder, ...).
+    #[arg(value_name = "SOURCE", conflicts_with = "model")]
+    pub source: Option<std::path::PathBuf>,
+    /// The same as SOURCE.
+    #[arg(long, value_name = "SOURCE", hide = true, conflicts_with_all = ["source", "model"])]
     pub data: Option<std::path::PathBuf>,
     /// Where to write the Rust source.
     #[arg(long, default_value = "firmware/model.rs")]
@@ -25,13 +28,13 @@ pub fn run(args: ExportArgs) -> Result<()> {
     let model = match &args.model {
         Some(path) => crate::model::Model::load(path)?,
         None => {
-            let data = match &args.data {
+            let data = match args.source.as_ref().or(args.data.as_ref()) {
                 Some(d) => d.clone(),
                 None => std::env::var_os("FACENMF_DATA")
                     .map(|d| std::path::PathBuf::from(d).join("lfw_people_min20_r07"))
                     .filter(|d| d.is_dir())
                     .context(
-                        "no model given and no data for the default one: pass --model, --data, or set \
+                        "no model given and no data for the default one: pass --model or SOURCE, or set \
                          FACENMF_DATA to a folder holding lfw_people_min20_r07 (see `facenmf fetch lfw` and \
                          `facenmf data convert`)",
                     )?,

@@ -81,7 +81,7 @@ pub fn run(args: ModelsArgs) -> Result<()> {
         }
     }
     if let Some(png) = &args.plot {
-        plot(&rows, "device models: accuracy against flash", png)?;
+        plot(&rows, "Device models: accuracy against flash", png)?;
     }
     if let Some(path) = &args.out {
         crate::atomic::write(path, serde_json::to_string_pretty(&doc)?.as_bytes())?;

@@ -131,7 +131,7 @@ pub fn run_sweep(args: SweepArgs) -> Result<()> {
     }
     if let Some(path) = &args.plot {
         let title = format!(
-            "{} images, {} people, nmf {:?}: 1-nn accuracy against k",
+            "{} images of {} people, NMF {:?}: accuracy against the number of components",
             ds.len(),
             ds.class_names.len(),
             c.solver

@@ -119,7 +119,7 @@ pub fn all(args: &Options, found: &Found, started: Instant) -> Result<Summary> {
     let rows = sweep(&all_thumbs, &split, &spec, &args.sweep)?;
     let sweep_png = out.join("sweep.png");
     let title = format!(
-        "{} images, {} people, {}x{} thumbnails: accuracy against k",
+        "{} images of {} people, {}x{} thumbnails: accuracy against the number of components",
         ds.len(),
         ds.class_names.len(),
         spec.thumb.0,

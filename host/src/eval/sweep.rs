@@ -18,23 +18,25 @@ pub struct SweepRow {
 pub fn sweep_chart(rows: &[SweepRow], title: &str) -> crate::plot::Chart {
     type Pick = fn(&SweepRow) -> Option<f64>;
     let lines: [(&str, Pick); 9] = [
-        ("nmf inductive", |r| r.nmf.accuracy.inductive),
-        ("nmf transductive", |r| r.nmf.accuracy.transductive),
-        ("pca inductive", |r| r.pca.as_ref()?.accuracy.inductive),
-        ("pca transductive", |r| {
+        ("NMF, 1-NN, inductive", |r| r.nmf.accuracy.inductive),
+        ("NMF, 1-NN, transductive", |r| r.nmf.accuracy.transductive),
+        ("PCA, 1-NN, inductive", |r| {
+            r.pca.as_ref()?.accuracy.inductive
+        }),
+        ("PCA, 1-NN, transductive", |r| {
             r.pca.as_ref()?.accuracy.transductive
         }),
-        ("pca-w inductive", |r| {
+        ("PCA-whiten, 1-NN, inductive", |r| {
             r.pca.as_ref()?.whiten_accuracy.inductive
         }),
-        ("pca-w transduct.", |r| {
+        ("PCA-whiten, 1-NN, transductive", |r| {
             r.pca.as_ref()?.whiten_accuracy.transductive
         }),
-        ("nmf+lda inductive", |r| r.nmf.recipe_accuracy),
-        ("fisherfaces ind.", |r| {
-            r.pca.as_ref().map(|p| p.fisherfaces)
+        ("NMF recipe (LDA, Parzen)", |r| r.nmf.recipe_accuracy),
+        ("Fisherfaces", |r| r.pca.as_ref().map(|p| p.fisherfaces)),
+        ("Fisherfaces + copies, Parzen", |r| {
+            r.pca.as_ref()?.fisherfaces_augmented
         }),
-        ("fisher+copies", |r| r.pca.as_ref()?.fisherfaces_augmented),
     ];
     let series = lines
         .iter()
@@ -50,8 +52,8 @@ pub fn sweep_chart(rows: &[SweepRow], title: &str) -> crate::plot::Chart {
         .collect();
     crate::plot::Chart {
         title: title.to_string(),
-        x_label: "components k".to_string(),
-        y_label: "accuracy (%)".to_string(),
+        x_label: "Components k".to_string(),
+        y_label: "Accuracy on the test split (%)".to_string(),
         series,
     }
 }

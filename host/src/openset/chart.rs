@@ -19,18 +19,18 @@ pub fn chart(r: &Report) -> Chart {
     };
     Chart {
         title: format!(
-            "{} enrolled, {} + {} strangers",
+            "Open set: {} people enrolled, {} + {} strangers",
             r.people.enrolled.len(),
             r.people.calibration.len(),
             r.people.evaluation.len()
         ),
-        x_label: "strangers accepted (false-accept rate)".into(),
-        y_label: "known named".into(),
+        x_label: "Strangers accepted (false-accept rate)".into(),
+        y_label: "Known people named correctly".into(),
         series: vec![
-            line("held-out", &r.curve),
-            line("calibration", &r.calibration_curve),
+            line("Held-out strangers", &r.curve),
+            line("Calibration strangers", &r.calibration_curve),
             Series {
-                name: format!("t = {:.3}", r.threshold),
+                name: format!("Threshold {:.3}", r.threshold),
                 points: vec![(r.evaluation.false_accept, r.evaluation.known_correct)],
                 scatter: true,
             },

@@ -152,9 +152,9 @@ pub fn plot(rows: &[Row], title: &str, path: &std::path::Path) -> Result<()> {
             r.thumb.0,
             r.thumb.1,
             match r.gallery {
-                GalleryKind::ClassMeans => "means",
-                GalleryKind::AllFaces => "all",
-                GalleryKind::Prototypes => "protos",
+                GalleryKind::ClassMeans => "class means",
+                GalleryKind::AllFaces => "every face",
+                GalleryKind::Prototypes => "3 prototypes",
             }
         );
         let point = (r.budget.flash_bytes as f64 / 1024.0, 100.0 * r.accuracy);
@@ -169,8 +169,8 @@ pub fn plot(rows: &[Row], title: &str, path: &std::path::Path) -> Result<()> {
     }
     let chart = crate::plot::Chart {
         title: title.to_string(),
-        x_label: "model flash (KB), F407 limit 512".to_string(),
-        y_label: "accuracy (%)".to_string(),
+        x_label: "Model flash (KB); the STM32F407 has 512".to_string(),
+        y_label: "Accuracy, chip pipeline (%)".to_string(),
         series,
     };
     crate::plot::write(&chart, path)
