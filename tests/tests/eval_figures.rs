@@ -68,7 +68,7 @@ fn sweep_plot_is_a_png_of_the_chart_size() {
         .unwrap()
         .starts_with(b"\x89PNG\r\n\x1a\n"));
     let img = decode_file(&png).unwrap();
-    assert_eq!((img.width, img.height, img.channels), (900, 560, 3));
+    assert_eq!((img.width, img.height, img.channels), (960, 560, 3));
     // Coloured lines were drawn (not a blank or gray-only chart).
     let coloured = img
         .data
