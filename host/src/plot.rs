@@ -119,9 +119,10 @@ where
     let fail = |e: DrawingAreaErrorKind<DB::ErrorType>| anyhow!("drawing `{}`: {e}", chart.title);
     let ((x0, x1), (y0, y1)) = ranges(chart)?;
     root.fill(&WHITE).map_err(fail)?;
-    let (plot, legend) = root.split_horizontally(W - LEGEND);
+    // The title spans the whole width, above the plot and the legend.
+    let body = root.titled(&chart.title, (FAMILY, 20)).map_err(fail)?;
+    let (plot, legend) = body.split_horizontally(W - LEGEND);
     let mut ctx = ChartBuilder::on(&plot)
-        .caption(&chart.title, (FAMILY, 22))
         .margin(12)
         .x_label_area_size(48)
         .y_label_area_size(64)
@@ -150,7 +151,7 @@ where
         }
         ctx.draw_series(s.points.iter().map(|&p| Circle::new(p, 3, colour.filled())))
             .map_err(fail)?;
-        let y = 56 + 26 * i as i32;
+        let y = 24 + 26 * i as i32;
         legend
             .draw(&PathElement::new(
                 vec![(8, y), (36, y)],

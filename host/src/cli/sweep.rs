@@ -131,10 +131,10 @@ pub fn run_sweep(args: SweepArgs) -> Result<()> {
     }
     if let Some(path) = &args.plot {
         let title = format!(
-            "{} images of {} people, NMF {:?}: accuracy against the number of components",
+            "{} images of {} people, NMF {}: accuracy against the number of components",
             ds.len(),
             ds.class_names.len(),
-            c.solver
+            format!("{:?}", c.solver).to_lowercase()
         );
         crate::plot::write(&sweep_chart(&table, &title), path)?;
         eprintln!("wrote {}", path.display());
