@@ -149,17 +149,25 @@ where
             ))
             .map_err(fail)?;
         }
-        ctx.draw_series(s.points.iter().map(|&p| Circle::new(p, 3, colour.filled())))
-            .map_err(fail)?;
+        // Scatter points stand alone, so they are drawn larger.
+        let radius = if s.scatter { 5 } else { 3 };
+        ctx.draw_series(
+            s.points
+                .iter()
+                .map(|&p| Circle::new(p, radius, colour.filled())),
+        )
+        .map_err(fail)?;
         let y = 24 + 26 * i as i32;
+        if !s.scatter {
+            legend
+                .draw(&PathElement::new(
+                    vec![(8, y), (36, y)],
+                    colour.stroke_width(2),
+                ))
+                .map_err(fail)?;
+        }
         legend
-            .draw(&PathElement::new(
-                vec![(8, y), (36, y)],
-                colour.stroke_width(2),
-            ))
-            .map_err(fail)?;
-        legend
-            .draw(&Circle::new((22, y), 3, colour.filled()))
+            .draw(&Circle::new((22, y), radius, colour.filled()))
             .map_err(fail)?;
         legend
             .draw(&Text::new(
