@@ -7,10 +7,8 @@
 //! never changed: it is opened on a copy (opening may repair a cut).
 
 use anyhow::{bail, ensure, Context, Result};
-use embedded_storage::nor_flash::{
-    ErrorType, NorFlash, NorFlashError, NorFlashErrorKind, ReadNorFlash,
-};
-use facenmf_store::{Crc32, Person, Region, Store};
+use embedded_storage::nor_flash::NorFlash;
+use facenmf_store::{Crc32, Person, RamNor, Region, Store};
 
 use crate::model::Model;
 
@@ -75,82 +73,6 @@ pub struct Contents {
     pub torn: usize,
 }
 
-/// Flash rules over a byte image: writes only clear bits, erase by sector.
-#[derive(Debug)]
-struct Image<const W: usize, const S: usize> {
-    bytes: Vec<u8>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ImageError {
-    NotAligned,
-    OutOfBounds,
-    BitUp,
-}
-
-impl NorFlashError for ImageError {
-    fn kind(&self) -> NorFlashErrorKind {
-        match self {
-            Self::NotAligned => NorFlashErrorKind::NotAligned,
-            Self::OutOfBounds => NorFlashErrorKind::OutOfBounds,
-            Self::BitUp => NorFlashErrorKind::Other,
-        }
-    }
-}
-
-impl<const W: usize, const S: usize> ErrorType for Image<W, S> {
-    type Error = ImageError;
-}
-
-impl<const W: usize, const S: usize> ReadNorFlash for Image<W, S> {
-    const READ_SIZE: usize = 1;
-    fn read(&mut self, offset: u32, bytes: &mut [u8]) -> Result<(), ImageError> {
-        let at = offset as usize;
-        let src = self
-            .bytes
-            .get(at..at + bytes.len())
-            .ok_or(ImageError::OutOfBounds)?;
-        bytes.copy_from_slice(src);
-        Ok(())
-    }
-    fn capacity(&self) -> usize {
-        self.bytes.len()
-    }
-}
-
-impl<const W: usize, const S: usize> NorFlash for Image<W, S> {
-    const WRITE_SIZE: usize = W;
-    const ERASE_SIZE: usize = S;
-    fn erase(&mut self, from: u32, to: u32) -> Result<(), ImageError> {
-        let (from, to) = (from as usize, to as usize);
-        if !from.is_multiple_of(S) || !to.is_multiple_of(S) || to < from {
-            return Err(ImageError::NotAligned);
-        }
-        self.bytes
-            .get_mut(from..to)
-            .ok_or(ImageError::OutOfBounds)?
-            .fill(0xFF);
-        Ok(())
-    }
-    fn write(&mut self, offset: u32, bytes: &[u8]) -> Result<(), ImageError> {
-        let at = offset as usize;
-        if !at.is_multiple_of(W) || !bytes.len().is_multiple_of(W) {
-            return Err(ImageError::NotAligned);
-        }
-        let dst = self
-            .bytes
-            .get_mut(at..at + bytes.len())
-            .ok_or(ImageError::OutOfBounds)?;
-        if dst.iter().zip(bytes).any(|(&o, &n)| n & !o != 0) {
-            return Err(ImageError::BitUp);
-        }
-        for (d, &b) in dst.iter_mut().zip(bytes) {
-            *d &= b;
-        }
-        Ok(())
-    }
-}
-
 type Host<F> = Store<F, MAX_M, MAX_PEOPLE>;
 
 /// The model identity and M of the first sector header with a good CRC.
@@ -202,9 +124,7 @@ fn run<const W: usize, const S: usize, T>(
     m: usize,
     f: impl FnOnce(&mut dyn StoreOps) -> Result<T>,
 ) -> Result<(T, Vec<u8>)> {
-    let flash = Image::<W, S> {
-        bytes: bytes.to_vec(),
-    };
+    let flash = RamNor::<Vec<u8>, W, S>::new(bytes.to_vec());
     let (mut store, report) =
         Host::open_sized(flash, region(), model, m).map_err(|(_, e)| anyhow::anyhow!("{e}"))?;
     let mut ops = Ops {
@@ -213,7 +133,7 @@ fn run<const W: usize, const S: usize, T>(
         m,
     };
     let out = f(&mut ops)?;
-    Ok((out, store.release().bytes))
+    Ok((out, store.release().into_inner()))
 }
 
 /// What the commands need of a store, whatever its flash type.

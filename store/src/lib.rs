@@ -7,6 +7,8 @@
 //! - [`Person`]: label, name bytes and template of M values.
 //! - [`model_id`]: the identity of the model the templates belong to; a
 //!   store of another model is refused.
+//! - [`RamNor`]: NOR flash rules over bytes in memory (store images on the
+//!   host, the QEMU board's emulated region).
 //!
 //! Blocking, over the `embedded-storage` [`NorFlash`] traits: the firmware's
 //! loop is blocking, and a write or erase stalls the core anyway on an
@@ -23,12 +25,14 @@ mod error;
 mod layout;
 mod model_id;
 mod person;
+mod ram;
 mod store;
 
 pub use crc::Crc32;
 pub use error::{Error, OpenError, RegionError};
 pub use model_id::model_id;
 pub use person::{Person, NAME_MAX};
+pub use ram::{RamNor, RamNorError};
 pub use store::{OpenReport, Region, Store, MAX_SECTORS};
 
 /// Bytes a template slot of `m` values takes for a flash written in units of

@@ -45,7 +45,7 @@ use facenmf_firmware::enrol::{Config, Door, Progress};
 use facenmf_firmware::frames::{Frames, Replay};
 use facenmf_firmware::gesture::Button;
 use facenmf_firmware::{App, Workspace};
-use facenmf_store::{Region, Store};
+use facenmf_store::{RamNor, RamNorError, Region, Store};
 use semihosting::fs::File;
 use semihosting::io::{Read, Seek, SeekFrom, Write};
 use semihosting::{eprintln, print, println};
@@ -76,13 +76,11 @@ static mut CODE: [f32; K] = [0.0; K];
 static mut STORE: [u8; STORE_LEN] = [0; STORE_LEN];
 static mut BUTTONS: [u8; MAX_BUTTON_FRAMES] = [0; MAX_BUTTON_FRAMES];
 
-/// Why the flash refused.
+/// What the emulated flash refuses: the NOR rules, or the host file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum FlashError {
-    NotAligned,
-    OutOfBounds,
-    /// A write asked for a 0 → 1 bit change, which NOR cannot do.
-    BitUp,
+    /// A NOR rule (alignment, bounds, a 0 → 1 bit).
+    Nor(RamNorError),
     /// The host file could not be written.
     Io,
 }
@@ -90,16 +88,15 @@ enum FlashError {
 impl NorFlashError for FlashError {
     fn kind(&self) -> NorFlashErrorKind {
         match self {
-            Self::NotAligned => NorFlashErrorKind::NotAligned,
-            Self::OutOfBounds => NorFlashErrorKind::OutOfBounds,
-            _ => NorFlashErrorKind::Other,
+            Self::Nor(e) => e.kind(),
+            Self::Io => NorFlashErrorKind::Other,
         }
     }
 }
 
-/// NOR rules over RAM, written through to the host file.
+/// NOR rules over RAM ([`RamNor`]), written through to the host file.
 struct HostNor {
-    mem: &'static mut [u8; STORE_LEN],
+    nor: RamNor<&'static mut [u8; STORE_LEN], 4, SECTOR>,
     file: File,
 }
 
@@ -125,15 +122,19 @@ impl HostNor {
                     .map_err(|_| "reopening facenmf-store.bin")?
             }
         };
-        Ok(Self { mem, file })
+        Ok(Self {
+            nor: RamNor::new(mem),
+            file,
+        })
     }
 
+    /// Writes bytes `from..to` of the region to the host file.
     fn persist(&mut self, from: usize, to: usize) -> Result<(), FlashError> {
         self.file
             .seek(SeekFrom::Start(from as u64))
             .map_err(|_| FlashError::Io)?;
         self.file
-            .write_all(&self.mem[from..to])
+            .write_all(&self.nor.bytes()[from..to])
             .map_err(|_| FlashError::Io)
     }
 }
@@ -146,13 +147,7 @@ impl ReadNorFlash for HostNor {
     const READ_SIZE: usize = 1;
 
     fn read(&mut self, offset: u32, bytes: &mut [u8]) -> Result<(), FlashError> {
-        let from = offset as usize;
-        let src = self
-            .mem
-            .get(from..from + bytes.len())
-            .ok_or(FlashError::OutOfBounds)?;
-        bytes.copy_from_slice(src);
-        Ok(())
+        self.nor.read(offset, bytes).map_err(FlashError::Nor)
     }
 
     fn capacity(&self) -> usize {
@@ -165,33 +160,13 @@ impl NorFlash for HostNor {
     const ERASE_SIZE: usize = SECTOR;
 
     fn erase(&mut self, from: u32, to: u32) -> Result<(), FlashError> {
-        let (from, to) = (from as usize, to as usize);
-        if !from.is_multiple_of(SECTOR) || !to.is_multiple_of(SECTOR) || to < from {
-            return Err(FlashError::NotAligned);
-        }
-        self.mem
-            .get_mut(from..to)
-            .ok_or(FlashError::OutOfBounds)?
-            .fill(0xFF);
-        self.persist(from, to)
+        self.nor.erase(from, to).map_err(FlashError::Nor)?;
+        self.persist(from as usize, to as usize)
     }
 
     fn write(&mut self, offset: u32, bytes: &[u8]) -> Result<(), FlashError> {
-        let from = offset as usize;
-        if !from.is_multiple_of(4) || !bytes.len().is_multiple_of(4) {
-            return Err(FlashError::NotAligned);
-        }
-        let dst = self
-            .mem
-            .get_mut(from..from + bytes.len())
-            .ok_or(FlashError::OutOfBounds)?;
-        if dst.iter().zip(bytes).any(|(&old, &new)| new & !old != 0) {
-            return Err(FlashError::BitUp);
-        }
-        for (d, &b) in dst.iter_mut().zip(bytes) {
-            *d &= b;
-        }
-        self.persist(from, from + bytes.len())
+        self.nor.write(offset, bytes).map_err(FlashError::Nor)?;
+        self.persist(offset as usize, offset as usize + bytes.len())
     }
 }
 
