@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, bail, ensure, Context, Result};
 use facenmf_core::gallery::{self, Identity};
 use facenmf_wire::hex::HexList;
-use facenmf_wire::{Done, FrameLine, Header, Line, Profile};
+use facenmf_wire::{Done, FaceLine, FrameLine, Header, Line, Profile};
 
 use crate::model::Model;
 
@@ -258,6 +258,8 @@ pub struct ChipOutput {
     pub header: Header,
     /// The frame lines in order.
     pub frames: Vec<ChipFrame>,
+    /// The `face=` lines in order (boards with a face locator).
+    pub faces: Vec<FaceLine>,
     /// The `profile` line (SysTick ticks a stage), when the board printed one.
     pub profile: Option<Profile>,
     /// The `done` line.
@@ -272,11 +274,13 @@ pub fn parse_output(stdout: &str) -> Result<ChipOutput> {
     let mut done = None;
     let mut profile = None;
     let mut frames = Vec::new();
+    let mut faces = Vec::new();
     for (n, text) in stdout.lines().enumerate() {
         let line = Line::parse(text).with_context(|| format!("line {}: {text:?}", n + 1))?;
         match line {
             Line::Header(h) => header = Some(h),
             Line::Frame(f) => frames.push(ChipFrame::from(f)),
+            Line::Face(f) => faces.push(f),
             Line::Profile(p) => profile = Some(p),
             Line::Done(d) => done = Some(d),
             Line::Error(_) => bail!("the board reported: {}", text.trim_end_matches('\r')),
@@ -286,6 +290,7 @@ pub fn parse_output(stdout: &str) -> Result<ChipOutput> {
     Ok(ChipOutput {
         header: header.ok_or_else(|| anyhow!("no header line"))?,
         frames,
+        faces,
         profile,
         done: done.ok_or_else(|| anyhow!("no `done` line: the run stopped early"))?,
     })
