@@ -100,6 +100,19 @@ pub fn build(
     frames: &Path,
     fault: Option<&str>,
 ) -> Result<PathBuf> {
+    build_with_locator(firmware, model_rs, None, frames, fault)
+}
+
+/// [`build`], with the face locator exported by `facenmf locator export`
+/// (`locator_rs`) when given: the board then replays whole 160 x 120 gray
+/// frames (locate, crop, recognise; a `face=` line each).
+pub fn build_with_locator(
+    firmware: &Path,
+    model_rs: &Path,
+    locator_rs: Option<&Path>,
+    frames: &Path,
+    fault: Option<&str>,
+) -> Result<PathBuf> {
     let target_dir = firmware.join("target");
     let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["build", "--release", "--bin", "qemu"])
@@ -112,6 +125,7 @@ pub fn build(
         .env("FACENMF_MODEL", model_rs)
         .env("FACENMF_FRAMES", frames)
         .env("FACENMF_FAULT", fault.unwrap_or(""))
+        .env("FACENMF_LOCATOR", locator_rs.unwrap_or(Path::new("")))
         .output()
         .context("running cargo to build the firmware")?;
     if !out.status.success() {
