@@ -187,21 +187,81 @@ where
         Ok(report)
     }
 
+    /// One whole frame: capture into `ws.frame`, then `find` looks at it
+    /// (it may rewrite the frame, e.g. into its gray luma, and set the
+    /// recogniser's crop, e.g. where a face locator found the face) and
+    /// answers how many bytes of `ws.frame` the recogniser reads, or `None`
+    /// when there is nothing to recognise (no face: `Ok(None)`, indicator
+    /// low). Otherwise as [`App::step`].
+    pub fn step_found<F>(
+        &mut self,
+        ws: &mut Workspace<'_, M>,
+        find: F,
+    ) -> Result<Option<Report<'m>>, AppError<C::Error, P::Error>>
+    where
+        F: FnOnce(&mut [u8], &mut Recogniser<'m, M, N>) -> Option<usize>,
+    {
+        let frame = self.frames;
+        self.frames = self.frames.wrapping_add(1);
+        let result = match self.capture(frame, ws) {
+            Err(e) => Err(e),
+            Ok(()) => match find(ws.frame, &mut self.recogniser) {
+                None => Ok(None),
+                Some(len) => self.recognise_captured(frame, ws, len).map(Some),
+            },
+        };
+        let known = matches!(
+            result,
+            Ok(Some(Report {
+                identity: Identity::Known(_),
+                ..
+            }))
+        );
+        let pin = if known {
+            self.indicator.set_high()
+        } else {
+            self.indicator.set_low()
+        };
+        let report = result?;
+        pin.map_err(AppError::Indicator)?;
+        Ok(report)
+    }
+
+    fn capture(
+        &mut self,
+        frame: u32,
+        ws: &mut Workspace<'_, M>,
+    ) -> Result<(), AppError<C::Error, P::Error>> {
+        self.camera.capture(ws.frame).map_err(|e| {
+            let kind: ErrorKind = e.kind();
+            warn!("frame {}: camera error {}", frame, kind);
+            let _ = kind;
+            AppError::Camera(e)
+        })
+    }
+
     fn recognise(
         &mut self,
         frame: u32,
         ws: &mut Workspace<'_, M>,
     ) -> Result<Report<'m>, AppError<C::Error, P::Error>> {
-        if let Err(e) = self.camera.capture(ws.frame) {
-            let kind: ErrorKind = e.kind();
-            warn!("frame {}: camera error {}", frame, kind);
-            let _ = kind;
-            return Err(AppError::Camera(e));
-        }
+        self.capture(frame, ws)?;
+        let len = ws.frame.len();
+        self.recognise_captured(frame, ws, len)
+    }
+
+    /// Recognises the first `len` bytes of the captured frame.
+    fn recognise_captured(
+        &mut self,
+        frame: u32,
+        ws: &mut Workspace<'_, M>,
+        len: usize,
+    ) -> Result<Report<'m>, AppError<C::Error, P::Error>> {
+        let image = ws.frame.get(..len).unwrap_or(ws.frame);
         self.stopwatch.start();
         let result = self
             .recogniser
-            .recognise(ws.frame, ws.thumb, ws.code, &mut ws.out);
+            .recognise(image, ws.thumb, ws.code, &mut ws.out);
         let ticks = self.stopwatch.stop();
         let r = result.map_err(|e| {
             warn!("frame {}: {}", frame, e);
