@@ -207,7 +207,11 @@ where
             Err(e) => Err(e),
             Ok(()) => match find(ws.frame, &mut self.recogniser) {
                 None => Ok(None),
-                Some(len) => self.recognise_captured(frame, ws, len).map(Some),
+                Some(len) => {
+                    let image = ws.frame.get(..len).unwrap_or(ws.frame);
+                    self.recognise_image(frame, image, ws.thumb, ws.code, &mut ws.out)
+                        .map(Some)
+                }
             },
         };
         let known = matches!(
@@ -235,7 +239,7 @@ where
         self.camera.capture(ws.frame).map_err(|e| {
             let kind: ErrorKind = e.kind();
             warn!("frame {}: camera error {}", frame, kind);
-            let _ = kind;
+            let _ = (frame, kind);
             AppError::Camera(e)
         })
     }
@@ -245,23 +249,60 @@ where
         frame: u32,
         ws: &mut Workspace<'_, M>,
     ) -> Result<Report<'m>, AppError<C::Error, P::Error>> {
-        self.capture(frame, ws)?;
-        let len = ws.frame.len();
-        self.recognise_captured(frame, ws, len)
-    }
-
-    /// Recognises the first `len` bytes of the captured frame.
-    fn recognise_captured(
-        &mut self,
-        frame: u32,
-        ws: &mut Workspace<'_, M>,
-        len: usize,
-    ) -> Result<Report<'m>, AppError<C::Error, P::Error>> {
-        let image = ws.frame.get(..len).unwrap_or(ws.frame);
+        if let Err(e) = self.camera.capture(ws.frame) {
+            let kind: ErrorKind = e.kind();
+            warn!("frame {}: camera error {}", frame, kind);
+            let _ = kind;
+            return Err(AppError::Camera(e));
+        }
         self.stopwatch.start();
         let result = self
             .recogniser
-            .recognise(image, ws.thumb, ws.code, &mut ws.out);
+            .recognise(ws.frame, ws.thumb, ws.code, &mut ws.out);
+        let ticks = self.stopwatch.stop();
+        let r = result.map_err(|e| {
+            warn!("frame {}: {}", frame, e);
+            AppError::Recognise(e)
+        })?;
+        let d = r.decision;
+        let micros = (u64::from(ticks) * 1_000_000 / u64::from(self.stopwatch.hz().max(1))) as u32;
+        let report = Report {
+            frame,
+            identity: d.identity,
+            label: d.label,
+            name: self.names.get(usize::from(d.label)).copied(),
+            distance: d.distance,
+            votes: d.votes,
+            sweeps: r.solve.sweeps,
+            converged: r.solve.converged,
+            ticks,
+            micros,
+        };
+        info!(
+            "frame {}: {} label {} ({}) distance {} votes {} sweeps {} {} us",
+            frame,
+            d.identity,
+            d.label,
+            report.name.unwrap_or("?"),
+            d.distance,
+            d.votes,
+            r.solve.sweeps,
+            micros
+        );
+        Ok(report)
+    }
+
+    /// Recognises `image` (a captured frame, or the part of it `find` named).
+    fn recognise_image(
+        &mut self,
+        frame: u32,
+        image: &[u8],
+        thumb: &mut [f32],
+        code: &mut [f32],
+        out: &mut [f32; M],
+    ) -> Result<Report<'m>, AppError<C::Error, P::Error>> {
+        self.stopwatch.start();
+        let result = self.recogniser.recognise(image, thumb, code, out);
         let ticks = self.stopwatch.stop();
         let r = result.map_err(|e| {
             warn!("frame {}: {}", frame, e);
