@@ -3,8 +3,11 @@
 //! by `facenmf locator export`, see `build.rs`) finds the face, and its crop
 //! becomes the recogniser's crop over the gray frame.
 //!
-//! RAM: the integral table of the first pyramid level (about 53 KB at a
-//! first scale of 1.2), 256 candidates and 16 faces beside the frame buffer.
+//! RAM: the integral table of the first pyramid level (54,136 B at a first
+//! scale of 1.2) lies in the 64 KiB CCM (`.ccm` in `memory.x`; the CPU alone
+//! reads it, DCMI's DMA writes the frame into main SRAM), so the main SRAM
+//! keeps room for the gallery of enrolled people; 256 candidates and 16
+//! faces beside the frame buffer.
 
 use core::ptr::addr_of_mut;
 
@@ -32,6 +35,8 @@ const FACES: usize = 16;
 const TABLE_LEN: usize = table_len(QQVGA_WIDTH, QQVGA_HEIGHT, loc::PYRAMID.0);
 const LEVEL_LEN: usize = first_level_side(QQVGA_WIDTH, loc::PYRAMID.0);
 
+/// In CCM, not zeroed at boot: [`Finder::new`] clears it.
+#[link_section = ".ccm"]
 static mut TABLE: [u32; TABLE_LEN] = [0; TABLE_LEN];
 static mut LEVEL: [u8; LEVEL_LEN] = [0; LEVEL_LEN];
 static mut CANDIDATE: [Candidate; CANDIDATES] = [Candidate {
@@ -95,10 +100,13 @@ impl Finder {
             Err(e) => defmt::panic!("locator: {}", e),
         };
         // SAFETY: called once, from main; these are the buffers' only borrows.
+        let table = unsafe { &mut *addr_of_mut!(TABLE) };
+        table.fill(0);
+        // SAFETY: as above.
         let work = unsafe {
             LocateWork {
                 level: &mut *addr_of_mut!(LEVEL),
-                table: &mut *addr_of_mut!(TABLE),
+                table,
                 candidates: &mut *addr_of_mut!(CANDIDATE),
                 faces: &mut *addr_of_mut!(FACE),
             }
