@@ -1,11 +1,12 @@
 //! Whole frames: find the face, then recognise it.
 //!
 //! [`Spotter`] runs the face locator (`facenmf_core::locate`) on a gray
-//! frame, takes the crop it chose as the recogniser's crop and recognises
-//! that crop; a frame with no face answers [`Spot::face`] `None` and is not
-//! recognised. The recogniser's thumbnailer must read 8-bit gray frames of
-//! the locator's size (checked once by [`Spotter::new_checked`]); the crop it
-//! was built with is replaced on each frame.
+//! frame ([`Spotter::locate`]); the crop it chose becomes the recogniser's
+//! crop and is recognised ([`Spotter::recognise`]); a frame with no face has
+//! no crop and is not recognised. The recogniser's thumbnailer must read
+//! 8-bit gray frames of the locator's size (checked once by
+//! [`Spotter::new_checked`]); the crop it was built with is replaced on each
+//! frame.
 //!
 //! [`luma_in_place`] turns a YUYV frame into its gray luma in the same
 //! buffer, for cameras that send YUYV (the DISC1's OV7670).
@@ -37,15 +38,6 @@ impl core::fmt::Display for SpotError {
             Self::Recognise(e) => write!(f, "recognise: {e}"),
         }
     }
-}
-
-/// One frame's answer.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Spot {
-    /// What the locator found (its crop is the one recognised).
-    pub located: Located,
-    /// The recognition of the crop, `None` when the frame has no face.
-    pub face: Option<Recognition>,
 }
 
 /// The face locator in front of a recogniser.
@@ -111,25 +103,6 @@ impl<'m, const M: usize, const N: usize> Spotter<'m, M, N> {
         self.recogniser
             .recognise(gray, thumb, code, out)
             .map_err(SpotError::Recognise)
-    }
-
-    /// [`Spotter::locate`], then [`Spotter::recognise`] of the chosen crop.
-    /// No face is an answer ([`Spot::face`] `None`), not an error.
-    pub fn spot(
-        &mut self,
-        gray: &[u8],
-        work: &mut LocateWork<'_>,
-        thumb: &mut [f32],
-        code: &mut [f32],
-        out: &mut [f32; M],
-        on_level: impl FnMut(LevelReport),
-    ) -> Result<Spot, SpotError> {
-        let located = self.locate(gray, work, on_level)?;
-        let face = match located.crop {
-            Some(crop) => Some(self.recognise(gray, crop, thumb, code, out)?),
-            None => None,
-        };
-        Ok(Spot { located, face })
     }
 }
 
