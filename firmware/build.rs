@@ -10,6 +10,13 @@
 //!   a frames file of `facenmf_wire::frames`, checked here), or else builds in none (the
 //!   QEMU board then makes a few synthetic frames).
 //!
+//! - takes the face locator exported by `facenmf locator export` from
+//!   `$FACENMF_LOCATOR` (a path) when set, and builds the board with
+//!   `cfg(facenmf_locator)`: the QEMU board then replays whole 160 x 120
+//!   gray frames (locate, crop, recognise; a `face=` line each) and the DISC1
+//!   board locates the face in its QQVGA frames. Unset, the boards cut the
+//!   model's fixed crop, and their code is the same as without this option.
+//!
 //! `$FACENMF_FAULT` (`panic`, `hardfault` or `hang`) builds a QEMU board that
 //! fails that way right after its header line, for the tests.
 //!
@@ -24,6 +31,8 @@ fn main() {
     println!("cargo:rerun-if-env-changed=FACENMF_MODEL");
     println!("cargo:rerun-if-env-changed=FACENMF_FRAMES");
     println!("cargo:rerun-if-env-changed=FACENMF_FAULT");
+    println!("cargo:rerun-if-env-changed=FACENMF_LOCATOR");
+    println!("cargo::rustc-check-cfg=cfg(facenmf_locator)");
     println!(
         "cargo::rustc-check-cfg=cfg(facenmf_fault, values(\"panic\", \"hardfault\", \"hang\"))"
     );
@@ -43,6 +52,7 @@ fn main() {
 
     if env::var_os("CARGO_FEATURE_QEMU").is_some() || env::var_os("CARGO_FEATURE_DISC1").is_some() {
         model(&here, &out);
+        locator(&out);
     }
     if env::var_os("CARGO_FEATURE_QEMU").is_some() {
         frames(&out);
@@ -65,6 +75,41 @@ fn fail(msg: &str) -> ! {
     std::process::exit(1);
 }
 
+/// The locator of `$FACENMF_LOCATOR`, when set, into `OUT_DIR/locator.rs`.
+fn locator(out: &std::path::Path) {
+    let Some(path) = env::var_os("FACENMF_LOCATOR").filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let path = PathBuf::from(path);
+    println!("cargo:rerun-if-changed={}", path.display());
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| {
+        fail(&format!(
+            "FACENMF_LOCATOR={}: cannot read ({e}).\n\
+             Export a fitted locator with the trainer, from the repository root:\n\
+             \n    cargo run --release -p facenmf-host -- locator export --locator locator.json --out locator.rs",
+            path.display()
+        ))
+    });
+    for name in [
+        "WINDOW",
+        "PYRAMID",
+        "MIN_NEIGHBOURS",
+        "BOX_MAP",
+        "FEATURES",
+        "WEAKS",
+        "STAGES",
+    ] {
+        if !text.contains(&format!("pub const {name}")) {
+            fail(&format!(
+                "FACENMF_LOCATOR={}: no `{name}` in it; is it the output of `facenmf locator export`?",
+                path.display()
+            ));
+        }
+    }
+    fs::write(out.join("locator.rs"), module_source(&text)).expect("write locator.rs");
+    println!("cargo:rustc-cfg=facenmf_locator");
+}
+
 fn model(here: &std::path::Path, out: &std::path::Path) {
     let path = match env::var_os("FACENMF_MODEL") {
         Some(p) => PathBuf::from(p),
@@ -81,8 +126,12 @@ fn model(here: &std::path::Path, out: &std::path::Path) {
             path.display()
         ))
     });
-    // The model is `include!`d into a module: inner doc comments and inner
-    // attributes of the file's header become plain comments.
+    fs::write(out.join("model.rs"), module_source(&text)).expect("write model.rs");
+}
+
+/// `text` made fit to be `include!`d into a module: inner doc comments and
+/// inner attributes of the file's header become plain comments.
+fn module_source(text: &str) -> String {
     let mut body = String::with_capacity(text.len());
     for line in text.lines() {
         let t = line.trim_start();
@@ -97,7 +146,7 @@ fn model(here: &std::path::Path, out: &std::path::Path) {
         }
         body.push('\n');
     }
-    fs::write(out.join("model.rs"), body).expect("write model.rs");
+    body
 }
 
 fn frames(out: &std::path::Path) {

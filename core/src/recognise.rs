@@ -21,7 +21,7 @@ use crate::features::FeatureExtractor;
 use crate::gallery::{Decision, Gallery, Metric, MAX_NEIGHBOURS};
 use crate::nnls::SolveReport;
 use crate::project::Projection;
-use crate::thumbnail::Thumbnailer;
+use crate::thumbnail::{Crop, Thumbnailer};
 
 /// Any error of the pipeline, by stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,6 +163,14 @@ impl<'a, const M: usize, const N: usize> Recogniser<'a, M, N> {
     /// The thumbnail stage.
     pub const fn thumbnailer(&self) -> &Thumbnailer {
         &self.thumbnailer
+    }
+
+    /// Takes the thumbnail from `crop` of the frame from now on (the crop a
+    /// face locator chose); a crop outside the frame is refused and the
+    /// recogniser keeps its crop.
+    pub fn set_crop(&mut self, crop: Crop) -> Result<(), Error> {
+        self.thumbnailer = self.thumbnailer.with_crop(crop)?;
+        Ok(())
     }
 
     /// The feature stage.

@@ -139,6 +139,19 @@ impl Thumbnailer {
         })
     }
 
+    /// The same frames and thumbnail with another crop (checked as by
+    /// [`Thumbnailer::new_checked`]): the crop a face locator chose.
+    pub const fn with_crop(&self, crop: Crop) -> Result<Self, ThumbnailError> {
+        Self::new_checked(
+            self.frame_width,
+            self.frame_height,
+            self.format,
+            crop,
+            self.out_width,
+            self.out_height,
+        )
+    }
+
     /// Bytes a frame must hold.
     pub const fn frame_len(&self) -> usize {
         self.frame_width * self.frame_height * self.format.bytes_per_pixel()

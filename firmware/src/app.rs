@@ -187,6 +187,63 @@ where
         Ok(report)
     }
 
+    /// One whole frame: capture into `ws.frame`, then `find` looks at it
+    /// (it may rewrite the frame, e.g. into its gray luma, and set the
+    /// recogniser's crop, e.g. where a face locator found the face) and
+    /// answers how many bytes of `ws.frame` the recogniser reads, or `None`
+    /// when there is nothing to recognise (no face: `Ok(None)`, indicator
+    /// low). Otherwise as [`App::step`].
+    pub fn step_found<F>(
+        &mut self,
+        ws: &mut Workspace<'_, M>,
+        find: F,
+    ) -> Result<Option<Report<'m>>, AppError<C::Error, P::Error>>
+    where
+        F: FnOnce(&mut [u8], &mut Recogniser<'m, M, N>) -> Option<usize>,
+    {
+        let frame = self.frames;
+        self.frames = self.frames.wrapping_add(1);
+        let result = match self.capture(frame, ws) {
+            Err(e) => Err(e),
+            Ok(()) => match find(ws.frame, &mut self.recogniser) {
+                None => Ok(None),
+                Some(len) => {
+                    let image = ws.frame.get(..len).unwrap_or(ws.frame);
+                    self.recognise_image(frame, image, ws.thumb, ws.code, &mut ws.out)
+                        .map(Some)
+                }
+            },
+        };
+        let known = matches!(
+            result,
+            Ok(Some(Report {
+                identity: Identity::Known(_),
+                ..
+            }))
+        );
+        let pin = if known {
+            self.indicator.set_high()
+        } else {
+            self.indicator.set_low()
+        };
+        let report = result?;
+        pin.map_err(AppError::Indicator)?;
+        Ok(report)
+    }
+
+    fn capture(
+        &mut self,
+        frame: u32,
+        ws: &mut Workspace<'_, M>,
+    ) -> Result<(), AppError<C::Error, P::Error>> {
+        self.camera.capture(ws.frame).map_err(|e| {
+            let kind: ErrorKind = e.kind();
+            warn!("frame {}: camera error {}", frame, kind);
+            let _ = (frame, kind);
+            AppError::Camera(e)
+        })
+    }
+
     fn recognise(
         &mut self,
         frame: u32,
@@ -202,6 +259,50 @@ where
         let result = self
             .recogniser
             .recognise(ws.frame, ws.thumb, ws.code, &mut ws.out);
+        let ticks = self.stopwatch.stop();
+        let r = result.map_err(|e| {
+            warn!("frame {}: {}", frame, e);
+            AppError::Recognise(e)
+        })?;
+        let d = r.decision;
+        let micros = (u64::from(ticks) * 1_000_000 / u64::from(self.stopwatch.hz().max(1))) as u32;
+        let report = Report {
+            frame,
+            identity: d.identity,
+            label: d.label,
+            name: self.names.get(usize::from(d.label)).copied(),
+            distance: d.distance,
+            votes: d.votes,
+            sweeps: r.solve.sweeps,
+            converged: r.solve.converged,
+            ticks,
+            micros,
+        };
+        info!(
+            "frame {}: {} label {} ({}) distance {} votes {} sweeps {} {} us",
+            frame,
+            d.identity,
+            d.label,
+            report.name.unwrap_or("?"),
+            d.distance,
+            d.votes,
+            r.solve.sweeps,
+            micros
+        );
+        Ok(report)
+    }
+
+    /// Recognises `image` (a captured frame, or the part of it `find` named).
+    fn recognise_image(
+        &mut self,
+        frame: u32,
+        image: &[u8],
+        thumb: &mut [f32],
+        code: &mut [f32],
+        out: &mut [f32; M],
+    ) -> Result<Report<'m>, AppError<C::Error, P::Error>> {
+        self.stopwatch.start();
+        let result = self.recogniser.recognise(image, thumb, code, out);
         let ticks = self.stopwatch.stop();
         let r = result.map_err(|e| {
             warn!("frame {}: {}", frame, e);

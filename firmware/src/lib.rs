@@ -7,6 +7,7 @@
 //!   1.0 `I2c` bus (SCCB).
 //! - [`frames`]: the recorded frames a replay camera serves.
 //! - `stm32_flash` (feature `disc1`): the STM32F4 flash behind the NOR traits.
+//! - [`locate`]: whole frames: the face locator, then the recogniser on its crop.
 //! - [`enrol`]: enrolment at the door into the flash store ([`gesture`]:
 //!   the user button's presses as gestures).
 //!
@@ -22,6 +23,7 @@ pub mod camera;
 pub mod enrol;
 pub mod frames;
 pub mod gesture;
+pub mod locate;
 pub mod ov7670;
 #[cfg(feature = "disc1")]
 pub mod stm32_flash;

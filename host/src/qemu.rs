@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, ensure, Context, Result};
 use facenmf_wire::hex::HexList;
-use facenmf_wire::{Done, FrameLine, Header, Line, Profile};
+use facenmf_wire::{Done, FaceLine, FrameLine, Header, Line, Profile};
 
 use crate::chip::Chip;
 use crate::model::Model;
@@ -100,6 +100,19 @@ pub fn build(
     frames: &Path,
     fault: Option<&str>,
 ) -> Result<PathBuf> {
+    build_with_locator(firmware, model_rs, None, frames, fault)
+}
+
+/// [`build`], with the face locator exported by `facenmf locator export`
+/// (`locator_rs`) when given: the board then replays whole 160 x 120 gray
+/// frames (locate, crop, recognise; a `face=` line each).
+pub fn build_with_locator(
+    firmware: &Path,
+    model_rs: &Path,
+    locator_rs: Option<&Path>,
+    frames: &Path,
+    fault: Option<&str>,
+) -> Result<PathBuf> {
     let target_dir = firmware.join("target");
     let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["build", "--release", "--bin", "qemu"])
@@ -112,6 +125,7 @@ pub fn build(
         .env("FACENMF_MODEL", model_rs)
         .env("FACENMF_FRAMES", frames)
         .env("FACENMF_FAULT", fault.unwrap_or(""))
+        .env("FACENMF_LOCATOR", locator_rs.unwrap_or(Path::new("")))
         .output()
         .context("running cargo to build the firmware")?;
     if !out.status.success() {
@@ -258,6 +272,8 @@ pub struct ChipOutput {
     pub header: Header,
     /// The frame lines in order.
     pub frames: Vec<ChipFrame>,
+    /// The `face=` lines in order (boards with a face locator).
+    pub faces: Vec<FaceLine>,
     /// The `profile` line (SysTick ticks a stage), when the board printed one.
     pub profile: Option<Profile>,
     /// The `done` line.
@@ -272,11 +288,13 @@ pub fn parse_output(stdout: &str) -> Result<ChipOutput> {
     let mut done = None;
     let mut profile = None;
     let mut frames = Vec::new();
+    let mut faces = Vec::new();
     for (n, text) in stdout.lines().enumerate() {
         let line = Line::parse(text).with_context(|| format!("line {}: {text:?}", n + 1))?;
         match line {
             Line::Header(h) => header = Some(h),
             Line::Frame(f) => frames.push(ChipFrame::from(f)),
+            Line::Face(f) => faces.push(f),
             Line::Profile(p) => profile = Some(p),
             Line::Done(d) => done = Some(d),
             Line::Error(_) => bail!("the board reported: {}", text.trim_end_matches('\r')),
@@ -286,6 +304,7 @@ pub fn parse_output(stdout: &str) -> Result<ChipOutput> {
     Ok(ChipOutput {
         header: header.ok_or_else(|| anyhow!("no header line"))?,
         frames,
+        faces,
         profile,
         done: done.ok_or_else(|| anyhow!("no `done` line: the run stopped early"))?,
     })

@@ -187,3 +187,74 @@ fn replay_serves_frames_in_order_and_wraps() {
     let empty = facenmf_wire::frames::header(0, 2);
     assert!(Replay::new(Frames::new_checked(&empty).unwrap()).is_none());
 }
+
+/// Serves 4-byte YUYV frames (2 x 1 pixels), then fails with a timeout.
+struct Yuyv(Vec<[u8; 4]>);
+
+impl ErrorType for Yuyv {
+    type Error = ErrorKind;
+}
+
+impl Camera for Yuyv {
+    fn frame_len(&self) -> usize {
+        4
+    }
+    fn capture(&mut self, frame: &mut [u8]) -> Result<(), ErrorKind> {
+        if self.0.is_empty() {
+            return Err(ErrorKind::Timeout);
+        }
+        frame.copy_from_slice(&self.0.remove(0));
+        Ok(())
+    }
+}
+
+#[test]
+fn a_found_frame_is_recognised_from_the_bytes_find_names_and_no_face_is_no_report() {
+    use facenmf_firmware::locate::luma_in_place;
+    // Luma [255, 0] (Ada), [0, 0] (no face), [0, 255] (Alan); then a timeout.
+    let camera = Yuyv(vec![[255, 7, 0, 9], [0, 7, 0, 9], [0, 7, 255, 9]]);
+    let mut pin = PinMock::new(&[
+        Pin::set(State::High), // Ada
+        Pin::set(State::Low),  // no face
+        Pin::set(State::High), // Alan
+        Pin::set(State::Low),  // camera timeout
+    ]);
+    let (mut t, mut c) = (vec![0.0; 2], vec![0.0; 2]);
+    let mut f = vec![0u8; 4];
+    let mut ws = Workspace {
+        frame: &mut f,
+        thumb: &mut t,
+        code: &mut c,
+        out: [0.0; 2],
+    };
+    let mut app = App::new(recogniser(), &NAMES, camera, pin.clone(), Fake(0));
+    let mut seen = Vec::new();
+    let mut find = |frame: &mut [u8], r: &mut Recogniser<'static, 2, 0>| {
+        let n = luma_in_place(frame);
+        seen.push(frame[..n].to_vec());
+        r.set_crop(Crop::full(2, 1)).unwrap();
+        (frame[..n].iter().any(|&v| v > 0)).then_some(n)
+    };
+    let a = app.step_found(&mut ws, &mut find).unwrap().unwrap();
+    assert_eq!((a.identity, a.name), (Identity::Known(0), Some("Ada")));
+    assert_eq!(app.step_found(&mut ws, &mut find), Ok(None));
+    let b = app.step_found(&mut ws, &mut find).unwrap().unwrap();
+    assert_eq!((b.identity, b.frame), (Identity::Known(1), 2));
+    assert_eq!(
+        app.step_found(&mut ws, &mut find),
+        Err(AppError::Camera(ErrorKind::Timeout))
+    );
+    assert_eq!(seen, [vec![255, 0], vec![0, 0], vec![0, 255]]);
+    // A crop outside the frame is refused and the recogniser keeps its own.
+    let outside = Crop {
+        x: 1,
+        y: 0,
+        width: 2,
+        height: 1,
+    };
+    assert!(app.recogniser_mut().set_crop(outside).is_err());
+    assert_eq!(app.recogniser().thumbnailer().crop(), Crop::full(2, 1));
+    let (_, _, watch) = app.release();
+    assert_eq!(watch.0, 2, "only found faces are timed");
+    pin.done();
+}

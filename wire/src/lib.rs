@@ -24,4 +24,6 @@ pub mod hex;
 pub mod lines;
 
 pub use frames::{Frames, FramesError, WriteError};
-pub use lines::{Done, ErrorAt, ErrorLine, FrameLine, Header, Line, LineError, Profile};
+pub use lines::{
+    Done, ErrorAt, ErrorLine, FaceBox, FaceLine, FrameLine, Header, Line, LineError, Profile,
+};

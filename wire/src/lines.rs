@@ -4,6 +4,8 @@
 //!
 //! ```text
 //! facenmf-qemu frames=<n> frame_len=<bytes> d=<D> k=<K> m=<M> templates=<N> classes=<C>
+//! face=<i> found=1 top=<r> left=<c> height=<h> width=<w> score=<s> windows=<n>   (boards with a face locator)
+//! face=<i> found=0 windows=<n>                                                    (no face: no frame= line follows)
 //! frame=<i> label=<l> known=<0|1> distance=<hex> votes=<v> sweeps=<s> converged=<0|1> ticks=<t> led=<0|1> code=<hex,..> out=<hex,..> name=<name>
 //! error=<i|profile> <what>
 //! profile thumbnail=<ticks> encode=<ticks> project=<ticks> classify=<ticks>
@@ -18,6 +20,7 @@ use core::fmt;
 
 mod done;
 mod error_line;
+mod face;
 mod fields;
 mod frame;
 mod header;
@@ -25,6 +28,7 @@ mod profile;
 
 pub use done::Done;
 pub use error_line::{ErrorAt, ErrorLine};
+pub use face::{FaceBox, FaceLine};
 pub use frame::FrameLine;
 pub use header::Header;
 pub use profile::Profile;
@@ -69,6 +73,8 @@ impl core::error::Error for LineError {}
 pub enum Line<'a> {
     /// The first line: the model's and the frames' sizes.
     Header(Header),
+    /// What the face locator found in one frame.
+    Face(FaceLine),
     /// The result of one frame.
     Frame(FrameLine<'a, HexList<'a>>),
     /// A frame (or the profile) failed.
@@ -89,6 +95,8 @@ impl<'a> Line<'a> {
         let line = line.strip_suffix('\r').unwrap_or(line);
         Ok(if line.starts_with(Header::TAG) {
             Self::Header(Header::parse(line)?)
+        } else if line.starts_with(FaceLine::TAG) {
+            Self::Face(FaceLine::parse(line)?)
         } else if line.starts_with(FrameLine::<HexList>::TAG) {
             Self::Frame(FrameLine::parse(line)?)
         } else if line.starts_with(ErrorLine::<&str>::TAG) {

@@ -9,6 +9,14 @@
 //! SysTick (core clock ticks; under `-icount shift=0` a tick is 1e9/168e6
 //! instructions), to tell where an inference's instructions go.
 //!
+//! Built with a face locator (`$FACENMF_LOCATOR`, `cfg(facenmf_locator)`),
+//! it replays whole 160 x 120 gray frames instead: locate, crop, recognise
+//! ([`facenmf_firmware::locate::Spotter`]); each frame gets a `face=` line
+//! (the crop and its score, or `found=0`), then its `frame=` line when it has
+//! a face; no `profile` line. The counting plugin's marks come
+//! `3 + levels` a frame: before the locator, after each pyramid level, after
+//! the locator, after the recognition (also when there was no face).
+//!
 //! It exits through semihosting with the codes of `facenmf_wire::exit`: 0
 //! when every frame was recognised, 1 when a frame failed, 2 when it refuses
 //! its model or frames, 101 on a panic and 102 on a HardFault. Each
@@ -18,7 +26,9 @@
 #![no_std]
 #![no_main]
 
+#[cfg(not(facenmf_locator))]
 use core::convert::Infallible;
+#[cfg(not(facenmf_locator))]
 use core::ops::ControlFlow;
 use core::ptr::{addr_of, addr_of_mut};
 use core::sync::atomic::{AtomicU32, Ordering};
@@ -26,12 +36,21 @@ use core::sync::atomic::{AtomicU32, Ordering};
 use cortex_m::peripheral::syst::SystClkSource;
 use cortex_m::peripheral::SYST;
 use cortex_m_rt::{entry, exception, ExceptionFrame};
+#[cfg(not(facenmf_locator))]
 use facenmf_core::gallery::Identity;
+#[cfg(not(facenmf_locator))]
 use facenmf_core::Recogniser;
-use facenmf_firmware::frames::{Frames, Replay, Synthetic};
-use facenmf_firmware::{App, AppError, Camera, Report, Stopwatch, Workspace};
+use facenmf_firmware::frames::Frames;
+#[cfg(not(facenmf_locator))]
+use facenmf_firmware::frames::{Replay, Synthetic};
+use facenmf_firmware::Stopwatch;
+#[cfg(not(facenmf_locator))]
+use facenmf_firmware::{App, AppError, Camera, Report, Workspace};
+#[cfg(not(facenmf_locator))]
 use facenmf_wire::hex::HexSlice;
-use facenmf_wire::{exit, Done, ErrorAt, ErrorLine, FrameLine, Header, Profile};
+use facenmf_wire::{exit, Done, Header};
+#[cfg(not(facenmf_locator))]
+use facenmf_wire::{ErrorAt, ErrorLine, FrameLine, Profile};
 use semihosting::{eprintln, println};
 
 /// The exported model (see `build.rs`).
@@ -41,20 +60,34 @@ mod model {
 }
 use model::*;
 
+/// The exported face locator (see `build.rs`).
+#[cfg(facenmf_locator)]
+#[allow(dead_code, clippy::all, clippy::pedantic)]
+mod locator_model {
+    include!(concat!(env!("OUT_DIR"), "/locator.rs"));
+}
+
 /// The recorded frames (a header only when none were given).
 static FRAMES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/frames.bin"));
 
 /// Synthetic frames run when none are built in.
 const SYNTHETIC_FRAMES: usize = 4;
 
+#[cfg(not(facenmf_locator))]
 const FRAME_LEN: usize = FRAME_WIDTH * FRAME_HEIGHT * PIXEL_FORMAT.bytes_per_pixel();
+/// Whole frames: QQVGA, 8-bit gray.
+#[cfg(facenmf_locator)]
+const FRAME_LEN: usize = whole::WIDTH * whole::HEIGHT;
 /// Core clock of the STM32F405 as QEMU models it.
 const CORE_HZ: u32 = 168_000_000;
 /// Word written over the free stack before the run.
 const PAINT: u32 = 0xDEAD_BEEF;
 
+#[cfg(not(facenmf_locator))]
 static mut FRAME: [u8; FRAME_LEN] = [0; FRAME_LEN];
+#[cfg(not(facenmf_locator))]
 static mut THUMB: [f32; D] = [0.0; D];
+#[cfg(not(facenmf_locator))]
 static mut CODE: [f32; K] = [0.0; K];
 
 extern "C" {
@@ -113,13 +146,16 @@ impl Stopwatch for SysTickWatch {
 }
 
 /// The indicator: no LED on this board, the state goes into the report.
+#[cfg(not(facenmf_locator))]
 #[derive(Default)]
 struct Led(bool);
 
+#[cfg(not(facenmf_locator))]
 impl embedded_hal::digital::ErrorType for Led {
     type Error = Infallible;
 }
 
+#[cfg(not(facenmf_locator))]
 impl embedded_hal::digital::OutputPin for Led {
     fn set_low(&mut self) -> Result<(), Infallible> {
         self.0 = false;
@@ -146,6 +182,7 @@ fn main() -> ! {
         Ok(_) => fail(&"the built-in frames do not fit the model's frame size"),
         Err(e) => fail(&e),
     };
+    #[cfg(not(facenmf_locator))]
     let recogniser = match model::recogniser::<0>() {
         Ok(r) => r,
         Err(e) => fail(&e),
@@ -168,25 +205,30 @@ fn main() -> ! {
 
     inject_fault();
 
-    // SAFETY: main runs once and never returns; these are its only borrows.
-    let mut ws = unsafe {
-        Workspace {
-            frame: &mut *addr_of_mut!(FRAME),
-            thumb: &mut *addr_of_mut!(THUMB),
-            code: &mut *addr_of_mut!(CODE),
-            out: [0.0; M],
+    #[cfg(facenmf_locator)]
+    let errors = whole::run(frames, count);
+    #[cfg(not(facenmf_locator))]
+    let errors = {
+        // SAFETY: main runs once and never returns; these are its only borrows.
+        let mut ws = unsafe {
+            Workspace {
+                frame: &mut *addr_of_mut!(FRAME),
+                thumb: &mut *addr_of_mut!(THUMB),
+                code: &mut *addr_of_mut!(CODE),
+                out: [0.0; M],
+            }
+        };
+        let watch = SysTickWatch { start: 0 };
+        match Replay::new(frames) {
+            Some(camera) => run(recogniser, camera, watch, &mut ws, frames.count()),
+            None => run(
+                recogniser,
+                Synthetic::new(FRAME_LEN),
+                watch,
+                &mut ws,
+                SYNTHETIC_FRAMES,
+            ),
         }
-    };
-    let watch = SysTickWatch { start: 0 };
-    let errors = match Replay::new(frames) {
-        Some(camera) => run(recogniser, camera, watch, &mut ws, frames.count()),
-        None => run(
-            recogniser,
-            Synthetic::new(FRAME_LEN),
-            watch,
-            &mut ws,
-            SYNTHETIC_FRAMES,
-        ),
     };
     let (stack_peak, stack_size) = stack_use();
     println!(
@@ -206,6 +248,7 @@ fn main() -> ! {
 }
 
 /// Runs `count` frames, printing a line each; returns how many failed.
+#[cfg(not(facenmf_locator))]
 fn run<C: Camera>(
     recogniser: Recogniser<'static, M, 0>,
     camera: C,
@@ -247,6 +290,7 @@ fn run<C: Camera>(
 }
 
 /// Times each stage on the frame in `ws` and prints the `profile` line.
+#[cfg(not(facenmf_locator))]
 fn profile(r: &Recogniser<'static, M, 0>, ws: &mut Workspace<'_, M>) {
     let mut t = [0u64; 5];
     t[0] = SysTickWatch::now();
@@ -283,6 +327,7 @@ fn profile(r: &Recogniser<'static, M, 0>, ws: &mut Workspace<'_, M>) {
     );
 }
 
+#[cfg(not(facenmf_locator))]
 fn print_report(r: &Report<'_>, ws: &Workspace<'_, M>) {
     let known = matches!(r.identity, Identity::Known(_));
     let line = FrameLine {
@@ -300,6 +345,221 @@ fn print_report(r: &Report<'_>, ws: &Workspace<'_, M>) {
         name: r.name.unwrap_or("?"),
     };
     println!("{}", line);
+}
+
+/// Whole frames: the face locator in front of the recogniser.
+#[cfg(facenmf_locator)]
+mod whole {
+    use core::ptr::addr_of_mut;
+
+    use facenmf_core::gallery::Identity;
+    use facenmf_core::locate::{
+        BoxMap, Candidate, Face, LbpCascade, Locator, Pyramid, Workspace as LocateWork,
+    };
+    use facenmf_core::thumbnail::{Crop, PixelFormat};
+    use facenmf_core::Thumbnailer;
+    use facenmf_firmware::frames::{Frames, Replay, Synthetic};
+    use facenmf_firmware::locate::{first_level_side, table_len, Spotter};
+    use facenmf_firmware::Camera;
+    use facenmf_wire::hex::HexSlice;
+    use facenmf_wire::{ErrorAt, ErrorLine, FaceBox, FaceLine, FrameLine};
+    use semihosting::println;
+
+    use super::locator_model as loc;
+    use super::model::{self, CLASS_NAMES, K, M};
+    use super::{facenmf_mark, fail, SysTickWatch, FRAME_LEN, SYNTHETIC_FRAMES};
+
+    /// Frame width (QQVGA).
+    pub const WIDTH: usize = 160;
+    /// Frame height (QQVGA).
+    pub const HEIGHT: usize = 120;
+
+    /// Accepted windows kept (as the host's locator).
+    const CANDIDATES: usize = 256;
+    /// Grouped faces kept.
+    const FACES: usize = 16;
+    const TABLE_LEN: usize = table_len(WIDTH, HEIGHT, loc::PYRAMID.0);
+    const LEVEL_LEN: usize = first_level_side(WIDTH, loc::PYRAMID.0);
+
+    static mut FRAME: [u8; FRAME_LEN] = [0; FRAME_LEN];
+    static mut THUMB: [f32; model::D] = [0.0; model::D];
+    static mut CODE: [f32; K] = [0.0; K];
+    static mut TABLE: [u32; TABLE_LEN] = [0; TABLE_LEN];
+    static mut LEVEL: [u8; LEVEL_LEN] = [0; LEVEL_LEN];
+    static mut CANDIDATE: [Candidate; CANDIDATES] = [Candidate {
+        x: 0,
+        y: 0,
+        w: 0,
+        h: 0,
+        score: 0,
+        group: 0,
+    }; CANDIDATES];
+    static mut FACE: [Face; FACES] = [Face {
+        x: 0,
+        y: 0,
+        w: 0,
+        h: 0,
+        neighbours: 0,
+        score: 0,
+    }; FACES];
+
+    fn spotter() -> Spotter<'static, M, 0> {
+        let cascade = LbpCascade::new_checked(
+            loc::WINDOW.0,
+            loc::WINDOW.1,
+            &loc::FEATURES,
+            &loc::WEAKS,
+            &loc::STAGES,
+        )
+        .unwrap_or_else(|e| fail(&e));
+        let pyramid = Pyramid::new_checked(loc::PYRAMID.0, loc::PYRAMID.1, loc::PYRAMID.2)
+            .unwrap_or_else(|e| fail(&e))
+            .coarse_until(loc::PYRAMID.3);
+        let map: BoxMap = loc::BOX_MAP;
+        let locator =
+            Locator::new_checked(cascade, pyramid, map, loc::MIN_NEIGHBOURS, WIDTH, HEIGHT)
+                .unwrap_or_else(|e| fail(&e));
+        let thumbnailer = Thumbnailer::new_checked(
+            WIDTH,
+            HEIGHT,
+            PixelFormat::Gray8,
+            Crop::full(WIDTH, HEIGHT),
+            model::WIDTH,
+            model::HEIGHT,
+        )
+        .unwrap_or_else(|e| fail(&e));
+        let recogniser = model::recogniser_with::<0>(thumbnailer).unwrap_or_else(|e| fail(&e));
+        Spotter::new_checked(locator, recogniser).unwrap_or_else(|e| fail(&e))
+    }
+
+    /// Runs every built-in frame (or a few synthetic ones); returns how many failed.
+    pub fn run(frames: Frames<'static>, count: usize) -> u32 {
+        let spotter = spotter();
+        match Replay::new(frames) {
+            Some(camera) => frames_through(spotter, camera, count),
+            None => frames_through(spotter, Synthetic::new(FRAME_LEN), SYNTHETIC_FRAMES),
+        }
+    }
+
+    fn frames_through<C: Camera>(
+        mut spotter: Spotter<'static, M, 0>,
+        mut camera: C,
+        count: usize,
+    ) -> u32 {
+        // SAFETY: runs once (from main, which never returns); these are the
+        // only borrows of the buffers.
+        let (frame, thumb, code, table, level, candidates, faces) = unsafe {
+            (
+                &mut *addr_of_mut!(FRAME),
+                &mut *addr_of_mut!(THUMB),
+                &mut *addr_of_mut!(CODE),
+                &mut *addr_of_mut!(TABLE),
+                &mut *addr_of_mut!(LEVEL),
+                &mut *addr_of_mut!(CANDIDATE),
+                &mut *addr_of_mut!(FACE),
+            )
+        };
+        let mut work = LocateWork {
+            level,
+            table,
+            candidates,
+            faces,
+        };
+        let mut out = [0.0f32; M];
+        let mut errors = 0;
+        for i in 0..count {
+            if let Err(e) = camera.capture(frame) {
+                errors += 1;
+                println!(
+                    "{}",
+                    ErrorLine {
+                        at: ErrorAt::Frame(i),
+                        what: format_args!("camera {e:?}"),
+                    }
+                );
+                continue;
+            }
+            let t0 = SysTickWatch::now();
+            facenmf_mark();
+            let located = spotter.locate(frame, &mut work, |_| facenmf_mark());
+            facenmf_mark();
+            let recognised = match located {
+                Ok(l) => l
+                    .crop
+                    .map(|c| spotter.recognise(frame, c, thumb, code, &mut out)),
+                Err(_) => None,
+            };
+            facenmf_mark();
+            let ticks = (SysTickWatch::now() - t0) as u32;
+            let located = match located {
+                Ok(l) => l,
+                Err(e) => {
+                    errors += 1;
+                    println!(
+                        "{}",
+                        ErrorLine {
+                            at: ErrorAt::Frame(i),
+                            what: e
+                        }
+                    );
+                    continue;
+                }
+            };
+            let face = located.chosen.zip(located.crop).map(|(f, c)| FaceBox {
+                top: c.y,
+                left: c.x,
+                height: c.height,
+                width: c.width,
+                score: f.neighbours,
+            });
+            println!(
+                "{}",
+                FaceLine {
+                    frame: i,
+                    face,
+                    windows: located.windows,
+                }
+            );
+            match recognised {
+                None => {}
+                Some(Err(e)) => {
+                    errors += 1;
+                    println!(
+                        "{}",
+                        ErrorLine {
+                            at: ErrorAt::Frame(i),
+                            what: e
+                        }
+                    );
+                }
+                Some(Ok(r)) => {
+                    let d = r.decision;
+                    let known = matches!(d.identity, Identity::Known(_));
+                    println!(
+                        "{}",
+                        FrameLine {
+                            frame: i,
+                            label: d.label,
+                            known,
+                            distance: d.distance,
+                            votes: d.votes,
+                            sweeps: r.solve.sweeps,
+                            converged: r.solve.converged,
+                            ticks,
+                            led: known,
+                            code: HexSlice(code),
+                            out: HexSlice(&out),
+                            name: CLASS_NAMES
+                                .get(usize::from(d.label))
+                                .copied()
+                                .unwrap_or("?"),
+                        }
+                    );
+                }
+            }
+        }
+        errors
+    }
 }
 
 /// Fails on purpose when built with `FACENMF_FAULT` (tests only).

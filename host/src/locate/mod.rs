@@ -6,6 +6,7 @@
 //! - [`frames_in`]: reading gray frames.
 //! - [`fit`]: learning the detector-box → crop map on training frames.
 //! - [`score`]: located %, false alarms and cost on a frame folder.
+//! - [`on_host`]: whole frames (locate, then recognise) as the firmware runs them.
 //! - [`export`]: a locator as Rust `const` data for the firmware.
 //! - [`detect`]: the faces of whole frames (`facenmf detect`).
 
@@ -14,5 +15,6 @@ pub mod detect;
 pub mod export;
 pub mod fit;
 pub mod frames_in;
+pub mod on_host;
 pub mod opencv;
 pub mod score;

@@ -5,6 +5,10 @@
 //! captures (snapshot mode) through DMA2 stream 1 channel 1 into RAM
 //! ([`dcmi`]). This file is the board's wiring: clocks, pins, peripherals. Each
 //! frame's centre (the model's crop aspect) goes through the exported model;
+//! built with a face locator (`$FACENMF_LOCATOR`, `cfg(facenmf_locator)`),
+//! each frame is turned into its luma in place, the locator finds the face
+//! and its crop goes through the model instead ("no face" frames are logged
+//! and not recognised);
 //! the green LED (LD4, PD12) is on while a known person is seen, and every
 //! result is logged with defmt over RTT (`probe-rs run --chip STM32F407VGTx`).
 //! Wiring: see `firmware/README.md`.
@@ -16,11 +20,15 @@ use core::ptr::addr_of_mut;
 use cortex_m::peripheral::DWT;
 use cortex_m_rt::entry;
 use defmt_rtt as _;
+#[cfg(not(facenmf_locator))]
 use facenmf_core::thumbnail::{Crop, PixelFormat};
+#[cfg(not(facenmf_locator))]
 use facenmf_core::Thumbnailer;
 use facenmf_firmware::enrol::{Config as DoorConfig, Door};
 use facenmf_firmware::gesture::Button;
-use facenmf_firmware::ov7670::{Ov7670, QQVGA_HEIGHT, QQVGA_WIDTH};
+use facenmf_firmware::ov7670::Ov7670;
+#[cfg(not(facenmf_locator))]
+use facenmf_firmware::ov7670::{QQVGA_HEIGHT, QQVGA_WIDTH};
 use facenmf_firmware::stm32_flash::Stm32Flash;
 use facenmf_firmware::{App, Stopwatch, Workspace};
 use facenmf_store::{Region, Store};
@@ -40,6 +48,9 @@ use model::*;
 
 mod dcmi;
 use dcmi::{DcmiCamera, FrameBuf};
+
+#[cfg(facenmf_locator)]
+mod located;
 
 const CORE_HZ: u32 = 168_000_000;
 /// A frame that has not arrived after this many core cycles (0.5 s) is a
@@ -66,6 +77,7 @@ impl Stopwatch for Cycles {
 }
 
 /// The centre of the camera frame with the aspect of the model's crop.
+#[cfg(not(facenmf_locator))]
 const fn camera_crop() -> Crop {
     let (cw, ch) = (CROP.width, CROP.height);
     let (mut w, mut h) = (QQVGA_WIDTH, QQVGA_WIDTH * ch / cw);
@@ -90,6 +102,7 @@ const STORE_REGION: Region = Region {
 };
 
 /// The model's thumbnailer for the camera's frames (QQVGA YUYV, centre crop).
+#[cfg(not(facenmf_locator))]
 fn camera_thumbnailer() -> Result<Thumbnailer, facenmf_core::recognise::Error> {
     Thumbnailer::new_checked(
         QQVGA_WIDTH,
@@ -165,7 +178,11 @@ fn main() -> ! {
         }
     }
 
-    let recogniser = match camera_thumbnailer().and_then(model::recogniser_with::<ENROLLED>) {
+    #[cfg(not(facenmf_locator))]
+    let thumbnailer = camera_thumbnailer();
+    #[cfg(facenmf_locator)]
+    let thumbnailer = located::thumbnailer();
+    let recogniser = match thumbnailer.and_then(model::recogniser_with::<ENROLLED>) {
         Ok(r) => r,
         Err(e) => defmt::panic!("model: {}", e),
     };
@@ -203,13 +220,21 @@ fn main() -> ! {
                 None
             }
         };
+    #[cfg(facenmf_locator)]
+    let mut finder = located::Finder::new();
     // The app logs every result; camera errors are retried on the next frame.
     loop {
         if let (Some(g), Some(door)) = (button.update(user.is_high()), door.as_mut()) {
             let p = door.gesture(g, &mut app.recogniser_mut().gallery);
             defmt::info!("gesture {}: {}", g, p);
         }
+        #[cfg(not(facenmf_locator))]
         let result = app.step(&mut ws);
+        #[cfg(facenmf_locator)]
+        let result = app
+            .step_found(&mut ws, |frame, r| finder.find(frame, r))
+            .map_err(|_| ())
+            .and_then(|r| r.ok_or(()));
         if let Some(door) = door.as_mut() {
             // Stores happen here, between captures.
             let p = door.frame(&result, &ws.out, &mut app.recogniser_mut().gallery);

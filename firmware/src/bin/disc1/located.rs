@@ -1,0 +1,153 @@
+//! The face locator on the DISC1's frames (`cfg(facenmf_locator)`): each
+//! QQVGA YUYV frame is turned into its luma in place, the locator (exported
+//! by `facenmf locator export`, see `build.rs`) finds the face, and its crop
+//! becomes the recogniser's crop over the gray frame.
+//!
+//! RAM: the integral table of the first pyramid level (54,136 B at a first
+//! scale of 1.2) lies in the 64 KiB CCM (`.ccm` in `memory.x`; the CPU alone
+//! reads it, DCMI's DMA writes the frame into main SRAM), so the main SRAM
+//! keeps room for the gallery of enrolled people; 256 candidates and 16
+//! faces beside the frame buffer.
+
+use core::ptr::addr_of_mut;
+
+use facenmf_core::locate::{
+    BoxMap, Candidate, Face, LbpCascade, Locator, Pyramid, Workspace as LocateWork,
+};
+use facenmf_core::recognise::{Error, Recogniser};
+use facenmf_core::thumbnail::{Crop, PixelFormat};
+use facenmf_core::Thumbnailer;
+use facenmf_firmware::locate::{first_level_side, luma_in_place, table_len};
+use facenmf_firmware::ov7670::{QQVGA_HEIGHT, QQVGA_WIDTH};
+
+use super::model::{HEIGHT, M, WIDTH};
+
+/// The exported face locator (see `build.rs`).
+#[allow(dead_code, clippy::all, clippy::pedantic)]
+mod loc {
+    include!(concat!(env!("OUT_DIR"), "/locator.rs"));
+}
+
+/// Accepted windows kept (as the host's locator).
+const CANDIDATES: usize = 256;
+/// Grouped faces kept.
+const FACES: usize = 16;
+const TABLE_LEN: usize = table_len(QQVGA_WIDTH, QQVGA_HEIGHT, loc::PYRAMID.0);
+const LEVEL_LEN: usize = first_level_side(QQVGA_WIDTH, loc::PYRAMID.0);
+
+/// In CCM, not zeroed at boot: [`Finder::new`] clears it.
+#[link_section = ".ccm"]
+static mut TABLE: [u32; TABLE_LEN] = [0; TABLE_LEN];
+static mut LEVEL: [u8; LEVEL_LEN] = [0; LEVEL_LEN];
+static mut CANDIDATE: [Candidate; CANDIDATES] = [Candidate {
+    x: 0,
+    y: 0,
+    w: 0,
+    h: 0,
+    score: 0,
+    group: 0,
+}; CANDIDATES];
+static mut FACE: [Face; FACES] = [Face {
+    x: 0,
+    y: 0,
+    w: 0,
+    h: 0,
+    neighbours: 0,
+    score: 0,
+}; FACES];
+
+/// The model's thumbnailer for the gray luma of the camera's frames (QQVGA,
+/// 8-bit); its crop is replaced on each frame by the located one.
+pub fn thumbnailer() -> Result<Thumbnailer, Error> {
+    Thumbnailer::new_checked(
+        QQVGA_WIDTH,
+        QQVGA_HEIGHT,
+        PixelFormat::Gray8,
+        Crop::full(QQVGA_WIDTH, QQVGA_HEIGHT),
+        WIDTH,
+        HEIGHT,
+    )
+    .map_err(Into::into)
+}
+
+/// The locator with its buffers.
+pub struct Finder {
+    locator: Locator<'static>,
+    work: LocateWork<'static>,
+}
+
+impl Finder {
+    /// Checks the exported locator once; a bad one stops the board with a
+    /// message.
+    pub fn new() -> Self {
+        let cascade = LbpCascade::new_checked(
+            loc::WINDOW.0,
+            loc::WINDOW.1,
+            &loc::FEATURES,
+            &loc::WEAKS,
+            &loc::STAGES,
+        );
+        let pyramid = Pyramid::new_checked(loc::PYRAMID.0, loc::PYRAMID.1, loc::PYRAMID.2)
+            .map(|p| p.coarse_until(loc::PYRAMID.3));
+        let map: BoxMap = loc::BOX_MAP;
+        let locator = cascade.and_then(|c| {
+            pyramid.and_then(|p| {
+                Locator::new_checked(c, p, map, loc::MIN_NEIGHBOURS, QQVGA_WIDTH, QQVGA_HEIGHT)
+            })
+        });
+        let locator = match locator {
+            Ok(l) => l,
+            Err(e) => defmt::panic!("locator: {}", e),
+        };
+        // SAFETY: called once, from main; these are the buffers' only borrows.
+        let table = unsafe { &mut *addr_of_mut!(TABLE) };
+        table.fill(0);
+        // SAFETY: as above.
+        let work = unsafe {
+            LocateWork {
+                level: &mut *addr_of_mut!(LEVEL),
+                table,
+                candidates: &mut *addr_of_mut!(CANDIDATE),
+                faces: &mut *addr_of_mut!(FACE),
+            }
+        };
+        Self { locator, work }
+    }
+
+    /// Turns the YUYV `frame` into its luma in place, locates the face and
+    /// sets `recogniser`'s crop to it; the gray frame's length, or `None`
+    /// when there is no face.
+    pub fn find<const N: usize>(
+        &mut self,
+        frame: &mut [u8],
+        recogniser: &mut Recogniser<'_, M, N>,
+    ) -> Option<usize> {
+        let n = luma_in_place(frame);
+        let located = match self.locator.locate(&frame[..n], &mut self.work) {
+            Ok(l) => l,
+            Err(e) => {
+                defmt::warn!("locate: {}", e);
+                return None;
+            }
+        };
+        let Some((face, crop)) = located.chosen.zip(located.crop) else {
+            defmt::info!("no face ({} windows)", located.windows);
+            return None;
+        };
+        defmt::info!(
+            "face at top {} left {} height {} width {} (score {})",
+            crop.y,
+            crop.x,
+            crop.height,
+            crop.width,
+            face.neighbours
+        );
+        match recogniser.set_crop(crop) {
+            Ok(()) => Some(n),
+            Err(e) => {
+                defmt::warn!("crop: {}", e);
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! Whole frames: find the face, then recognise it.
+//!
+//! [`Spotter`] runs the face locator (`facenmf_core::locate`) on a gray
+//! frame ([`Spotter::locate`]); the crop it chose becomes the recogniser's
+//! crop and is recognised ([`Spotter::recognise`]); a frame with no face has
+//! no crop and is not recognised. The recogniser's thumbnailer must read
+//! 8-bit gray frames of the locator's size (checked once by
+//! [`Spotter::new_checked`]); the crop it was built with is replaced on each
+//! frame.
+//!
+//! [`luma_in_place`] turns a YUYV frame into its gray luma in the same
+//! buffer, for cameras that send YUYV (the DISC1's OV7670).
+
+use facenmf_core::locate::pyramid::ONE;
+use facenmf_core::locate::{LevelReport, LocateError, Located, Locator, Workspace as LocateWork};
+use facenmf_core::recognise::{Error as RecogniseError, Recogniser, Recognition};
+use facenmf_core::thumbnail::{Crop, PixelFormat};
+
+/// Why a [`Spotter`] cannot be built or a frame cannot be spotted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum SpotError {
+    /// The recogniser does not read 8-bit gray frames of the locator's size.
+    FrameGeometry,
+    /// The locator refused the frame or its buffers.
+    Locate(LocateError),
+    /// The recogniser failed on the chosen crop.
+    Recognise(RecogniseError),
+}
+
+impl core::fmt::Display for SpotError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::FrameGeometry => f.write_str(
+                "the model's thumbnailer does not read 8-bit gray frames of the locator's size",
+            ),
+            Self::Locate(e) => write!(f, "locate: {e}"),
+            Self::Recognise(e) => write!(f, "recognise: {e}"),
+        }
+    }
+}
+
+/// The face locator in front of a recogniser.
+#[derive(Debug, Clone)]
+pub struct Spotter<'m, const M: usize, const N: usize> {
+    locator: Locator<'m>,
+    recogniser: Recogniser<'m, M, N>,
+}
+
+impl<'m, const M: usize, const N: usize> Spotter<'m, M, N> {
+    /// Checks that `recogniser` reads [`PixelFormat::Gray8`] frames of the
+    /// locator's width and height.
+    pub fn new_checked(
+        locator: Locator<'m>,
+        recogniser: Recogniser<'m, M, N>,
+    ) -> Result<Self, SpotError> {
+        let t = recogniser.thumbnailer();
+        if t.format() != PixelFormat::Gray8 || t.frame_len() != locator.width() * locator.height() {
+            return Err(SpotError::FrameGeometry);
+        }
+        Ok(Self {
+            locator,
+            recogniser,
+        })
+    }
+
+    /// The locator.
+    pub const fn locator(&self) -> &Locator<'m> {
+        &self.locator
+    }
+
+    /// The recogniser (its crop is the last frame's).
+    pub const fn recogniser(&self) -> &Recogniser<'m, M, N> {
+        &self.recogniser
+    }
+
+    /// Locates the face of `gray` (the locator's width · height bytes),
+    /// calling `on_level` after each pyramid level.
+    pub fn locate(
+        &self,
+        gray: &[u8],
+        work: &mut LocateWork<'_>,
+        on_level: impl FnMut(LevelReport),
+    ) -> Result<Located, SpotError> {
+        self.locator
+            .locate_with(gray, work, on_level)
+            .map_err(SpotError::Locate)
+    }
+
+    /// Recognises `crop` of `gray` (a crop [`Spotter::locate`] chose) with
+    /// `thumb`, `code` and `out` as [`Recogniser::recognise`] does.
+    pub fn recognise(
+        &mut self,
+        gray: &[u8],
+        crop: Crop,
+        thumb: &mut [f32],
+        code: &mut [f32],
+        out: &mut [f32; M],
+    ) -> Result<Recognition, SpotError> {
+        self.recogniser
+            .set_crop(crop)
+            .map_err(SpotError::Recognise)?;
+        self.recogniser
+            .recognise(gray, thumb, code, out)
+            .map_err(SpotError::Recognise)
+    }
+}
+
+/// Side of the first pyramid level for a frame side `side` and a first
+/// scale `first` (Q16), as `facenmf_core::locate::Pyramid::level` rounds it.
+pub const fn first_level_side(side: usize, first: u32) -> usize {
+    let f = first as u64;
+    ((side as u64 * ONE as u64 + f / 2) / f) as usize
+}
+
+/// Entries of the integral table the locator needs for `width x height`
+/// frames with a first pyramid scale of `first` (Q16, at least 1): the first
+/// level's `(w + 1) · (h + 1)` as `Locator::table_len` gives it, for sizing a
+/// `static` buffer (the locator checks the buffer on every frame).
+pub const fn table_len(width: usize, height: usize, first: u32) -> usize {
+    (first_level_side(width, first) + 1) * (first_level_side(height, first) + 1)
+}
+
+/// Turns the YUYV frame in `frame` (Y0 U Y1 V …) into its luma, one byte a
+/// pixel, in `frame[..frame.len() / 2]`; returns that length. The gray
+/// levels are the ones the recogniser reads from YUYV (the luma).
+pub fn luma_in_place(frame: &mut [u8]) -> usize {
+    let n = frame.len() / 2;
+    for i in 0..n {
+        frame[i] = frame[2 * i];
+    }
+    n
+}
