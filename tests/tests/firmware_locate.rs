@@ -17,7 +17,7 @@
 use std::path::{Path, PathBuf};
 
 use facenmf_host::export;
-use facenmf_host::frames::cli::generate;
+use facenmf_host::frames::generate;
 use facenmf_host::locate::config::{HostLocator, LocatorConfig};
 use facenmf_host::locate::export::rust_source;
 use facenmf_host::locate::fit::fit_map;
