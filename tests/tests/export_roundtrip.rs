@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use facenmf_host::export;
+use facenmf_host::features::FeatureChoice;
 use facenmf_host::model::Model;
-use facenmf_tests::models::{random_model, Shape};
+use facenmf_tests::models::{random_model, random_model_of, Shape};
 
 const SHAPE: Shape = Shape {
     frame: (20, 26),
@@ -63,7 +64,7 @@ fn main() {
     let map = facenmf_core::LinearMap::from_arrays(MAP.unwrap(), BIAS).expect("map");
     facenmf_core::Projection::new_checked(K, SQRT, NORMALIZE, Some(map)).expect("projection");
     facenmf_core::Gallery::<M, 0>::new_checked(&TEMPLATES).expect("gallery");
-    assert_eq!((enc.k(), enc.d(), D, WIDTH * HEIGHT), (K, D, D, D));
+    assert_eq!((enc.k(), enc.d()), (K, D));
     println!("names {}", CLASS_NAMES.join("|"));
     let flash = core::mem::size_of_val(&BASIS)
         + core::mem::size_of_val(&GRAM)
@@ -73,7 +74,11 @@ fn main() {
     println!("flash {flash}");
     // The constructors the boards call build the recogniser of the model.
     let r = export_check::model::recogniser::<0>().expect("recogniser");
-    assert_eq!((r.encoder().k(), r.encoder().d(), r.thumbnailer().out_len()), (K, D, D));
+    assert_eq!(
+        (r.encoder().k(), r.encoder().d(), r.thumbnailer().out_len(), r.features().output_len(), r.work_len()),
+        (K, D, WIDTH * HEIGHT, D, WORK_LEN)
+    );
+    assert_eq!(r.features().features(), FEATURES);
     let other = facenmf_core::Thumbnailer::new_checked(
         2 * FRAME_WIDTH,
         FRAME_HEIGHT,
@@ -87,13 +92,40 @@ fn main() {
     let small = facenmf_core::Thumbnailer::new_checked(FRAME_WIDTH, FRAME_HEIGHT, PIXEL_FORMAT, CROP, WIDTH, HEIGHT - 1)
         .expect("thumbnailer");
     println!("wrong thumbnail: {}", export_check::model::recogniser_with::<0>(small).is_err());
+    println!("features {FEATURES:?} {D} {WORK_LEN}");
     println!("geometry {FRAME_WIDTH} {FRAME_HEIGHT} {} {} {} {} {N} {CLASSES} {NEIGHBOURS} {:?} {:?}", CROP.x, CROP.y, CROP.width, CROP.height, METRIC, PIXEL_FORMAT);
 }
 "#;
 
 #[test]
 fn export_compiles_no_std_and_reads_back_bit_identically() {
-    let model = random_model(7, SHAPE);
+    round_trip(&random_model(7, SHAPE), "raw", "features Raw 48 48");
+}
+
+#[test]
+fn lbp_model_exports_its_features_and_builds_its_recogniser() {
+    let lbp = FeatureChoice::Lbp { rows: 2, cols: 2 };
+    let model = random_model_of(7, SHAPE, lbp);
+    // 2 x 2 cells of 59 bins over the 8 x 6 thumbnail: D = 236, and the
+    // working space holds the 48 thumbnail values before them.
+    assert_eq!(model.d(), 236);
+    let text = export::render(&model).unwrap();
+    assert!(text.contains(
+        "pub const FEATURES: Features = Features::Lbp {\n    grid: Grid::new(2, 2),\n};"
+    ));
+    assert!(text.contains("pub const WORK_LEN: usize = 284;"));
+    round_trip(
+        &model,
+        "lbp",
+        "features Lbp { grid: Grid { rows: 2, cols: 2 } } 236 284",
+    );
+}
+
+/// Exports `model` into a scratch crate, checks the file (deterministic,
+/// rustfmt-clean), runs its dump on the host (every value's bits, the
+/// constructors, the `features` line) and builds it for the chip.
+fn round_trip(model: &Model, tag: &str, features_line: &str) {
+    let model = model.clone();
     let dir = tempfile::tempdir().unwrap();
     let krate = dir.path().join("export-check");
     std::fs::create_dir_all(krate.join("src/bin")).unwrap();
@@ -140,7 +172,8 @@ fn export_compiles_no_std_and_reads_back_bit_identically() {
     }
 
     // Compile and run the dump on the host; compare every value's bits.
-    let target = workspace().join("target/export-check");
+    // One target directory per model: both tests build a `dump` binary.
+    let target = workspace().join("target/export-check").join(tag);
     let out = Command::new(env!("CARGO"))
         .args(["run", "--quiet", "--release", "--bin", "dump"])
         .current_dir(&krate)
@@ -170,8 +203,9 @@ fn export_compiles_no_std_and_reads_back_bit_identically() {
         .flash_bytes;
     assert_eq!(lines[expected.len() + 1], format!("flash {flash}"));
     assert_eq!(lines[expected.len() + 2], "wrong thumbnail: true");
+    assert_eq!(lines[expected.len() + 3], features_line);
     assert_eq!(
-        lines[expected.len() + 3],
+        lines[expected.len() + 4],
         "geometry 20 26 0 0 20 26 7 4 1 SquaredL2 Gray8"
     );
 
