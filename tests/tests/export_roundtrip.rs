@@ -300,3 +300,54 @@ fn model_json_round_trips_exactly() {
     std::fs::write(&path, "{\"format_version\": 1}").unwrap();
     assert!(format!("{:#}", Model::load(&path).unwrap_err()).contains("parsing model"));
 }
+
+/// Raw models keep the JSON they had (no `features` key, so files saved
+/// before the feature stage load as raw); LBP models name theirs, read back
+/// exactly, and a grid that does not fit the thumbnail is refused by name.
+#[test]
+fn model_json_carries_the_features() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("model.json");
+    let raw = random_model(11, SHAPE);
+    let text = serde_json::to_string(&raw).unwrap();
+    assert!(
+        !text.contains("\"features\""),
+        "raw model JSON names features"
+    );
+    assert_eq!(raw.features, FeatureChoice::Raw);
+
+    let lbp = random_model_of(11, SHAPE, FeatureChoice::Lbp { rows: 2, cols: 2 });
+    lbp.save(&path).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("\"features\":\"lbp:2x2\""),
+        "{}",
+        &text[..200]
+    );
+    assert_eq!(Model::load(&path).unwrap(), lbp);
+
+    // 8 rows of cells over the 6 rows of codes of an 8-pixel-high thumbnail.
+    let mut bad = lbp.clone();
+    bad.features = FeatureChoice::Lbp { rows: 8, cols: 2 };
+    let err = format!("{:#}", bad.save(&path).unwrap_err());
+    assert!(
+        err.contains("lbp:8x2") && err.contains("grid of 8 x 2"),
+        "{err}"
+    );
+    // The basis must be as wide as the features are long.
+    let mut wide = lbp.clone();
+    wide.features = FeatureChoice::Raw;
+    let err = format!("{:#}", wide.validate().unwrap_err());
+    assert!(
+        err.contains("expected K x D = 5 x 48 (raw features)"),
+        "{err}"
+    );
+    // Unknown feature names are a parse error naming the file.
+    let text = text.replace("lbp:2x2", "hog:2x2");
+    std::fs::write(&path, text).unwrap();
+    let err = format!("{:#}", Model::load(&path).unwrap_err());
+    assert!(
+        err.contains("parsing model") && err.contains("hog:2x2"),
+        "{err}"
+    );
+}
