@@ -4,8 +4,7 @@
 //! [`Chip::new`] builds the kernel objects of a model once (thumbnailer,
 //! feature stage, encoder, projection with and without the map); its methods
 //! then run frame → thumbnail → features → code → vector → decision for one
-//! image, or for many
-//! in parallel (rayon). Every value is computed by the same `facenmf-core`
+//! image, or for many in parallel (rayon). Every value is computed by the same `facenmf-core`
 //! calls in the same order as on the chip, so the results are the chip's
 //! bits; the parallel methods only spread whole images over threads.
 //!
