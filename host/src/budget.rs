@@ -1,7 +1,7 @@
 //! What a model costs on the chip: flash, RAM and multiply-adds per face.
 //!
-//! Counted from the shapes alone (D pixels, K components, M comparison
-//! dimensions, N templates), as the export lays the model out in flash:
+//! Counted from the shapes alone (D features, K components, M comparison
+//! dimensions, N templates, the working space of thumbnail and features), as the export lays the model out in flash:
 //! `BASIS` (K·D f32), `GRAM` (K² f32), `MAP` and `BIAS` (M·K + M f32),
 //! `TEMPLATES` (N · (4 + 4M) bytes: a u16 label padded to 4, then M f32).
 
@@ -14,8 +14,8 @@ use crate::model::Model;
 pub struct Budget {
     /// Bytes of model data in flash.
     pub flash_bytes: usize,
-    /// Bytes of RAM for the working buffers of one inference (thumbnail,
-    /// code, correlation, projected vector) plus room for `enrolled`
+    /// Bytes of RAM for the working buffers of one inference (thumbnail and
+    /// features, code, correlation, projected vector) plus room for `enrolled`
     /// templates; the camera frame buffer is the board's and not counted.
     pub ram_bytes: usize,
     /// Multiply-adds of one inference at `sweeps` encoder sweeps:
@@ -26,8 +26,12 @@ pub struct Budget {
 /// The shape of a model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Shape {
-    /// Pixels per thumbnail.
+    /// Features per thumbnail (the basis width D; the pixels for raw
+    /// features).
     pub d: usize,
+    /// Values of the recogniser's working space: the thumbnail, plus the
+    /// features unless they are the thumbnail itself.
+    pub work: usize,
     /// Components.
     pub k: usize,
     /// Comparison dimensions (K without a map).
@@ -43,6 +47,11 @@ impl Shape {
     pub fn of(model: &Model) -> Self {
         Self {
             d: model.d(),
+            work: if model.features.is_raw() {
+                model.d()
+            } else {
+                model.geometry.d() + model.d()
+            },
             k: model.k,
             m: model.m(),
             map: model.map.is_some(),
@@ -53,11 +62,18 @@ impl Shape {
     /// Its cost at `sweeps` encoder sweeps with room for `enrolled` run-time
     /// templates.
     pub fn budget(&self, sweeps: usize, enrolled: usize) -> Budget {
-        let Self { d, k, m, map, n } = *self;
+        let Self {
+            d,
+            work,
+            k,
+            m,
+            map,
+            n,
+        } = *self;
         let map_floats = if map { m * k + m } else { 0 };
         Budget {
             flash_bytes: 4 * (k * d + k * k + map_floats) + n * (4 + 4 * m),
-            ram_bytes: 4 * (d + 2 * k + m) + enrolled * (4 + 4 * m),
+            ram_bytes: 4 * (work + 2 * k + m) + enrolled * (4 + 4 * m),
             macs: d * k + sweeps * k * k + if map { m * k } else { 0 } + n * m,
         }
     }

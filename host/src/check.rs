@@ -1,7 +1,9 @@
 //! `facenmf check`: the chip's kernel (`facenmf-core`, compiled for the host)
 //! against the float64 reference on a model's test thumbnails.
 //!
-//! For every thumbnail: the f32 code of the kernel's encoder against the
+//! For every thumbnail: the kernel's features against the reference's
+//! ([`crate::reference::lbp`] for LBP; integer counts and one division, so
+//! they must be the same bits), the f32 code of the kernel's encoder against the
 //! exact Lawson–Hanson code (absolute differences, and the relative
 //! objective gap `(f(w₃₂) − f(w*)) / max(f(w*), 1e-4·f(0))`, see
 //! [`relative_gap`]), and the label
@@ -13,9 +15,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::chip::Chip;
+use crate::features::FeatureChoice;
 use crate::model::{MetricName, Model};
-use crate::reference::knn;
 use crate::reference::nnls::{relative_gap, Basis};
+use crate::reference::{knn, lbp};
 
 /// Agreement below this fails the check.
 pub const MIN_AGREEMENT: f64 = 0.995;
@@ -27,6 +30,8 @@ pub const MAX_OBJECTIVE_GAP: f64 = 1e-3;
 pub struct CheckReport {
     /// Thumbnails compared.
     pub n: usize,
+    /// Thumbnails whose kernel features differ from the reference's in any bit.
+    pub feature_mismatches: usize,
     /// Share of thumbnails where kernel and reference give the same label.
     pub agreement: f64,
     /// Largest |w₃₂ − w*| over all codes.
@@ -41,11 +46,12 @@ pub struct CheckReport {
     pub mean_sweeps: f64,
     /// Share of encodes that met the tolerance before the sweep cap.
     pub converged: f64,
-    /// Whether agreement and gap are within the limits.
+    /// Whether the features are equal and agreement and gap within the limits.
     pub pass: bool,
 }
 
 struct One {
+    features_equal: bool,
     agree: bool,
     max_diff: f64,
     sum_diff: f64,
@@ -54,7 +60,16 @@ struct One {
     converged: bool,
 }
 
-/// Checks `model` on `thumbs` (each D values).
+/// The reference features of one thumbnail of `model`'s size.
+pub fn reference_features(model: &Model, thumb: &[f32]) -> Result<Vec<f32>> {
+    let g = &model.geometry;
+    match model.features {
+        FeatureChoice::Raw => Ok(thumb.to_vec()),
+        FeatureChoice::Lbp { rows, cols } => lbp::histograms(thumb, g.width, g.height, rows, cols),
+    }
+}
+
+/// Checks `model` on `thumbs` (each a thumbnail of the model's size).
 pub fn run(model: &Model, thumbs: &[Vec<f32>]) -> Result<CheckReport> {
     model.validate()?;
     anyhow::ensure!(!thumbs.is_empty(), "no thumbnail to check");
@@ -71,8 +86,15 @@ pub fn run(model: &Model, thumbs: &[Vec<f32>]) -> Result<CheckReport> {
     };
     let results: Vec<One> = thumbs
         .par_iter()
-        .map(|x| -> Result<One> {
-            let seen = chip.see_thumbnail(x, chip.threshold())?;
+        .map(|thumb| -> Result<One> {
+            let seen = chip.see_thumbnail(thumb, chip.threshold())?;
+            let x = reference_features(model, thumb)?;
+            let features_equal = chip
+                .features(thumb)?
+                .iter()
+                .map(|v| v.to_bits())
+                .eq(x.iter().map(|v| v.to_bits()));
+            let x = x.as_slice();
             let exact = basis.encode(x);
             let w32: Vec<f64> = seen.embedding.raw.iter().map(|&v| f64::from(v)).collect();
             let (o32, o64) = (basis.objective(x, &w32), basis.objective(x, &exact));
@@ -86,6 +108,7 @@ pub fn run(model: &Model, thumbs: &[Vec<f32>]) -> Result<CheckReport> {
             let (label, _, _) = knn::classify(&templates, &y_ref, model.neighbours, ref_metric)
                 .ok_or_else(|| anyhow!("empty gallery"))?;
             Ok(One {
+                features_equal,
                 agree: seen.decision.label == label,
                 max_diff: diffs.iter().fold(0.0f64, |m, &d| m.max(d)),
                 sum_diff: diffs.iter().sum(),
@@ -98,8 +121,10 @@ pub fn run(model: &Model, thumbs: &[Vec<f32>]) -> Result<CheckReport> {
     let n = results.len() as f64;
     let agreement = results.iter().filter(|r| r.agree).count() as f64 / n;
     let objective_gap = results.iter().fold(0.0f64, |m, r| m.max(r.gap));
+    let feature_mismatches = results.iter().filter(|r| !r.features_equal).count();
     Ok(CheckReport {
         n: results.len(),
+        feature_mismatches,
         agreement,
         max_abs_code_diff: results.iter().fold(0.0f64, |m, r| m.max(r.max_diff)),
         mean_abs_code_diff: results.iter().map(|r| r.sum_diff).sum::<f64>() / (n * model.k as f64),
@@ -107,7 +132,9 @@ pub fn run(model: &Model, thumbs: &[Vec<f32>]) -> Result<CheckReport> {
         mean_objective_gap: results.iter().map(|r| r.gap).sum::<f64>() / n,
         mean_sweeps: results.iter().map(|r| f64::from(r.sweeps)).sum::<f64>() / n,
         converged: results.iter().filter(|r| r.converged).count() as f64 / n,
-        pass: agreement >= MIN_AGREEMENT && objective_gap <= MAX_OBJECTIVE_GAP,
+        pass: feature_mismatches == 0
+            && agreement >= MIN_AGREEMENT
+            && objective_gap <= MAX_OBJECTIVE_GAP,
     })
 }
 
@@ -144,6 +171,10 @@ impl CheckReport {
         println!(
             "check: facenmf-core (f32) against the float64 reference on {} thumbnails",
             self.n
+        );
+        println!(
+            "  features differing     {}  (limit 0)",
+            self.feature_mismatches
         );
         println!(
             "  label agreement        {:.2}%  (limit {:.1}%)",

@@ -2,9 +2,9 @@
 //! through `facenmf-core` the way the firmware's `Recogniser` does.
 //!
 //! [`Chip::new`] builds the kernel objects of a model once (thumbnailer,
-//! encoder, projection with and without the map); its methods then run
-//! frame → thumbnail → code → vector → decision for one image, or for many
-//! in parallel (rayon). Every value is computed by the same `facenmf-core`
+//! feature stage, encoder, projection with and without the map); its methods
+//! then run frame → thumbnail → features → code → vector → decision for one
+//! image, or for many in parallel (rayon). Every value is computed by the same `facenmf-core`
 //! calls in the same order as on the chip, so the results are the chip's
 //! bits; the parallel methods only spread whole images over threads.
 //!
@@ -14,7 +14,7 @@
 use anyhow::{anyhow, ensure, Result};
 use facenmf_core::gallery::{self, Decision, Identity, Metric};
 use facenmf_core::thumbnail::Thumbnailer;
-use facenmf_core::{Encoder, Projection};
+use facenmf_core::{Encoder, FeatureExtractor, Projection};
 use rayon::prelude::*;
 
 use crate::data::Dataset;
@@ -76,6 +76,7 @@ pub fn vote<'t>(
 pub struct Chip<'m> {
     model: &'m Model,
     thumbnailer: Thumbnailer,
+    features: FeatureExtractor,
     encoder: Encoder<'m>,
     /// Root and normalisation, without the map.
     prepare: Projection<'m>,
@@ -91,6 +92,7 @@ impl<'m> Chip<'m> {
         Ok(Self {
             model,
             thumbnailer: model.geometry.thumbnailer()?,
+            features: model.feature_extractor()?,
             encoder: model.encoder()?,
             prepare: Projection::new_checked(model.k, model.sqrt, model.normalize, None)
                 .map_err(|e| anyhow!("projection: {e}"))?,
@@ -108,22 +110,28 @@ impl<'m> Chip<'m> {
         self.model.threshold.unwrap_or(f32::INFINITY)
     }
 
-    /// The thumbnail (D values) of a camera frame (8-bit gray, the model's
-    /// frame size).
+    /// The thumbnail (width · height values) of a camera frame (8-bit gray,
+    /// the model's frame size).
     pub fn thumbnail(&self, frame: &[u8]) -> Result<Vec<f32>> {
-        let mut thumb = vec![0.0f32; self.model.d()];
+        let mut thumb = vec![0.0f32; self.model.geometry.d()];
         self.thumbnailer
             .run(frame, &mut thumb)
             .map_err(|e| anyhow!("thumbnail: {e}"))?;
         Ok(thumb)
     }
 
-    /// Encodes and projects one thumbnail (D values).
+    /// The features (D values) of one thumbnail, as the chip computes them.
+    pub fn features(&self, thumb: &[f32]) -> Result<Vec<f32>> {
+        features_of(&self.features, thumb)
+    }
+
+    /// Features, code and vector of one thumbnail.
     pub fn embed(&self, thumb: &[f32]) -> Result<Embedding> {
+        let x = self.features(thumb)?;
         let mut code = vec![0.0f32; self.model.k];
         let solve = self
             .encoder
-            .encode(thumb, &mut code)
+            .encode(&x, &mut code)
             .map_err(|e| anyhow!("encode: {e}"))?;
         let raw = code.clone();
         let mut out = vec![0.0f32; self.model.m()];
@@ -249,18 +257,26 @@ impl<'m> Chip<'m> {
     }
 
     /// Codes after the model's root and normalisation (its map not
-    /// applied), `n × K`, of images of `d` pixels given as the rows of
-    /// `images`, in parallel (the encoder refuses any `d` but its own).
-    pub fn prepared_codes(&self, images: &[f32], d: usize) -> Result<Vec<f32>> {
-        ensure!(d > 0, "images of 0 pixels cannot be encoded");
+    /// applied), `n × K`, of thumbnails of the model's size given as the
+    /// rows of `thumbs`, through the feature stage, in parallel.
+    pub fn prepared_codes(&self, thumbs: &[f32]) -> Result<Vec<f32>> {
+        let d = self.features.input_len();
+        ensure!(
+            d > 0 && thumbs.len().is_multiple_of(d),
+            "{} values are not whole thumbnails of {d}",
+            thumbs.len()
+        );
         let k = self.model.k;
-        let mut out = vec![0.0f32; images.len() / d * k];
+        let mut out = vec![0.0f32; thumbs.len() / d * k];
         out.par_chunks_mut(k)
-            .zip(images.par_chunks(d))
+            .zip(thumbs.par_chunks(d))
             .enumerate()
-            .try_for_each(|(i, (code, image))| -> Result<()> {
+            .try_for_each(|(i, (code, thumb))| -> Result<()> {
+                let x = self
+                    .features(thumb)
+                    .map_err(|e| e.context(format!("image {i}")))?;
                 self.encoder
-                    .encode(image, code)
+                    .encode(&x, code)
                     .map_err(|e| anyhow!("encoding image {i}: {e}"))?;
                 self.prepare
                     .apply(code, &mut [])
@@ -304,6 +320,33 @@ impl<'m> Chip<'m> {
         );
         Ok(())
     }
+}
+
+/// The features of one thumbnail by the kernel's feature stage `f`.
+pub fn features_of(f: &FeatureExtractor, thumb: &[f32]) -> Result<Vec<f32>> {
+    let mut x = vec![0.0f32; f.output_len()];
+    f.run(thumb, &mut x).map_err(|e| anyhow!("features: {e}"))?;
+    Ok(x)
+}
+
+/// The features (`n × D`) of every thumbnail of `thumbs` (`n ×` the
+/// stage's input length) by the kernel's feature stage `f`, in parallel.
+pub fn features_all(f: &FeatureExtractor, thumbs: &[f32]) -> Result<Vec<f32>> {
+    let (d_in, d) = (f.input_len(), f.output_len());
+    ensure!(
+        d_in > 0 && thumbs.len().is_multiple_of(d_in),
+        "{} values are not whole thumbnails of {d_in}",
+        thumbs.len()
+    );
+    let mut out = vec![0.0f32; thumbs.len() / d_in * d];
+    out.par_chunks_mut(d)
+        .zip(thumbs.par_chunks(d_in))
+        .enumerate()
+        .try_for_each(|(i, (x, thumb))| {
+            f.run(thumb, x)
+                .map_err(|e| anyhow!("features of image {i}: {e}"))
+        })?;
+    Ok(out)
 }
 
 /// Share of `seen` whose decided label is the label beside it.

@@ -9,8 +9,8 @@
 //! compiles in a `no_std` crate that depends on `facenmf-core`, and names:
 //!
 //! ```text
-//! FRAME_WIDTH FRAME_HEIGHT PIXEL_FORMAT CROP WIDTH HEIGHT D K M N CLASSES
-//! RULE SQRT NORMALIZE METRIC NEIGHBOURS THRESHOLD
+//! FRAME_WIDTH FRAME_HEIGHT PIXEL_FORMAT CROP WIDTH HEIGHT FEATURES D
+//! WORK_LEN K M N CLASSES RULE SQRT NORMALIZE METRIC NEIGHBOURS THRESHOLD
 //! BASIS: [[f32; D]; K]  GRAM: [[f32; K]; K]
 //! MAP: Option<&[[f32; K]; M]>  BIAS: Option<&[f32; M]>
 //! TEMPLATES: [(u16, [f32; M]); N]  CLASS_NAMES: [&str; CLASSES]
@@ -22,13 +22,18 @@
 //! The boards build their recogniser with `recogniser()` (frames of the
 //! model's geometry) or `recogniser_with` (another camera's frames, e.g. a
 //! crop of QQVGA, to the model's thumbnail); `Error` is
-//! `facenmf_core::recognise::Error`.
+//! `facenmf_core::recognise::Error`. `FEATURES` is the model's feature stage
+//! over the `WIDTH x HEIGHT` thumbnail, `D` the length of its output (the
+//! basis width) and `WORK_LEN` the values of the working space
+//! `Recogniser::recognise` takes: the thumbnail, plus the features unless
+//! they are the thumbnail itself (then `WORK_LEN = D`).
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use crate::features::FeatureChoice;
 use crate::model::{MetricName, Model};
 
 /// Values a line in the arrays.
@@ -48,6 +53,22 @@ pub fn render(model: &Model) -> Result<String> {
         writeln!(s, "// {key}: {value}")?;
     }
     s.push('\n');
+    let (features, grid_import) = match model.features {
+        FeatureChoice::Raw => ("Features::Raw".to_string(), ""),
+        FeatureChoice::Lbp { rows, cols } => (
+            format!("Features::Lbp {{\n    grid: Grid::new({rows}, {cols}),\n}}"),
+            ", Grid",
+        ),
+    };
+    let work_len = if model.features.is_raw() {
+        d
+    } else {
+        g.d() + d
+    };
+    writeln!(
+        s,
+        "use facenmf_core::features::{{FeatureExtractor, Features{grid_import}}};"
+    )?;
     s.push_str("use facenmf_core::gallery::Metric;\n");
     s.push_str("use facenmf_core::recognise::Error;\n");
     s.push_str("use facenmf_core::thumbnail::{Crop, PixelFormat};\n");
@@ -55,7 +76,7 @@ pub fn render(model: &Model) -> Result<String> {
         "use facenmf_core::{Encoder, Gallery, LinearMap, Projection, Recogniser, StopRule, Thumbnailer};\n\n",
     );
     let [cx, cy, cw, ch] = g.crop;
-    let consts: [(&str, &str, String); 13] = [
+    let consts: [(&str, &str, String); 15] = [
         ("FRAME_WIDTH", "usize", g.frame_width.to_string()),
         ("FRAME_HEIGHT", "usize", g.frame_height.to_string()),
         ("PIXEL_FORMAT", "PixelFormat", "PixelFormat::Gray8".into()),
@@ -66,7 +87,9 @@ pub fn render(model: &Model) -> Result<String> {
         ),
         ("WIDTH", "usize", g.width.to_string()),
         ("HEIGHT", "usize", g.height.to_string()),
+        ("FEATURES", "Features", features),
         ("D", "usize", d.to_string()),
+        ("WORK_LEN", "usize", work_len.to_string()),
         ("K", "usize", k.to_string()),
         ("M", "usize", m.to_string()),
         ("N", "usize", model.templates.len().to_string()),
@@ -141,11 +164,12 @@ pub fn recogniser<const N: usize>() -> Result<Recogniser<'static, M, N>, Error> 
 }
 
 /// The recogniser of this model for another camera's frames: `thumbnailer`
-/// must make the model's `WIDTH` x `HEIGHT` thumbnail (D values). Room for
-/// `N` people enrolled at run time.
+/// must make the model's `WIDTH` x `HEIGHT` thumbnail, whose `FEATURES` (D
+/// values) the basis encodes. Room for `N` people enrolled at run time.
 pub fn recogniser_with<const N: usize>(
     thumbnailer: Thumbnailer,
 ) -> Result<Recogniser<'static, M, N>, Error> {
+    let features = FeatureExtractor::new_checked(WIDTH, HEIGHT, FEATURES)?;
     let encoder = Encoder::from_arrays(&BASIS, &GRAM, RULE)?;
     let map = match MAP {
         Some(p) => Some(LinearMap::from_arrays(p, BIAS)?),
@@ -156,7 +180,7 @@ pub fn recogniser_with<const N: usize>(
     gallery.set_threshold(THRESHOLD);
     Recogniser::new_checked(
         thumbnailer,
-        facenmf_core::FeatureExtractor::raw(&thumbnailer),
+        features,
         encoder,
         projection,
         gallery,

@@ -41,6 +41,7 @@ pub mod demo;
 pub mod enroll;
 pub mod eval;
 pub mod export;
+pub mod features;
 pub mod frames;
 pub mod learn;
 pub mod locate;

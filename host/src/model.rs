@@ -11,8 +11,10 @@ use std::path::Path;
 use anyhow::{bail, ensure, Context, Result};
 use facenmf_core::gallery::{self, Metric};
 use facenmf_core::thumbnail::{Crop, PixelFormat, Thumbnailer};
-use facenmf_core::{Encoder, LinearMap, Projection, StopRule};
+use facenmf_core::{Encoder, FeatureExtractor, LinearMap, Projection, StopRule};
 use serde::{Deserialize, Serialize};
+
+use crate::features::FeatureChoice;
 
 /// Version of the JSON layout.
 pub const FORMAT_VERSION: u32 = 1;
@@ -52,7 +54,7 @@ pub struct Geometry {
 }
 
 impl Geometry {
-    /// Pixels per thumbnail (D).
+    /// Pixels per thumbnail.
     pub fn d(&self) -> usize {
         self.width * self.height
     }
@@ -109,6 +111,10 @@ pub struct Model {
     pub format_version: u32,
     /// Frame and thumbnail geometry.
     pub geometry: Geometry,
+    /// What the basis is fitted on: the thumbnail itself or features of it
+    /// (absent from the JSON of raw models, which load as raw).
+    #[serde(default, skip_serializing_if = "FeatureChoice::is_raw")]
+    pub features: FeatureChoice,
     /// Components K.
     pub k: usize,
     /// The NMF basis `H`, row-major K x D.
@@ -171,9 +177,18 @@ pub fn gram_of(basis: &[f32], k: usize, d: usize) -> Vec<f32> {
 }
 
 impl Model {
-    /// Pixels per thumbnail D.
+    /// Length D of the feature vector the basis is fitted on (the
+    /// thumbnail's pixels for raw features); 0 when the features do not fit
+    /// the thumbnail ([`Model::validate`] refuses that).
     pub fn d(&self) -> usize {
-        self.geometry.d()
+        self.feature_extractor().map_or(0, |f| f.output_len())
+    }
+
+    /// The kernel's feature stage of this model's thumbnail.
+    pub fn feature_extractor(&self) -> Result<FeatureExtractor> {
+        self.features
+            .extractor(self.geometry.width, self.geometry.height)
+            .context("model features")
     }
 
     /// Length M of the comparison space (K without a map).
@@ -205,8 +220,9 @@ impl Model {
             .map_err(|e| anyhow::anyhow!("model projection: {e}"))
     }
 
-    /// Checks every size and value as the chip will: geometry, basis (finite,
-    /// non-negative), Gram matrix (consistent with the basis), map, templates
+    /// Checks every size and value as the chip will: geometry, features
+    /// (they fit the thumbnail), basis (K x D with D the feature length,
+    /// finite, non-negative), Gram matrix (consistent with the basis), map, templates
     /// (length M, finite, labels in range), k, threshold.
     pub fn validate(&self) -> Result<()> {
         ensure!(
@@ -215,12 +231,14 @@ impl Model {
             self.format_version
         );
         self.geometry.thumbnailer()?;
+        self.feature_extractor()?;
         ensure!(
             self.basis.len() == self.k * self.d(),
-            "basis holds {} values, expected K x D = {} x {}",
+            "basis holds {} values, expected K x D = {} x {} ({} features)",
             self.basis.len(),
             self.k,
-            self.d()
+            self.d(),
+            self.features
         );
         self.encoder()?;
         self.projection()?;

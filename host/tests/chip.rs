@@ -59,9 +59,7 @@ fn batches_equal_one_image_at_a_time() {
         let thumbs = ds.thumbnails(g.crop(), g.height, g.width).unwrap();
         let seen = chip.see_all(&thumbs, f32::INFINITY).unwrap();
         let vectors = chip.vectors(&thumbs).unwrap();
-        let prepared = chip
-            .prepared_codes(&thumbs.images, thumbs.pixels())
-            .unwrap();
+        let prepared = chip.prepared_codes(&thumbs.images).unwrap();
         let decisions = chip.decide_all(&vectors, f32::INFINITY).unwrap();
         let (k, m) = (model.k, model.m());
         for i in 0..thumbs.len() {

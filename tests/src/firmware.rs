@@ -249,6 +249,7 @@ pub fn synthetic_set(seed: u64, s: SyntheticShape) -> SyntheticSet {
             width: w,
             height: h,
         },
+        features: Default::default(),
         k: s.k,
         basis,
         gram,

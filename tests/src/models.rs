@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use facenmf_host::features::FeatureChoice;
 use facenmf_host::model::{gram_of, Geometry, Map, MetricName, Model, Template, FORMAT_VERSION};
 
 use crate::gen::Rng;
@@ -23,12 +24,21 @@ pub struct Shape {
     pub classes: usize,
 }
 
-/// A random valid model: sparse non-negative basis, its Gram matrix, a
-/// random map, random templates, every flag set.
+/// A random valid model of raw features: sparse non-negative basis, its
+/// Gram matrix, a random map, random templates, every flag set.
 pub fn random_model(seed: u64, shape: Shape) -> Model {
+    random_model_of(seed, shape, FeatureChoice::Raw)
+}
+
+/// [`random_model`] over the given features (the basis is as wide as they
+/// are long). Panics when they do not fit the thumbnail.
+pub fn random_model_of(seed: u64, shape: Shape, features: FeatureChoice) -> Model {
     let mut rng = Rng::new(seed);
     let (w, h) = shape.thumb;
-    let d = w * h;
+    let d = features
+        .extractor(w, h)
+        .expect("the features fit the thumbnail")
+        .output_len();
     let mut basis: Vec<f32> = (0..shape.k * d)
         .map(|_| {
             if rng.uniform() < 0.5 {
@@ -64,6 +74,7 @@ pub fn random_model(seed: u64, shape: Shape) -> Model {
             width: w,
             height: h,
         },
+        features,
         k: shape.k,
         basis,
         gram,

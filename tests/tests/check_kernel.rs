@@ -2,8 +2,9 @@
 //! cap stops it early: the verdict can fail.
 
 use facenmf_host::check;
+use facenmf_host::features::FeatureChoice;
 use facenmf_tests::gen::Rng;
-use facenmf_tests::models::{random_model, Shape};
+use facenmf_tests::models::{random_model, random_model_of, Shape};
 
 const SHAPE: Shape = Shape {
     frame: (12, 16),
@@ -25,17 +26,31 @@ fn thumbs(seed: u64, n: usize, d: usize) -> Vec<Vec<f32>> {
 fn converged_model_passes() {
     let mut model = random_model(5, SHAPE);
     (model.max_sweeps, model.tol) = (5000, 1e-7);
-    let report = check::run(&model, &thumbs(1, 200, model.d())).unwrap();
+    let report = check::run(&model, &thumbs(1, 200, model.geometry.d())).unwrap();
     assert!(report.pass, "{report:?}");
     assert!(report.objective_gap <= 1e-5, "{report:?}");
     assert_eq!(report.agreement, 1.0, "{report:?}");
 }
 
 #[test]
+fn lbp_model_passes_with_the_reference_features() {
+    let lbp = FeatureChoice::Lbp { rows: 2, cols: 2 };
+    let mut model = random_model_of(5, SHAPE, lbp);
+    (model.max_sweeps, model.tol) = (5000, 1e-7);
+    assert_eq!(model.d(), 4 * 59);
+    let report = check::run(&model, &thumbs(1, 200, model.geometry.d())).unwrap();
+    assert!(report.pass, "{report:?}");
+    assert_eq!(report.feature_mismatches, 0, "{report:?}");
+    assert_eq!(report.agreement, 1.0, "{report:?}");
+    // Thumbnails of the wrong size are refused, not encoded.
+    assert!(check::run(&model, &thumbs(1, 3, model.d())).is_err());
+}
+
+#[test]
 fn early_stop_fails_the_gap() {
     let mut model = random_model(5, SHAPE);
     (model.max_sweeps, model.tol) = (1, 0.0);
-    let report = check::run(&model, &thumbs(1, 200, model.d())).unwrap();
+    let report = check::run(&model, &thumbs(1, 200, model.geometry.d())).unwrap();
     assert!(!report.pass, "{report:?}");
     assert!(
         report.objective_gap > check::MAX_OBJECTIVE_GAP,

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use facenmf_host::export;
+use facenmf_host::features::FeatureChoice;
 use facenmf_host::model::Model;
-use facenmf_tests::models::{random_model, Shape};
+use facenmf_tests::models::{random_model, random_model_of, Shape};
 
 const SHAPE: Shape = Shape {
     frame: (20, 26),
@@ -63,7 +64,7 @@ fn main() {
     let map = facenmf_core::LinearMap::from_arrays(MAP.unwrap(), BIAS).expect("map");
     facenmf_core::Projection::new_checked(K, SQRT, NORMALIZE, Some(map)).expect("projection");
     facenmf_core::Gallery::<M, 0>::new_checked(&TEMPLATES).expect("gallery");
-    assert_eq!((enc.k(), enc.d(), D, WIDTH * HEIGHT), (K, D, D, D));
+    assert_eq!((enc.k(), enc.d()), (K, D));
     println!("names {}", CLASS_NAMES.join("|"));
     let flash = core::mem::size_of_val(&BASIS)
         + core::mem::size_of_val(&GRAM)
@@ -73,7 +74,11 @@ fn main() {
     println!("flash {flash}");
     // The constructors the boards call build the recogniser of the model.
     let r = export_check::model::recogniser::<0>().expect("recogniser");
-    assert_eq!((r.encoder().k(), r.encoder().d(), r.thumbnailer().out_len()), (K, D, D));
+    assert_eq!(
+        (r.encoder().k(), r.encoder().d(), r.thumbnailer().out_len(), r.features().output_len(), r.work_len()),
+        (K, D, WIDTH * HEIGHT, D, WORK_LEN)
+    );
+    assert_eq!(r.features().features(), FEATURES);
     let other = facenmf_core::Thumbnailer::new_checked(
         2 * FRAME_WIDTH,
         FRAME_HEIGHT,
@@ -87,13 +92,40 @@ fn main() {
     let small = facenmf_core::Thumbnailer::new_checked(FRAME_WIDTH, FRAME_HEIGHT, PIXEL_FORMAT, CROP, WIDTH, HEIGHT - 1)
         .expect("thumbnailer");
     println!("wrong thumbnail: {}", export_check::model::recogniser_with::<0>(small).is_err());
+    println!("features {FEATURES:?} {D} {WORK_LEN}");
     println!("geometry {FRAME_WIDTH} {FRAME_HEIGHT} {} {} {} {} {N} {CLASSES} {NEIGHBOURS} {:?} {:?}", CROP.x, CROP.y, CROP.width, CROP.height, METRIC, PIXEL_FORMAT);
 }
 "#;
 
 #[test]
 fn export_compiles_no_std_and_reads_back_bit_identically() {
-    let model = random_model(7, SHAPE);
+    round_trip(&random_model(7, SHAPE), "raw", "features Raw 48 48");
+}
+
+#[test]
+fn lbp_model_exports_its_features_and_builds_its_recogniser() {
+    let lbp = FeatureChoice::Lbp { rows: 2, cols: 2 };
+    let model = random_model_of(7, SHAPE, lbp);
+    // 2 x 2 cells of 59 bins over the 8 x 6 thumbnail: D = 236, and the
+    // working space holds the 48 thumbnail values before them.
+    assert_eq!(model.d(), 236);
+    let text = export::render(&model).unwrap();
+    assert!(text.contains(
+        "pub const FEATURES: Features = Features::Lbp {\n    grid: Grid::new(2, 2),\n};"
+    ));
+    assert!(text.contains("pub const WORK_LEN: usize = 284;"));
+    round_trip(
+        &model,
+        "lbp",
+        "features Lbp { grid: Grid { rows: 2, cols: 2 } } 236 284",
+    );
+}
+
+/// Exports `model` into a scratch crate, checks the file (deterministic,
+/// rustfmt-clean), runs its dump on the host (every value's bits, the
+/// constructors, the `features` line) and builds it for the chip.
+fn round_trip(model: &Model, tag: &str, features_line: &str) {
+    let model = model.clone();
     let dir = tempfile::tempdir().unwrap();
     let krate = dir.path().join("export-check");
     std::fs::create_dir_all(krate.join("src/bin")).unwrap();
@@ -140,7 +172,8 @@ fn export_compiles_no_std_and_reads_back_bit_identically() {
     }
 
     // Compile and run the dump on the host; compare every value's bits.
-    let target = workspace().join("target/export-check");
+    // One target directory per model: both tests build a `dump` binary.
+    let target = workspace().join("target/export-check").join(tag);
     let out = Command::new(env!("CARGO"))
         .args(["run", "--quiet", "--release", "--bin", "dump"])
         .current_dir(&krate)
@@ -170,8 +203,9 @@ fn export_compiles_no_std_and_reads_back_bit_identically() {
         .flash_bytes;
     assert_eq!(lines[expected.len() + 1], format!("flash {flash}"));
     assert_eq!(lines[expected.len() + 2], "wrong thumbnail: true");
+    assert_eq!(lines[expected.len() + 3], features_line);
     assert_eq!(
-        lines[expected.len() + 3],
+        lines[expected.len() + 4],
         "geometry 20 26 0 0 20 26 7 4 1 SquaredL2 Gray8"
     );
 
@@ -265,4 +299,55 @@ fn model_json_round_trips_exactly() {
     assert_eq!(Model::load(&path).unwrap(), model);
     std::fs::write(&path, "{\"format_version\": 1}").unwrap();
     assert!(format!("{:#}", Model::load(&path).unwrap_err()).contains("parsing model"));
+}
+
+/// Raw models keep the JSON they had (no `features` key, so files saved
+/// before the feature stage load as raw); LBP models name theirs, read back
+/// exactly, and a grid that does not fit the thumbnail is refused by name.
+#[test]
+fn model_json_carries_the_features() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("model.json");
+    let raw = random_model(11, SHAPE);
+    let text = serde_json::to_string(&raw).unwrap();
+    assert!(
+        !text.contains("\"features\""),
+        "raw model JSON names features"
+    );
+    assert_eq!(raw.features, FeatureChoice::Raw);
+
+    let lbp = random_model_of(11, SHAPE, FeatureChoice::Lbp { rows: 2, cols: 2 });
+    lbp.save(&path).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("\"features\":\"lbp:2x2\""),
+        "{}",
+        &text[..200]
+    );
+    assert_eq!(Model::load(&path).unwrap(), lbp);
+
+    // 8 rows of cells over the 6 rows of codes of an 8-pixel-high thumbnail.
+    let mut bad = lbp.clone();
+    bad.features = FeatureChoice::Lbp { rows: 8, cols: 2 };
+    let err = format!("{:#}", bad.save(&path).unwrap_err());
+    assert!(
+        err.contains("lbp:8x2") && err.contains("grid of 8 x 2"),
+        "{err}"
+    );
+    // The basis must be as wide as the features are long.
+    let mut wide = lbp.clone();
+    wide.features = FeatureChoice::Raw;
+    let err = format!("{:#}", wide.validate().unwrap_err());
+    assert!(
+        err.contains("expected K x D = 5 x 48 (raw features)"),
+        "{err}"
+    );
+    // Unknown feature names are a parse error naming the file.
+    let text = text.replace("lbp:2x2", "hog:2x2");
+    std::fs::write(&path, text).unwrap();
+    let err = format!("{:#}", Model::load(&path).unwrap_err());
+    assert!(
+        err.contains("parsing model") && err.contains("hog:2x2"),
+        "{err}"
+    );
 }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::collections::BTreeMap;
 
 use facenmf_host::export;
+use facenmf_host::features::FeatureChoice;
 use facenmf_host::model::Model;
 use facenmf_host::train::{self, Spec};
 use facenmf_tests::data_dir;
@@ -100,6 +101,26 @@ fn firmware_in_qemu_agrees_with_the_host() {
 /// training.
 #[test]
 fn firmware_runs_the_default_lfw_model_and_agrees_with_the_host() {
+    lfw_model_in_qemu(&Spec::default(), "firmware_qemu_lfw");
+}
+
+/// The same with the feature stage on the chip: LBP histograms over 8 x 6
+/// cells of a 64 x 48 thumbnail (D = 2832). K = 30 keeps the model (347 KB)
+/// and the 64 built-in frames (362 KB) within the board's 768 KB of flash.
+#[test]
+fn firmware_runs_an_lbp_lfw_model_and_agrees_with_the_host() {
+    let mut spec = Spec {
+        thumb: (64, 48),
+        features: FeatureChoice::Lbp { rows: 8, cols: 6 },
+        ..Spec::default()
+    };
+    spec.nmf.n_components = 30;
+    lfw_model_in_qemu(&spec, "firmware_qemu_lfw_lbp");
+}
+
+/// Trains `spec` on the shared LFW set and checks the first 64 frames of
+/// its test split on the chip against the host (scratch directory `name`).
+fn lfw_model_in_qemu(spec: &Spec, name: &str) {
     let Some(lfw) = data_dir::dataset("lfw_people_min20_r07") else {
         return;
     };
@@ -107,9 +128,8 @@ fn firmware_runs_the_default_lfw_model_and_agrees_with_the_host() {
         return;
     }
     let ds = data_dir::load_study(&lfw);
-    let spec = Spec::default();
-    let (model, report) = train::train(&ds, &spec, BTreeMap::new()).unwrap();
-    eprintln!("default LFW model: {report:?}");
+    let (model, report) = train::train(&ds, spec, BTreeMap::new()).unwrap();
+    eprintln!("LFW model ({} features): {report:?}", model.features);
     let split = model.split.expect("the trained model records its split");
     let test = ds
         .train_test_split(split.test_size, split.seed, split.stratify)
@@ -124,7 +144,7 @@ fn firmware_runs_the_default_lfw_model_and_agrees_with_the_host() {
         })
         .collect();
     let _lock = firmware_lock();
-    let dir = scratch("firmware_qemu_lfw");
+    let dir = scratch(name);
     let model_json = dir.join("model.json");
     model.save(&model_json).unwrap();
     check_firmware(&model_json, &frames, &dir);
@@ -267,7 +287,7 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
         .collect();
     println!(
         "\n=== facenmf firmware in QEMU (netduinoplus2, Cortex-M4F)\n\
-         model: D = {d} ({}x{}), K = {k}, M = {m}, N = {n} templates, {} classes, {} frames ({} known after the threshold)\n\
+         model: D = {d} ({} features of {}x{}), K = {k}, M = {m}, N = {n} templates, {} classes, {} frames ({} known after the threshold)\n\
          agreement: {}/{} labels equal the host's; {bit_equal}/{} frames bit-identical (code, vector, distance); worst relative difference otherwise {worst_rel:e}\n\
          instructions per inference: mean {mean_i:.0}, min {}, max {} (exact, TCG plugin)\n\
          multiply-adds per inference: mean {mean_m:.0} = D·K {} + sweeps·K² ({sweeps:.2} sweeps avg) + M·K {map_macs} + N·M {}\n\
@@ -278,6 +298,7 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
          RAM (static): {} bytes; peak stack: {peak} bytes of {}\n\
          sections: {}\n\
          QEMU run: {:.2} s wall for {} frames",
+        model.features,
         model.geometry.width,
         model.geometry.height,
         model.class_names.len(),
@@ -290,7 +311,13 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
         instructions.iter().max().unwrap(),
         d * k,
         n * m,
-        if per_mac <= 3.0 { "met" } else { "NOT met" },
+        if !model.features.is_raw() {
+            "not comparable: the feature stage's instructions count no multiply-add"
+        } else if per_mac <= 3.0 {
+            "met"
+        } else {
+            "NOT met"
+        },
         model.geometry.crop[2] * model.geometry.crop[3],
         encode_i / encode_macs,
         stage(|p| p.project),

@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 
 use facenmf_host::check;
+use facenmf_host::features::FeatureChoice;
+use facenmf_host::model::Model;
 use facenmf_host::train::{self, Spec};
 
 #[test]
@@ -30,11 +32,51 @@ fn lfw_model_trains_and_passes_check() {
         report.accuracy
     );
 
-    let test = train::test_split(&model, &ds).unwrap();
-    assert_eq!(test.len(), report.n_test);
+    passes_check(&model, &ds, report.n_test);
+}
+
+/// LBP histograms over 8 x 6 cells of a 64 x 48 thumbnail at K = 40 (the
+/// f32 basis fits 512 KB of flash): the model records its features, its
+/// basis is as wide as they are long, it recognises far above chance and
+/// passes `check` with the reference's features.
+#[test]
+fn lfw_lbp_model_trains_and_passes_check() {
+    let Some(dir) = facenmf_tests::data_dir::dataset("lfw_people_min20_r07") else {
+        return;
+    };
+    let ds = facenmf_tests::data_dir::load_study(&dir);
+    let mut spec = Spec {
+        thumb: (64, 48),
+        features: FeatureChoice::Lbp { rows: 8, cols: 6 },
+        ..Spec::default()
+    };
+    spec.nmf.n_components = 40;
+    let (model, report) = train::train(&ds, &spec, BTreeMap::new()).unwrap();
+    println!("LFW LBP model: {report:?}");
+    assert_eq!(model.features, spec.features);
+    assert_eq!(model.d(), 48 * 59);
+    assert_eq!(model.basis.len(), model.k * 48 * 59);
+    assert!(
+        report.accuracy > 0.3,
+        "accuracy {} (chance 1.6%)",
+        report.accuracy
+    );
+    // The saved model reads back with its features.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lbp.json");
+    model.save(&path).unwrap();
+    assert_eq!(Model::load(&path).unwrap(), model);
+    passes_check(&model, &ds, report.n_test);
+}
+
+/// `check` of `model` on its test split (`n_test` thumbnails) passes.
+fn passes_check(model: &Model, ds: &facenmf_host::data::Dataset, n_test: usize) {
+    let test = train::test_split(model, ds).unwrap();
+    assert_eq!(test.len(), n_test);
     let thumbs: Vec<Vec<f32>> = (0..test.len()).map(|i| test.image(i).to_vec()).collect();
-    let c = check::run(&model, &thumbs).unwrap();
+    let c = check::run(model, &thumbs).unwrap();
     println!("check: {c:?}");
     assert!(c.pass, "{c:?}");
+    assert_eq!(c.feature_mismatches, 0);
     assert!(c.agreement >= check::MIN_AGREEMENT && c.objective_gap <= check::MAX_OBJECTIVE_GAP);
 }

@@ -8,6 +8,7 @@ use anyhow::Result;
 
 use super::dataset::SourceArgs;
 use super::parse;
+use crate::features::FeatureChoice;
 use crate::train::grid::{self, line, pick, plot, table, Row};
 use crate::train::Spec;
 
@@ -19,6 +20,9 @@ pub struct ModelsArgs {
     /// Thumbnail sizes HxW, comma-separated.
     #[arg(long, default_value = "24x18,32x24,48x36,64x48")]
     pub thumbs: String,
+    /// What the NMF is fitted on: `raw` or `lbp:RxC` (see `facenmf train`).
+    #[arg(long, value_name = "FEATURES", default_value = "raw")]
+    pub features: FeatureChoice,
     /// Component counts: a comma list or `A..=B:STEP`.
     #[arg(long, default_value = "16,32,48,64,96")]
     pub components: String,
@@ -63,6 +67,7 @@ pub fn run(args: ModelsArgs) -> Result<()> {
     let ks = parse::components(&args.components)?;
     let mut base = Spec {
         seed: args.seed,
+        features: args.features,
         ..Spec::default()
     };
     base.nmf.max_iter = args.max_iter;

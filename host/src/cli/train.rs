@@ -10,6 +10,7 @@ use facenmf_core::StopRule;
 
 use super::dataset::SourceArgs;
 use super::parse;
+use crate::features::FeatureChoice;
 use crate::model::MetricName;
 use crate::nmf::Solver;
 use crate::train::{GalleryKind, Spec};
@@ -22,6 +23,11 @@ pub struct TrainArgs {
     /// Thumbnail size HxW (the chip's input).
     #[arg(long, value_name = "HxW", value_parser = parse::size, default_value = "32x24")]
     pub thumb: (usize, usize),
+    /// What the NMF is fitted on: `raw` (the thumbnail) or `lbp:RxC` (uniform
+    /// LBP histograms over R x C cells of the thumbnail, e.g. lbp:8x6 with
+    /// --thumb 64x48).
+    #[arg(long, value_name = "FEATURES", default_value = "raw")]
+    pub features: FeatureChoice,
     /// NMF components K.
     #[arg(long, default_value_t = 96)]
     pub components: usize,
@@ -103,6 +109,7 @@ impl TrainArgs {
         let d = Spec::default();
         Spec {
             thumb: self.thumb,
+            features: self.features,
             crop: None,
             nmf: crate::nmf::NmfParams {
                 n_components: self.components,

@@ -55,9 +55,14 @@ pub fn run(
     let mut rows = Vec::new();
     for &thumb in thumbs {
         for &k in ks {
-            let d = thumb.0 * thumb.1;
+            let d = base.features.extractor(thumb.1, thumb.0)?.output_len();
             let shape = Shape {
                 d,
+                work: if base.features.is_raw() {
+                    d
+                } else {
+                    thumb.0 * thumb.1 + d
+                },
                 k,
                 m: k,
                 map: base.lda,

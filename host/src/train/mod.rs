@@ -1,6 +1,7 @@
 //! The recipe that makes a device model: dataset → device thumbnails (the
-//! chip's own thumbnail code) → seeded split → NMF basis fitted on the
-//! training thumbnails → codes by the chip's NNLS → square root and L2
+//! chip's own thumbnail code) → seeded split → features of the thumbnails
+//! (the chip's feature stage; raw pixels or LBP) → NMF basis fitted on the
+//! training features → codes by the chip's NNLS → square root and L2
 //! normalisation → LDA fitted on the training codes → gallery templates
 //! (class means, or every training face) → [`Model`].
 //!
@@ -21,8 +22,9 @@ use facenmf_core::thumbnail::Crop;
 use facenmf_core::StopRule;
 use serde::Serialize;
 
-use crate::chip::Chip;
+use crate::chip::{features_all, Chip};
 use crate::data::Dataset;
+use crate::features::FeatureChoice;
 use crate::learn::augment::Augment;
 use crate::learn::lda::Lda;
 use crate::model::{
@@ -35,6 +37,8 @@ use crate::nmf::{self, NmfParams};
 pub struct Spec {
     /// Thumbnail height and width.
     pub thumb: (usize, usize),
+    /// What the NMF is fitted on: the thumbnail or features of it.
+    pub features: FeatureChoice,
     /// Crop of the dataset images `[x, y, width, height]`; `None` = whole image.
     pub crop: Option<[usize; 4]>,
     /// NMF options (`n_components` is K).
@@ -69,6 +73,7 @@ impl Default for Spec {
     fn default() -> Self {
         Self {
             thumb: (32, 24),
+            features: FeatureChoice::Raw,
             crop: None,
             nmf: NmfParams {
                 n_components: 96,
@@ -114,7 +119,7 @@ pub struct Report {
     pub fit_seconds: f64,
     /// NMF iterations.
     pub n_iter: usize,
-    /// ‖X − WH‖ / ‖X‖ on the training thumbnails.
+    /// ‖X − WH‖ / ‖X‖ on the training features.
     pub rel_error: f64,
     /// Components kept (fitted components that are all zero are dropped).
     pub k: usize,
@@ -179,16 +184,24 @@ pub struct FittedBasis {
     pub k: usize,
     /// NMF iterations.
     pub n_iter: usize,
-    /// ‖X − WH‖ / ‖X‖ on the training thumbnails.
+    /// ‖X − WH‖ / ‖X‖ on the training features.
     pub rel_error: f64,
     /// Seconds of the fit.
     pub fit_seconds: f64,
 }
 
-/// Fits the NMF basis of `spec` on the training thumbnails.
+/// Fits the NMF basis of `spec` on the features of the training thumbnails
+/// (the chip's feature stage).
 pub fn fit_basis(train: &Dataset, spec: &Spec) -> Result<FittedBasis> {
-    let (n, d) = (train.len(), train.pixels());
-    let fit = nmf::fit(&train.images, n, d, &spec.nmf).context("fitting NMF")?;
+    let extractor = spec.features.extractor(train.width, train.height)?;
+    let d = extractor.output_len();
+    let fit = if extractor.is_identity() {
+        nmf::fit(&train.images, train.len(), d, &spec.nmf)
+    } else {
+        let x = features_all(&extractor, &train.images)?;
+        nmf::fit(&x, train.len(), d, &spec.nmf)
+    }
+    .context("fitting NMF")?;
     // Components the solver zeroed carry no information and the chip's
     // encoder needs a positive Gram diagonal: drop them.
     let alive: Vec<usize> = (0..spec.nmf.n_components)
@@ -211,7 +224,17 @@ pub fn fit_basis(train: &Dataset, spec: &Spec) -> Result<FittedBasis> {
 /// thumbnails, the LDA map and the templates. `ds` gives the frame geometry
 /// and class names.
 pub fn assemble(ds: &Dataset, train: &Dataset, basis: &FittedBasis, spec: &Spec) -> Result<Model> {
-    let (k, d) = (basis.k, train.pixels());
+    let k = basis.k;
+    let d = spec
+        .features
+        .extractor(spec.thumb.1, spec.thumb.0)?
+        .output_len();
+    ensure!(
+        basis.h.len() == k * d,
+        "the basis holds {} values, not K x D = {k} x {d} ({} features)",
+        basis.h.len(),
+        spec.features
+    );
     let mut model = Model {
         format_version: FORMAT_VERSION,
         geometry: Geometry {
@@ -221,6 +244,7 @@ pub fn assemble(ds: &Dataset, train: &Dataset, basis: &FittedBasis, spec: &Spec)
             width: spec.thumb.1,
             height: spec.thumb.0,
         },
+        features: spec.features,
         k,
         basis: basis.h.clone(),
         gram: gram_of(&basis.h, k, d),
@@ -246,11 +270,11 @@ pub fn assemble(ds: &Dataset, train: &Dataset, basis: &FittedBasis, spec: &Spec)
     let (codes, labels) = {
         let chip = Chip::new(&model)?;
         spec.augment.with_copies(
-            chip.prepared_codes(&train.images, train.pixels())?,
+            chip.prepared_codes(&train.images)?,
             &train.images,
             &train.labels,
             (train.height, train.width),
-            |images, _| chip.prepared_codes(images, train.pixels()),
+            |images, _| chip.prepared_codes(images),
         )?
     };
     let classes = ds.class_names.len();
@@ -319,6 +343,9 @@ pub fn train(
             ),
         ),
     ]);
+    if !spec.features.is_raw() {
+        provenance.insert("features".to_string(), spec.features.to_string());
+    }
     model.provenance = provenance;
     let accuracy = Chip::new(&model)?.accuracy(&test)?;
     model.provenance.insert(

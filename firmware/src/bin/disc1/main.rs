@@ -58,7 +58,7 @@ const CORE_HZ: u32 = 168_000_000;
 const FRAME_TIMEOUT_CYCLES: u32 = CORE_HZ / 2;
 
 static mut FRAME: FrameBuf = FrameBuf::new();
-static mut THUMB: [f32; D] = [0.0; D];
+static mut THUMB: [f32; WORK_LEN] = [0.0; WORK_LEN];
 static mut CODE: [f32; K] = [0.0; K];
 
 /// DWT cycle counter: one tick a core cycle.
