@@ -23,6 +23,7 @@ pub mod camera;
 pub mod enrol;
 pub mod frames;
 pub mod gesture;
+pub mod indicator;
 pub mod locate;
 pub mod ov7670;
 #[cfg(feature = "disc1")]

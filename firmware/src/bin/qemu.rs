@@ -27,7 +27,6 @@
 #![no_main]
 
 #[cfg(not(facenmf_locator))]
-use core::convert::Infallible;
 #[cfg(not(facenmf_locator))]
 use core::ops::ControlFlow;
 use core::ptr::{addr_of, addr_of_mut};
@@ -43,6 +42,8 @@ use facenmf_core::Recogniser;
 use facenmf_firmware::frames::Frames;
 #[cfg(not(facenmf_locator))]
 use facenmf_firmware::frames::{Replay, Synthetic};
+#[cfg(not(facenmf_locator))]
+use facenmf_firmware::indicator::StatePin;
 use facenmf_firmware::Stopwatch;
 #[cfg(not(facenmf_locator))]
 use facenmf_firmware::{App, AppError, Camera, Report, Workspace};
@@ -145,28 +146,6 @@ impl Stopwatch for SysTickWatch {
     }
 }
 
-/// The indicator: no LED on this board, the state goes into the report.
-#[cfg(not(facenmf_locator))]
-#[derive(Default)]
-struct Led(bool);
-
-#[cfg(not(facenmf_locator))]
-impl embedded_hal::digital::ErrorType for Led {
-    type Error = Infallible;
-}
-
-#[cfg(not(facenmf_locator))]
-impl embedded_hal::digital::OutputPin for Led {
-    fn set_low(&mut self) -> Result<(), Infallible> {
-        self.0 = false;
-        Ok(())
-    }
-    fn set_high(&mut self) -> Result<(), Infallible> {
-        self.0 = true;
-        Ok(())
-    }
-}
-
 #[entry]
 fn main() -> ! {
     paint_stack();
@@ -256,7 +235,7 @@ fn run<C: Camera>(
     ws: &mut Workspace<'_, M>,
     count: usize,
 ) -> u32 {
-    let mut app = App::new(recogniser, &CLASS_NAMES, camera, Led::default(), watch);
+    let mut app = App::new(recogniser, &CLASS_NAMES, camera, StatePin::default(), watch);
     let mut errors = 0;
     let mut seen = 0;
     app.run(ws, |result, ws| {

@@ -32,7 +32,6 @@
 #![no_std]
 #![no_main]
 
-use core::convert::Infallible;
 use core::ptr::addr_of_mut;
 
 use cortex_m_rt::{entry, exception, ExceptionFrame};
@@ -44,6 +43,7 @@ use facenmf_firmware::app::NoStopwatch;
 use facenmf_firmware::enrol::{Config, Door, Progress};
 use facenmf_firmware::frames::{Frames, Replay};
 use facenmf_firmware::gesture::Button;
+use facenmf_firmware::indicator::StatePin;
 use facenmf_firmware::{App, Workspace};
 use facenmf_store::{RamNor, RamNorError, Region, Store};
 use semihosting::fs::File;
@@ -170,25 +170,6 @@ impl NorFlash for HostNor {
     }
 }
 
-/// The indicator: no LED on this board, its state goes into the lines.
-#[derive(Default)]
-struct Led(bool);
-
-impl embedded_hal::digital::ErrorType for Led {
-    type Error = Infallible;
-}
-
-impl embedded_hal::digital::OutputPin for Led {
-    fn set_low(&mut self) -> Result<(), Infallible> {
-        self.0 = false;
-        Ok(())
-    }
-    fn set_high(&mut self) -> Result<(), Infallible> {
-        self.0 = true;
-        Ok(())
-    }
-}
-
 /// The instruction-counting plugin prints its counter each time this runs:
 /// around the inference and around the door's step of each frame seen while
 /// enrolling (four marks a frame).
@@ -256,7 +237,7 @@ fn main() -> ! {
         recogniser,
         &CLASS_NAMES,
         camera,
-        Led::default(),
+        StatePin::default(),
         NoStopwatch,
     );
     let flash = match HostNor::boot(store_mem) {
