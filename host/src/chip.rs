@@ -13,7 +13,7 @@
 
 use anyhow::{anyhow, ensure, Result};
 use facenmf_core::gallery::{self, Decision, Identity, Metric};
-use facenmf_core::thumbnail::Thumbnailer;
+use facenmf_core::thumbnail::{Crop, PixelFormat, Thumbnailer};
 use facenmf_core::{Encoder, Projection};
 use rayon::prelude::*;
 
@@ -114,6 +114,25 @@ impl<'m> Chip<'m> {
         let mut thumb = vec![0.0f32; self.model.d()];
         self.thumbnailer
             .run(frame, &mut thumb)
+            .map_err(|e| anyhow!("thumbnail: {e}"))?;
+        Ok(thumb)
+    }
+
+    /// The thumbnail (D values) of `crop` of a `width x height` 8-bit gray
+    /// frame (any size; e.g. a whole camera frame and the locator's crop).
+    pub fn thumbnail_of(
+        &self,
+        frame: &[u8],
+        width: usize,
+        height: usize,
+        crop: Crop,
+    ) -> Result<Vec<f32>> {
+        let g = &self.model.geometry;
+        let t =
+            Thumbnailer::new_checked(width, height, PixelFormat::Gray8, crop, g.width, g.height)
+                .map_err(|e| anyhow!("thumbnail of crop {crop:?}: {e}"))?;
+        let mut thumb = vec![0.0f32; self.model.d()];
+        t.run(frame, &mut thumb)
             .map_err(|e| anyhow!("thumbnail: {e}"))?;
         Ok(thumb)
     }

@@ -8,11 +8,15 @@
 //! - [`score`]: located %, false alarms and cost on a frame folder.
 //! - [`export`]: a locator as Rust `const` data for the firmware.
 //! - [`detect`]: the faces of whole frames (`facenmf detect`).
+//! - [`recognise`]: whole frames located then recognised (`facenmf recognise --locator`).
+//! - [`endtoend`]: recognition on located faces against the true boxes.
 
 pub mod config;
 pub mod detect;
+pub mod endtoend;
 pub mod export;
 pub mod fit;
 pub mod frames_in;
 pub mod opencv;
+pub mod recognise;
 pub mod score;
