@@ -15,7 +15,8 @@ use facenmf_core::Crop;
 use rayon::prelude::*;
 
 use super::config::HostLocator;
-use super::recognise::{locate, name_region, read_frame};
+use super::frames_in::read_gray;
+use super::recognise::{locate, name_region};
 use super::score::is_located;
 use crate::chip::Chip;
 use crate::frames::{Truth, TruthBox};
@@ -90,22 +91,35 @@ pub fn truth_crop(t: &TruthBox, width: usize, height: usize) -> Crop {
     }
 }
 
-/// Runs both paths on every face frame of `dir` (at most `limit`, in order).
+/// Runs both paths on every face frame of `dir` (at most `limit`, in
+/// order), the located region from `loc`.
 pub fn end_to_end(
     chip: &Chip<'_>,
     loc: &HostLocator,
     dir: &Path,
     limit: Option<usize>,
 ) -> Result<EndToEnd> {
+    end_to_end_with(chip, (loc.width, loc.height), dir, limit, |px, _| {
+        Ok(locate(loc, px)?.map(|(c, _)| c))
+    })
+}
+
+/// [`end_to_end`] with the located region given by `locate(frame, true
+/// box)` for `width x height` frames (a locator, or a test's stand-in).
+pub fn end_to_end_with(
+    chip: &Chip<'_>,
+    (width, height): (usize, usize),
+    dir: &Path,
+    limit: Option<usize>,
+    locate: impl Fn(&[u8], &TruthBox) -> Result<Option<Crop>> + Sync,
+) -> Result<EndToEnd> {
     let truth = Truth::read(dir)?;
-    if (truth.width, truth.height) != (loc.width, loc.height) {
+    if (truth.width, truth.height) != (width, height) {
         bail!(
-            "{}: frames are {} x {}, the locator takes {} x {}",
+            "{}: frames are {} x {}, the locator takes {width} x {height}",
             dir.display(),
             truth.width,
             truth.height,
-            loc.width,
-            loc.height
         );
     }
     let frames: Vec<_> = truth
@@ -114,14 +128,21 @@ pub fn end_to_end(
         .filter_map(|f| f.face.map(|b| (f, b)))
         .take(limit.unwrap_or(usize::MAX))
         .collect();
-    let size = (loc.width, loc.height);
+    let size = (width, height);
     let pairs: Vec<(Pair, bool)> = frames
         .par_iter()
         .map(|(f, b)| -> Result<(Pair, bool)> {
-            let px = read_frame(&dir.join(&f.file), loc)?;
-            let truth_box = truth_crop(b, loc.width, loc.height);
+            let path = dir.join(&f.file);
+            let (w, h, px) = read_gray(&path)?;
+            if (w, h) != size {
+                bail!(
+                    "{}: a {w} x {h} frame, expected {width} x {height}",
+                    path.display()
+                );
+            }
+            let truth_box = truth_crop(b, width, height);
             let at_truth = name_region(chip, &px, size, truth_box, f32::INFINITY)?.nearest;
-            let located = locate(loc, &px)?.map(|(c, _)| c);
+            let located = locate(&px, b)?;
             let at_located = located
                 .map(|c| name_region(chip, &px, size, c, f32::INFINITY).map(|n| n.nearest))
                 .transpose()?;
