@@ -13,6 +13,7 @@ use facenmf_host::locate::config::{HostLocator, LocatorConfig};
 use facenmf_host::locate::endtoend::{end_to_end, end_to_end_with, truth_crop};
 use facenmf_host::locate::frames_in::read_gray;
 use facenmf_host::locate::recognise::name_region;
+use facenmf_host::locate::refine::{refine, residual};
 use facenmf_host::train::{self, Spec};
 use facenmf_tests::{data_dir, opencv};
 
@@ -139,6 +140,38 @@ fn located_and_true_box_paths_agree_on_test_split_frames() {
         let whole = Crop::full(c.width, c.height);
         let n = name_region(&chip, &alone, (c.width, c.height), whole, f32::INFINITY).unwrap();
         assert_eq!(&n.nearest, answer, "{}", p.file);
+    }
+
+    // The residual that aligns located faces: ‖x‖² − 2 zᵀHx + zᵀGz over
+    // ‖x‖², with the model's Gram; no refinement keeps the region.
+    let (m, d) = (&model, model.d());
+    for p in e.pairs.iter().take(8) {
+        let px = read_gray(&dir.path().join(&p.file)).unwrap().2;
+        let c = p.truth_box;
+        let r = residual(&chip, &px, (160, 120), c).unwrap();
+        let x = chip.thumbnail_of(&px, 160, 120, c).unwrap();
+        let z = chip.embed(&x).unwrap().raw;
+        let f = |v: f32| f64::from(v);
+        let xx: f64 = x.iter().map(|&v| f(v) * f(v)).sum();
+        let mut zhx = 0.0;
+        let mut zgz = 0.0;
+        for k in 0..m.k {
+            let hx: f64 = (0..d).map(|j| f(m.basis[k * d + j]) * f(x[j])).sum();
+            zhx += f(z[k]) * hx;
+            for l in 0..m.k {
+                zgz += f(z[k]) * f(m.gram[k * m.k + l]) * f(z[l]);
+            }
+        }
+        let expected = (xx - 2.0 * zhx + zgz) / xx;
+        assert!(
+            (r - expected).abs() <= 1e-4 + 1e-3 * expected,
+            "{}: residual {r} vs {expected}",
+            p.file
+        );
+        assert!(r > 0.0 && r < 1.0, "{r}");
+        assert_eq!(refine(&chip, &px, (160, 120), c, 0).unwrap(), c);
+        let better = refine(&chip, &px, (160, 120), c, 1).unwrap();
+        assert!(residual(&chip, &px, (160, 120), better).unwrap() <= r);
     }
 
     // A locator that returns the true box: both paths agree frame by frame;

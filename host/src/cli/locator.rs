@@ -9,8 +9,10 @@ use clap::{Args, Subcommand};
 use crate::chip::Chip;
 use crate::frames::Truth;
 use crate::locate::config::{HostLocator, LocatorConfig};
-use crate::locate::endtoend::end_to_end;
+use crate::locate::endtoend::end_to_end_with;
 use crate::locate::fit::fit_map;
+use crate::locate::recognise::locate;
+use crate::locate::refine::refine;
 use crate::locate::score::{run_folder, summarise};
 use crate::model::Model;
 
@@ -39,6 +41,10 @@ pub struct EndToEndArgs {
     /// Frame folder (from `facenmf frames`, best with `--model`: test photos only).
     #[arg(long)]
     pub frames: PathBuf,
+    /// Align each located face by the NMF reconstruction residual over
+    /// (2N+1)² shifts x 5 scales around it (0: the located region as is).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub refine: u32,
 }
 
 /// Options of `facenmf locator export`.
@@ -98,7 +104,12 @@ pub fn run(cmd: LocatorCommand) -> Result<()> {
             let truth = Truth::read(&a.frames)?;
             let loc =
                 HostLocator::new(LocatorConfig::read(&a.locator)?, truth.width, truth.height)?;
-            let e = end_to_end(&chip, &loc, &a.frames, None)?;
+            let size = (loc.width, loc.height);
+            let e = end_to_end_with(&chip, size, &a.frames, None, |px, _| {
+                locate(&loc, px)?
+                    .map(|(c, _)| refine(&chip, px, size, c, a.refine))
+                    .transpose()
+            })?;
             let pct = |n: usize| 100.0 * n as f64 / e.faces.max(1) as f64;
             println!(
                 "{} face frames: a face chosen on {} ({:.1}%), located on {} ({:.1}%)",

@@ -10,6 +10,7 @@
 //! - [`detect`]: the faces of whole frames (`facenmf detect`).
 //! - [`recognise`]: whole frames located then recognised (`facenmf recognise --locator`).
 //! - [`endtoend`]: recognition on located faces against the true boxes.
+//! - [`refine`]: aligning a located face by the NMF reconstruction residual.
 
 pub mod config;
 pub mod detect;
@@ -19,4 +20,5 @@ pub mod fit;
 pub mod frames_in;
 pub mod opencv;
 pub mod recognise;
+pub mod refine;
 pub mod score;
