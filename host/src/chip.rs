@@ -13,7 +13,7 @@
 
 use anyhow::{anyhow, ensure, Result};
 use facenmf_core::gallery::{self, Decision, Identity, Metric};
-use facenmf_core::thumbnail::Thumbnailer;
+use facenmf_core::thumbnail::{Crop, PixelFormat, Thumbnailer};
 use facenmf_core::{Encoder, FeatureExtractor, Projection};
 use rayon::prelude::*;
 
@@ -123,6 +123,25 @@ impl<'m> Chip<'m> {
     /// The features (D values) of one thumbnail, as the chip computes them.
     pub fn features(&self, thumb: &[f32]) -> Result<Vec<f32>> {
         features_of(&self.features, thumb)
+    }
+
+    /// The model's thumbnail of `crop` of a `width x height` 8-bit gray
+    /// frame (any size; e.g. a whole camera frame and the locator's crop).
+    pub fn thumbnail_of(
+        &self,
+        frame: &[u8],
+        width: usize,
+        height: usize,
+        crop: Crop,
+    ) -> Result<Vec<f32>> {
+        let g = &self.model.geometry;
+        let t =
+            Thumbnailer::new_checked(width, height, PixelFormat::Gray8, crop, g.width, g.height)
+                .map_err(|e| anyhow!("thumbnail of crop {crop:?}: {e}"))?;
+        let mut thumb = vec![0.0f32; g.d()];
+        t.run(frame, &mut thumb)
+            .map_err(|e| anyhow!("thumbnail: {e}"))?;
+        Ok(thumb)
     }
 
     /// Features, code and vector of one thumbnail.

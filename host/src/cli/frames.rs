@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 
-use crate::frames::{generate, TRUTH_FILE};
+use crate::frames::split::test_photos;
+use crate::frames::{generate_only, TRUTH_FILE};
+use crate::model::Model;
 
 /// Options of `facenmf frames`.
 #[derive(Debug, Clone, Args)]
@@ -26,11 +28,34 @@ pub struct FramesArgs {
     /// Share of the frames that are face-free (0..=1).
     #[arg(long, default_value_t = 0.25)]
     pub face_free: f64,
+    /// Only the photos of this model's test split (the model trained on the
+    /// people of `--from` in scikit-learn's order, e.g. on `lfw_people_min20_r07`).
+    #[arg(long, value_name = "MODEL")]
+    pub model: Option<PathBuf>,
+    /// With `--model`: the `--max-per-person` the model was trained with.
+    #[arg(long, value_name = "N", requires = "model")]
+    pub max_per_person: Option<usize>,
 }
 
 /// Runs `facenmf frames`.
 pub fn run(args: FramesArgs) -> Result<()> {
-    let truth = generate(&args.from, &args.out, args.seed, args.count, args.face_free)?;
+    let only = match &args.model {
+        Some(m) => {
+            let model = Model::load(m)?;
+            let photos = test_photos(&args.from, &model, args.max_per_person)?;
+            println!("{} photos of the model's test split", photos.len());
+            Some(photos.into_iter().map(|(_, p)| p).collect::<Vec<_>>())
+        }
+        None => None,
+    };
+    let truth = generate_only(
+        &args.from,
+        only.as_deref(),
+        &args.out,
+        args.seed,
+        args.count,
+        args.face_free,
+    )?;
     let faces = truth.frames.iter().filter(|f| f.face.is_some()).count();
     println!(
         "wrote {} frames ({} with a face, {} face-free) and {} to {}",

@@ -40,13 +40,38 @@ fn photos(dir: &Path) -> Result<Photos> {
 /// the answer sheet (also written to `out/truth.json`). Frame `i` depends on
 /// `seed` and `i` only. Each file is written whole or not at all.
 pub fn generate(from: &Path, out: &Path, seed: u64, count: usize, face_free: f64) -> Result<Truth> {
+    generate_only(from, None, out, seed, count, face_free)
+}
+
+/// [`generate`] drawing photos only from `only` (files under `from`, e.g. a
+/// model's test split from [`super::split::test_photos`]) when given; labels
+/// still index all the people of `from`.
+pub fn generate_only(
+    from: &Path,
+    only: Option<&[PathBuf]>,
+    out: &Path,
+    seed: u64,
+    count: usize,
+    face_free: f64,
+) -> Result<Truth> {
     if !(0.0..=1.0).contains(&face_free) {
         bail!("--face-free must be within 0..=1, got {face_free}");
     }
     if count == 0 {
         bail!("--count must be at least 1");
     }
-    let (classes, files) = photos(from)?;
+    let (classes, mut files) = photos(from)?;
+    if let Some(only) = only {
+        let keep: std::collections::BTreeSet<&PathBuf> = only.iter().collect();
+        files.retain(|(_, p)| keep.contains(p));
+        if files.is_empty() {
+            bail!(
+                "--from {}: none of the {} photos asked for is in it",
+                from.display(),
+                only.len()
+            );
+        }
+    }
     std::fs::create_dir_all(out)
         .with_context(|| format!("--out: cannot create {}", out.display()))?;
     let free_every = if face_free > 0.0 {

@@ -8,9 +8,11 @@ use serde::Serialize;
 
 use super::config::{HostLocator, LocatorConfig};
 use super::frames_in::read_gray;
+use super::recognise::model_crop;
+use crate::model::Geometry;
 
 /// One face in the JSON output.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FaceOut {
     /// First row.
     pub top: usize,
@@ -40,8 +42,21 @@ pub struct DetectOut {
     pub frames: Vec<FrameOut>,
 }
 
-/// Locates the faces of `frames`.
+/// The file name a model's locator has beside the model.
+pub const LOCATOR_FILE: &str = "locator.json";
+
+/// Locates the faces of `frames`: boxes are the located face regions.
 pub fn detect(config: &LocatorConfig, frames: &[PathBuf]) -> Result<DetectOut> {
+    detect_for(config, None, frames)
+}
+
+/// Locates the faces of `frames`; with a model's geometry each box is that
+/// model's crop of the face region ([`model_crop`]), else the region.
+pub fn detect_for(
+    config: &LocatorConfig,
+    geometry: Option<&Geometry>,
+    frames: &[PathBuf],
+) -> Result<DetectOut> {
     let mut out = Vec::with_capacity(frames.len());
     let mut loc: Option<HostLocator> = None;
     for path in frames {
@@ -56,7 +71,8 @@ pub fn detect(config: &LocatorConfig, frames: &[PathBuf]) -> Result<DetectOut> {
             .faces
             .iter()
             .filter_map(|f| {
-                let c = core_map.crop(f, w, h)?;
+                let region = core_map.crop(f, w, h)?;
+                let c = geometry.map_or(region, |g| model_crop(region, g));
                 Some(FaceOut {
                     top: c.y,
                     left: c.x,

@@ -9,12 +9,18 @@
 //! - [`on_host`]: whole frames (locate, then recognise) as the firmware runs them.
 //! - [`export`]: a locator as Rust `const` data for the firmware.
 //! - [`detect`]: the faces of whole frames (`facenmf detect`).
+//! - [`recognise`]: whole frames located then recognised (`facenmf recognise --locator`).
+//! - [`endtoend`]: recognition on located faces against the true boxes.
+//! - [`refine`]: aligning a located face by the NMF reconstruction residual.
 
 pub mod config;
 pub mod detect;
+pub mod endtoend;
 pub mod export;
 pub mod fit;
 pub mod frames_in;
 pub mod on_host;
 pub mod opencv;
+pub mod recognise;
+pub mod refine;
 pub mod score;

@@ -1,0 +1,209 @@
+//! The end-to-end figure: the chip pipeline's recognition on the faces the
+//! locator finds against the same faces cut at their true boxes, on a
+//! generated frame folder (`facenmf frames`, ideally `--model`: photos of the
+//! model's test split only).
+//!
+//! Every face frame is recognised twice with the same model, the threshold
+//! off (the nearest person, as the trainer's accuracy): (a) at the locator's
+//! chosen region, (b) at the true box of `truth.json` rounded to whole
+//! pixels. A face frame the locator finds no face in counts as wrong in (a).
+
+use std::path::Path;
+
+use anyhow::{bail, Result};
+use facenmf_core::Crop;
+use rayon::prelude::*;
+
+use super::config::HostLocator;
+use super::frames_in::read_gray;
+use super::recognise::{locate, name_region};
+use super::score::is_located;
+use crate::chip::Chip;
+use crate::frames::{Truth, TruthBox};
+
+/// One face frame's two answers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pair {
+    /// The frame file.
+    pub file: String,
+    /// The person in it.
+    pub person: String,
+    /// The true box, rounded to whole pixels.
+    pub truth_box: Crop,
+    /// The locator's chosen region, `None` for "no face".
+    pub located: Option<Crop>,
+    /// The nearest person at the true box.
+    pub at_truth: String,
+    /// The nearest person at the located region.
+    pub at_located: Option<String>,
+}
+
+impl Pair {
+    /// Whether the located region passes the "located" rule.
+    pub fn is_located(&self, t: &TruthBox) -> bool {
+        self.located.is_some_and(|c| is_located(&c, t))
+    }
+}
+
+/// The figure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndToEnd {
+    /// Every face frame, in folder order.
+    pub pairs: Vec<Pair>,
+    /// Face frames.
+    pub faces: usize,
+    /// Of them, with a face chosen.
+    pub answered: usize,
+    /// Of them, located by the rule.
+    pub located: usize,
+    /// Named right at the true box.
+    pub correct_truth: usize,
+    /// Named right at the located region (no face: wrong).
+    pub correct_located: usize,
+}
+
+impl EndToEnd {
+    /// Accuracy at the true box.
+    pub fn accuracy_truth(&self) -> f64 {
+        self.correct_truth as f64 / self.faces.max(1) as f64
+    }
+
+    /// Accuracy at the located region.
+    pub fn accuracy_located(&self) -> f64 {
+        self.correct_located as f64 / self.faces.max(1) as f64
+    }
+}
+
+/// The true box rounded to whole pixels inside a `width x height` frame.
+pub fn truth_crop(t: &TruthBox, width: usize, height: usize) -> Crop {
+    let fit = |start: f64, len: f64, side: usize| {
+        let len = (len.round() as usize).clamp(1, side);
+        let start = (start.round().max(0.0) as usize).min(side - len);
+        (start, len)
+    };
+    let (y, h) = fit(t.top, t.height, height);
+    let (x, w) = fit(t.left, t.width, width);
+    Crop {
+        x,
+        y,
+        width: w,
+        height: h,
+    }
+}
+
+/// Runs both paths on every face frame of `dir` (at most `limit`, in
+/// order), the located region from `loc`.
+pub fn end_to_end(
+    chip: &Chip<'_>,
+    loc: &HostLocator,
+    dir: &Path,
+    limit: Option<usize>,
+) -> Result<EndToEnd> {
+    end_to_end_with(chip, (loc.width, loc.height), dir, limit, |px, _| {
+        Ok(locate(loc, px)?.map(|(c, _)| c))
+    })
+}
+
+/// [`end_to_end`] with the located region given by `locate(frame, true
+/// box)` for `width x height` frames (a locator, or a test's stand-in).
+pub fn end_to_end_with(
+    chip: &Chip<'_>,
+    (width, height): (usize, usize),
+    dir: &Path,
+    limit: Option<usize>,
+    locate: impl Fn(&[u8], &TruthBox) -> Result<Option<Crop>> + Sync,
+) -> Result<EndToEnd> {
+    let truth = Truth::read(dir)?;
+    if (truth.width, truth.height) != (width, height) {
+        bail!(
+            "{}: frames are {} x {}, the locator takes {width} x {height}",
+            dir.display(),
+            truth.width,
+            truth.height,
+        );
+    }
+    let frames: Vec<_> = truth
+        .frames
+        .iter()
+        .filter_map(|f| f.face.map(|b| (f, b)))
+        .take(limit.unwrap_or(usize::MAX))
+        .collect();
+    let size = (width, height);
+    let pairs: Vec<(Pair, bool)> = frames
+        .par_iter()
+        .map(|(f, b)| -> Result<(Pair, bool)> {
+            let path = dir.join(&f.file);
+            let (w, h, px) = read_gray(&path)?;
+            if (w, h) != size {
+                bail!(
+                    "{}: a {w} x {h} frame, expected {width} x {height}",
+                    path.display()
+                );
+            }
+            let truth_box = truth_crop(b, width, height);
+            let at_truth = name_region(chip, &px, size, truth_box, f32::INFINITY)?.nearest;
+            let located = locate(&px, b)?;
+            let at_located = located
+                .map(|c| name_region(chip, &px, size, c, f32::INFINITY).map(|n| n.nearest))
+                .transpose()?;
+            let pair = Pair {
+                file: f.file.clone(),
+                person: f.person.clone(),
+                truth_box,
+                located,
+                at_truth,
+                at_located,
+            };
+            let ok = pair.is_located(b);
+            Ok((pair, ok))
+        })
+        .collect::<Result<_>>()?;
+    let mut e = EndToEnd {
+        pairs: Vec::with_capacity(pairs.len()),
+        faces: pairs.len(),
+        answered: 0,
+        located: 0,
+        correct_truth: 0,
+        correct_located: 0,
+    };
+    for (p, ok) in pairs {
+        e.answered += usize::from(p.located.is_some());
+        e.located += usize::from(ok);
+        e.correct_truth += usize::from(p.at_truth == p.person);
+        e.correct_located += usize::from(p.at_located.as_ref() == Some(&p.person));
+        e.pairs.push(p);
+    }
+    Ok(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_true_box_rounds_and_stays_inside() {
+        let t = TruthBox {
+            top: 10.4,
+            left: 20.6,
+            height: 50.5,
+            width: 37.2,
+        };
+        assert_eq!(
+            truth_crop(&t, 160, 120),
+            Crop {
+                x: 21,
+                y: 10,
+                width: 37,
+                height: 51
+            }
+        );
+        let edge = TruthBox {
+            top: 80.0,
+            left: 130.0,
+            height: 41.0,
+            width: 31.0,
+        };
+        let c = truth_crop(&edge, 160, 120);
+        assert!(c.y + c.height <= 120 && c.x + c.width <= 160);
+    }
+}
