@@ -10,7 +10,7 @@ use core::ops::ControlFlow;
 
 use embedded_hal::digital::OutputPin;
 use facenmf_core::gallery::Identity;
-use facenmf_core::recognise::{Error as RecogniseError, Recogniser};
+use facenmf_core::recognise::{Error as RecogniseError, Recogniser, Recognition};
 
 use crate::camera::{Camera, Error as _, ErrorKind};
 
@@ -249,47 +249,13 @@ where
         frame: u32,
         ws: &mut Workspace<'_, M>,
     ) -> Result<Report<'m>, AppError<C::Error, P::Error>> {
-        if let Err(e) = self.camera.capture(ws.frame) {
-            let kind: ErrorKind = e.kind();
-            warn!("frame {}: camera error {}", frame, kind);
-            let _ = kind;
-            return Err(AppError::Camera(e));
-        }
+        self.capture(frame, ws)?;
         self.stopwatch.start();
         let result = self
             .recogniser
             .recognise(ws.frame, ws.thumb, ws.code, &mut ws.out);
         let ticks = self.stopwatch.stop();
-        let r = result.map_err(|e| {
-            warn!("frame {}: {}", frame, e);
-            AppError::Recognise(e)
-        })?;
-        let d = r.decision;
-        let micros = (u64::from(ticks) * 1_000_000 / u64::from(self.stopwatch.hz().max(1))) as u32;
-        let report = Report {
-            frame,
-            identity: d.identity,
-            label: d.label,
-            name: self.names.get(usize::from(d.label)).copied(),
-            distance: d.distance,
-            votes: d.votes,
-            sweeps: r.solve.sweeps,
-            converged: r.solve.converged,
-            ticks,
-            micros,
-        };
-        info!(
-            "frame {}: {} label {} ({}) distance {} votes {} sweeps {} {} us",
-            frame,
-            d.identity,
-            d.label,
-            report.name.unwrap_or("?"),
-            d.distance,
-            d.votes,
-            r.solve.sweeps,
-            micros
-        );
-        Ok(report)
+        self.report(frame, ticks, result)
     }
 
     /// Recognises `image` (a captured frame, or the part of it `find` named).
@@ -304,6 +270,16 @@ where
         self.stopwatch.start();
         let result = self.recogniser.recognise(image, thumb, code, out);
         let ticks = self.stopwatch.stop();
+        self.report(frame, ticks, result)
+    }
+
+    /// The report of one timed recognition (`ticks` of the stopwatch), logged.
+    fn report(
+        &self,
+        frame: u32,
+        ticks: u32,
+        result: Result<Recognition, RecogniseError>,
+    ) -> Result<Report<'m>, AppError<C::Error, P::Error>> {
         let r = result.map_err(|e| {
             warn!("frame {}: {}", frame, e);
             AppError::Recognise(e)
