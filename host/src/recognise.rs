@@ -347,21 +347,36 @@ pub fn run(model: &Model, items: Vec<Item>, confusions: usize) -> Result<Outcome
 
 /// The score of the answers with a known person; `None` when there is none.
 pub fn score(model: &Model, answers: &[Answer], confusions: usize) -> Option<Score> {
+    let pairs = answers
+        .iter()
+        .filter_map(|a| Some((a.truth.as_deref()?, a.name.as_str())));
+    score_pairs(
+        pairs,
+        |truth| model.class_names.iter().any(|c| c == truth),
+        confusions,
+    )
+}
+
+/// The score of `(truth, answer)` pairs: an answer is right when it is the
+/// truth, or [`UNKNOWN`] for a truth `known` refuses; the `confusions` most
+/// frequent wrong pairs are kept. `None` when there is no pair.
+pub fn score_pairs<'a>(
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    known: impl Fn(&str) -> bool,
+    confusions: usize,
+) -> Option<Score> {
     let mut images = 0;
     let mut correct = 0;
     let mut wrong: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for a in answers {
-        let Some(truth) = &a.truth else { continue };
+    for (truth, answer) in pairs {
         images += 1;
-        let expected = if model.class_names.contains(truth) {
-            truth.as_str()
-        } else {
-            UNKNOWN
-        };
-        if a.name == expected {
+        let expected = if known(truth) { truth } else { UNKNOWN };
+        if answer == expected {
             correct += 1;
         } else {
-            *wrong.entry((truth.clone(), a.name.clone())).or_default() += 1;
+            *wrong
+                .entry((truth.to_string(), answer.to_string()))
+                .or_default() += 1;
         }
     }
     if images == 0 {

@@ -18,7 +18,7 @@ use super::frames_in::read_gray;
 use crate::chip::Chip;
 use crate::frames::{Truth, TRUTH_FILE};
 use crate::model::Geometry;
-use crate::recognise::{Confusion, Failure, RunnerUp, UNKNOWN};
+use crate::recognise::{score_pairs, Failure, RunnerUp, Score, UNKNOWN};
 
 /// The answer for a frame in which no face was found.
 pub const NO_FACE: &str = "no face";
@@ -70,20 +70,6 @@ pub struct FrameAnswer {
     pub face: Option<FaceOut>,
 }
 
-/// The score over frames whose truth is known.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FrameScore {
-    /// Frames with a known truth.
-    pub images: usize,
-    /// Answers equal to it ([`UNKNOWN`] expected for a person the model
-    /// does not hold, [`NO_FACE`] for a face-free frame).
-    pub correct: usize,
-    /// `correct / images`.
-    pub accuracy: f64,
-    /// The most frequent wrong answers.
-    pub confusions: Vec<Confusion>,
-}
-
 /// Everything `recognise --locator` found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FrameOutcome {
@@ -92,7 +78,7 @@ pub struct FrameOutcome {
     /// Frames that could not be answered, in order.
     pub failures: Vec<Failure>,
     /// The score, when some frame's truth is known.
-    pub score: Option<FrameScore>,
+    pub score: Option<Score>,
 }
 
 /// One face (the chip's pipeline on `crop` of `frame`): name, nearest,
@@ -291,44 +277,15 @@ fn truths_of(files: &[PathBuf]) -> BTreeMap<PathBuf, String> {
     out
 }
 
-/// The score of answers with a known truth; `None` when there is none.
-pub fn score(classes: &[String], answers: &[FrameAnswer], confusions: usize) -> Option<FrameScore> {
-    let mut images = 0;
-    let mut correct = 0;
-    let mut wrong: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for a in answers {
-        let Some(truth) = &a.truth else { continue };
-        images += 1;
-        let expected = if truth == NO_FACE || classes.contains(truth) {
-            truth.as_str()
-        } else {
-            UNKNOWN
-        };
-        if a.name == expected {
-            correct += 1;
-        } else {
-            *wrong.entry((truth.clone(), a.name.clone())).or_default() += 1;
-        }
-    }
-    if images == 0 {
-        return None;
-    }
-    let mut list: Vec<Confusion> = wrong
-        .into_iter()
-        .map(|((truth, answer), count)| Confusion {
-            truth,
-            answer,
-            count,
-        })
-        .collect();
-    list.sort_by_key(|c| std::cmp::Reverse(c.count));
-    list.truncate(confusions);
-    Some(FrameScore {
-        images,
-        correct,
-        accuracy: correct as f64 / images as f64,
-        confusions: list,
-    })
+/// The score of answers with a known truth ([`UNKNOWN`] expected for a
+/// person the model does not hold, [`NO_FACE`] for a face-free frame);
+/// `None` when there is none.
+pub fn score(classes: &[String], answers: &[FrameAnswer], confusions: usize) -> Option<Score> {
+    let pairs = answers
+        .iter()
+        .filter_map(|a| Some((a.truth.as_deref()?, a.name.as_str())));
+    let known = |truth: &str| truth == NO_FACE || classes.iter().any(|c| c == truth);
+    score_pairs(pairs, known, confusions)
 }
 
 #[cfg(test)]
