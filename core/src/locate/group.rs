@@ -9,6 +9,12 @@
 //! a fifth of the outer box, the outer group having more than
 //! `max(3, neighbours)` boxes).
 
+/// Room for accepted windows that the host and the boards give the locator:
+/// one figure, so that a full buffer drops the same windows everywhere.
+pub const CANDIDATES: usize = 256;
+/// Room for grouped faces that the host and the boards give the locator.
+pub const FACES: usize = 16;
+
 /// A window the cascade accepted, in frame pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -27,6 +33,18 @@ pub struct Candidate {
     pub group: u16,
 }
 
+impl Candidate {
+    /// An unused slot (for `static` buffers).
+    pub const EMPTY: Self = Self {
+        x: 0,
+        y: 0,
+        w: 0,
+        h: 0,
+        score: 0,
+        group: 0,
+    };
+}
+
 /// A face: a group of candidates, in frame pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -43,6 +61,18 @@ pub struct Face {
     pub neighbours: u16,
     /// Highest last-stage sum in the group.
     pub score: i32,
+}
+
+impl Face {
+    /// An unused slot (for `static` buffers).
+    pub const EMPTY: Self = Self {
+        x: 0,
+        y: 0,
+        w: 0,
+        h: 0,
+        neighbours: 0,
+        score: 0,
+    };
 }
 
 fn similar(a: &Candidate, b: &Candidate) -> bool {

@@ -27,6 +27,6 @@ pub mod pyramid;
 pub use boxmap::BoxMap;
 pub use cascade::{LbpCascade, LbpFeature, LbpStage, LbpWeak, MAX_WINDOW};
 pub use error::LocateError;
-pub use group::{Candidate, Face};
+pub use group::{Candidate, Face, CANDIDATES, FACES};
 pub use locator::{LevelReport, Located, Locator, Workspace, MAX_SIDE};
 pub use pyramid::{Level, Pyramid};

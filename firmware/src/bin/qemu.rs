@@ -344,7 +344,8 @@ mod whole {
 
     use facenmf_core::gallery::Identity;
     use facenmf_core::locate::{
-        BoxMap, Candidate, Face, LbpCascade, Locator, Pyramid, Workspace as LocateWork,
+        BoxMap, Candidate, Face, LbpCascade, Locator, Pyramid, Workspace as LocateWork, CANDIDATES,
+        FACES,
     };
     use facenmf_core::thumbnail::{Crop, PixelFormat};
     use facenmf_core::Thumbnailer;
@@ -363,11 +364,6 @@ mod whole {
     pub const WIDTH: usize = 160;
     /// Frame height (QQVGA).
     pub const HEIGHT: usize = 120;
-
-    /// Accepted windows kept (as the host's locator).
-    const CANDIDATES: usize = 256;
-    /// Grouped faces kept.
-    const FACES: usize = 16;
     const TABLE_LEN: usize = table_len(WIDTH, HEIGHT, loc::PYRAMID.0);
     const LEVEL_LEN: usize = first_level_side(WIDTH, loc::PYRAMID.0);
 
@@ -376,22 +372,8 @@ mod whole {
     static mut CODE: [f32; K] = [0.0; K];
     static mut TABLE: [u32; TABLE_LEN] = [0; TABLE_LEN];
     static mut LEVEL: [u8; LEVEL_LEN] = [0; LEVEL_LEN];
-    static mut CANDIDATE: [Candidate; CANDIDATES] = [Candidate {
-        x: 0,
-        y: 0,
-        w: 0,
-        h: 0,
-        score: 0,
-        group: 0,
-    }; CANDIDATES];
-    static mut FACE: [Face; FACES] = [Face {
-        x: 0,
-        y: 0,
-        w: 0,
-        h: 0,
-        neighbours: 0,
-        score: 0,
-    }; FACES];
+    static mut CANDIDATE: [Candidate; CANDIDATES] = [Candidate::EMPTY; CANDIDATES];
+    static mut FACE: [Face; FACES] = [Face::EMPTY; FACES];
 
     fn spotter() -> Spotter<'static, M, 0> {
         let cascade = LbpCascade::new_checked(

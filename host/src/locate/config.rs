@@ -12,10 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::opencv::{load, OwnedCascade, DEFAULT_CASCADE};
 
-/// Capacity of the accepted-window buffer (the chip's figure too).
-pub const CANDIDATES: usize = 256;
-/// Capacity of the grouped-face buffer.
-pub const FACES: usize = 16;
+pub use facenmf_core::locate::{CANDIDATES, FACES};
 
 /// Settings of a locator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -62,8 +62,8 @@ fn main() -> ! {
     // 161 x 121: enough for a first scale of 1.0 too.
     let mut table = [0u32; (W + 1) * (H + 1)];
     let mut row = [0u8; W];
-    let mut candidates = [Candidate::default(); 256];
-    let mut faces = [Face::default(); 16];
+    let mut candidates = [Candidate::default(); facenmf_core::locate::CANDIDATES];
+    let mut faces = [Face::default(); facenmf_core::locate::FACES];
     let mut work = Workspace {
         level: &mut row,
         table: &mut table,

@@ -12,7 +12,8 @@
 use core::ptr::addr_of_mut;
 
 use facenmf_core::locate::{
-    BoxMap, Candidate, Face, LbpCascade, Locator, Pyramid, Workspace as LocateWork,
+    BoxMap, Candidate, Face, LbpCascade, Locator, Pyramid, Workspace as LocateWork, CANDIDATES,
+    FACES,
 };
 use facenmf_core::recognise::{Error, Recogniser};
 use facenmf_core::thumbnail::{Crop, PixelFormat};
@@ -27,11 +28,6 @@ use super::model::{HEIGHT, M, WIDTH};
 mod loc {
     include!(concat!(env!("OUT_DIR"), "/locator.rs"));
 }
-
-/// Accepted windows kept (as the host's locator).
-const CANDIDATES: usize = 256;
-/// Grouped faces kept.
-const FACES: usize = 16;
 const TABLE_LEN: usize = table_len(QQVGA_WIDTH, QQVGA_HEIGHT, loc::PYRAMID.0);
 const LEVEL_LEN: usize = first_level_side(QQVGA_WIDTH, loc::PYRAMID.0);
 
@@ -39,22 +35,8 @@ const LEVEL_LEN: usize = first_level_side(QQVGA_WIDTH, loc::PYRAMID.0);
 #[link_section = ".ccm"]
 static mut TABLE: [u32; TABLE_LEN] = [0; TABLE_LEN];
 static mut LEVEL: [u8; LEVEL_LEN] = [0; LEVEL_LEN];
-static mut CANDIDATE: [Candidate; CANDIDATES] = [Candidate {
-    x: 0,
-    y: 0,
-    w: 0,
-    h: 0,
-    score: 0,
-    group: 0,
-}; CANDIDATES];
-static mut FACE: [Face; FACES] = [Face {
-    x: 0,
-    y: 0,
-    w: 0,
-    h: 0,
-    neighbours: 0,
-    score: 0,
-}; FACES];
+static mut CANDIDATE: [Candidate; CANDIDATES] = [Candidate::EMPTY; CANDIDATES];
+static mut FACE: [Face; FACES] = [Face::EMPTY; FACES];
 
 /// The model's thumbnailer for the gray luma of the camera's frames (QQVGA,
 /// 8-bit); its crop is replaced on each frame by the located one.
