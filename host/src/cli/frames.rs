@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 
-use crate::frames::split::test_photos;
+use crate::frames::split::model_photos;
 use crate::frames::{generate_only, TRUTH_FILE};
 use crate::model::Model;
 
@@ -29,12 +29,25 @@ pub struct FramesArgs {
     #[arg(long, default_value_t = 0.25)]
     pub face_free: f64,
     /// Only the photos of this model's test split (the model trained on the
-    /// people of `--from` in scikit-learn's order, e.g. on `lfw_people_min20_r07`).
+    /// people of `--from` in scikit-learn's order, e.g. on `lfw_people_min20_r07`);
+    /// `--part train` for its training split.
     #[arg(long, value_name = "MODEL")]
     pub model: Option<PathBuf>,
+    /// With `--model`: which part of its split the photos come from.
+    #[arg(long, value_enum, default_value = "test", requires = "model")]
+    pub part: Part,
     /// With `--model`: the `--max-per-person` the model was trained with.
     #[arg(long, value_name = "N", requires = "model")]
     pub max_per_person: Option<usize>,
+}
+
+/// A part of a model's split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Part {
+    /// The photos the model was trained on (for the box map, training on located faces).
+    Train,
+    /// The photos it was tested on (for end-to-end figures).
+    Test,
 }
 
 /// Runs `facenmf frames`.
@@ -42,8 +55,12 @@ pub fn run(args: FramesArgs) -> Result<()> {
     let only = match &args.model {
         Some(m) => {
             let model = Model::load(m)?;
-            let photos = test_photos(&args.from, &model, args.max_per_person)?;
-            println!("{} photos of the model's test split", photos.len());
+            let split = model_photos(&args.from, &model, args.max_per_person)?;
+            let (photos, part) = match args.part {
+                Part::Train => (split.train, "training"),
+                Part::Test => (split.test, "test"),
+            };
+            println!("{} photos of the model's {part} split", photos.len());
             Some(photos.into_iter().map(|(_, p)| p).collect::<Vec<_>>())
         }
         None => None,
