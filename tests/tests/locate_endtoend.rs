@@ -176,7 +176,7 @@ fn located_and_true_box_paths_agree_on_test_split_frames() {
 
     // A locator that returns the true box: both paths agree frame by frame;
     // one that returns its middle half: far fewer right.
-    let exact = end_to_end_with(&chip, (160, 120), dir.path(), Some(40), |_, b| {
+    let exact = end_to_end_with(&chip, (160, 120), dir.path(), Some(40), |_, _, b| {
         Ok(Some(truth_crop(b, 160, 120)))
     })
     .unwrap();
@@ -185,7 +185,7 @@ fn located_and_true_box_paths_agree_on_test_split_frames() {
         assert_eq!(x.at_located.as_ref(), Some(&p.at_truth), "{}", p.file);
         assert!(x.is_located(&truth_box_of(&truth, &p.file)));
     }
-    let half = end_to_end_with(&chip, (160, 120), dir.path(), Some(40), |_, b| {
+    let half = end_to_end_with(&chip, (160, 120), dir.path(), Some(40), |_, _, b| {
         let moved = TruthBox {
             top: b.top + b.height / 4.0,
             left: b.left + b.width / 4.0,

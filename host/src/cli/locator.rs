@@ -6,15 +6,10 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use crate::chip::Chip;
 use crate::frames::Truth;
 use crate::locate::config::{HostLocator, LocatorConfig};
-use crate::locate::endtoend::end_to_end_with;
 use crate::locate::fit::fit_map;
-use crate::locate::recognise::locate;
-use crate::locate::refine::refine;
 use crate::locate::score::{run_folder, summarise};
-use crate::model::Model;
 
 /// `facenmf locator` subcommands.
 #[derive(Debug, Clone, Subcommand)]
@@ -26,25 +21,7 @@ pub enum LocatorCommand {
     /// Write a locator as Rust const data for the firmware.
     Export(ExportArgs),
     /// Recognition on located faces against the same faces at their true boxes.
-    Endtoend(EndToEndArgs),
-}
-
-/// Options of `facenmf locator endtoend`.
-#[derive(Debug, Clone, Args)]
-pub struct EndToEndArgs {
-    /// The model (JSON).
-    #[arg(long)]
-    pub model: PathBuf,
-    /// Locator file (from `facenmf locator fit`).
-    #[arg(long)]
-    pub locator: PathBuf,
-    /// Frame folder (from `facenmf frames`, best with `--model`: test photos only).
-    #[arg(long)]
-    pub frames: PathBuf,
-    /// Align each located face by the NMF reconstruction residual over
-    /// (2N+1)² shifts x 5 scales around it (0: the located region as is).
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub refine: u32,
+    Endtoend(super::endtoend::EndToEndArgs),
 }
 
 /// Options of `facenmf locator export`.
@@ -98,49 +75,7 @@ pub struct EvalArgs {
 /// Runs `facenmf locator`.
 pub fn run(cmd: LocatorCommand) -> Result<()> {
     match cmd {
-        LocatorCommand::Endtoend(a) => {
-            let model = Model::load(&a.model)?;
-            let chip = Chip::new(&model)?;
-            let truth = Truth::read(&a.frames)?;
-            let loc =
-                HostLocator::new(LocatorConfig::read(&a.locator)?, truth.width, truth.height)?;
-            let size = (loc.width, loc.height);
-            let e = end_to_end_with(&chip, size, &a.frames, None, |px, _| {
-                locate(&loc, px)?
-                    .map(|(c, _)| refine(&chip, px, size, c, a.refine))
-                    .transpose()
-            })?;
-            let pct = |n: usize| 100.0 * n as f64 / e.faces.max(1) as f64;
-            println!(
-                "{} face frames: a face chosen on {} ({:.1}%), located on {} ({:.1}%)",
-                e.faces,
-                e.answered,
-                pct(e.answered),
-                e.located,
-                pct(e.located)
-            );
-            println!(
-                "recognised (nearest person, threshold off): at the true box {:.1}% ({}), at the located face {:.1}% ({}); difference {:.1} points",
-                100.0 * e.accuracy_truth(),
-                e.correct_truth,
-                100.0 * e.accuracy_located(),
-                e.correct_located,
-                100.0 * (e.accuracy_truth() - e.accuracy_located())
-            );
-            let found: Vec<_> = e.pairs.iter().filter(|p| p.located.is_some()).collect();
-            let on_found = found
-                .iter()
-                .filter(|p| p.at_located.as_ref() == Some(&p.person))
-                .count();
-            let truth_on_found = found.iter().filter(|p| p.at_truth == p.person).count();
-            println!(
-                "on the {} frames with a face chosen: true box {:.1}%, located face {:.1}%",
-                found.len(),
-                100.0 * truth_on_found as f64 / found.len().max(1) as f64,
-                100.0 * on_found as f64 / found.len().max(1) as f64
-            );
-            Ok(())
-        }
+        LocatorCommand::Endtoend(a) => super::endtoend::run(a),
         LocatorCommand::Fit(a) => {
             let truth = Truth::read(&a.frames)?;
             let config = LocatorConfig {

@@ -17,6 +17,7 @@ pub mod data;
 pub mod dataset;
 pub mod demo;
 pub mod detect;
+pub mod endtoend;
 pub mod enroll;
 pub mod eval;
 pub mod export;

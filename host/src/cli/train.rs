@@ -92,6 +92,23 @@ pub struct TrainArgs {
     /// Give the map and class means copies of each training thumbnail scaled by 1 ± PCT/100 about the centre (0: none).
     #[arg(long, value_name = "PCT", default_value_t = Spec::default().augment.zoom)]
     pub augment_zoom: u8,
+    /// Also train on faces cut where the locator finds them: frames made of
+    /// the training split's photos from this LFW JPEG folder (the dataset's
+    /// people, e.g. `lfw_funneled_min20`), located by `--located-locator`.
+    #[arg(long, value_name = "DIR", requires = "located_locator")]
+    pub located_from: Option<PathBuf>,
+    /// The locator of `--located-from` (from `facenmf locator fit` on training frames).
+    #[arg(long, value_name = "FILE", requires = "located_from")]
+    pub located_locator: Option<PathBuf>,
+    /// Frames made of each training photo for `--located-from`.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub located_copies: usize,
+    /// Seed of the frames of `--located-from`.
+    #[arg(long, value_name = "SEED", default_value_t = 11)]
+    pub located_seed: u64,
+    /// Fit the NMF basis on the located faces too (else only the map and class means see them).
+    #[arg(long)]
+    pub located_in_basis: bool,
     /// Where to save the model (JSON).
     #[arg(long, default_value = "model.json")]
     pub out: PathBuf,
@@ -140,6 +157,59 @@ impl TrainArgs {
     }
 }
 
+/// The located training faces `--located-from` asks for, with a line saying what they are.
+fn located_extra(
+    args: &TrainArgs,
+    ds: &crate::data::Dataset,
+    spec: &Spec,
+) -> Result<Option<(crate::train::Extra, String)>> {
+    let (Some(from), Some(locator)) = (&args.located_from, &args.located_locator) else {
+        return Ok(None);
+    };
+    let config = crate::locate::config::LocatorConfig::read(locator)?;
+    let how = crate::train::located::LocatedFaces {
+        locator: crate::locate::config::HostLocator::new(config, 160, 120)?,
+        copies: args.located_copies,
+        seed: args.located_seed,
+    };
+    let g = crate::model::Geometry {
+        frame_width: ds.width,
+        frame_height: ds.height,
+        crop: spec.crop.unwrap_or([0, 0, ds.width, ds.height]),
+        width: spec.thumb.1,
+        height: spec.thumb.0,
+    };
+    let split = crate::model::SplitInfo {
+        test_size: spec.test_size,
+        seed: spec.seed,
+        stratify: spec.stratify,
+    };
+    let located = crate::train::located::of_training_split(
+        from,
+        &ds.class_names,
+        split,
+        args.source.max_per_person,
+        &g,
+        &how,
+    )?;
+    let text = format!(
+        "{} of {} frames of the training photos of {} located by {} (seed {}, {} a photo)",
+        located.kept,
+        located.frames,
+        from.display(),
+        locator.display(),
+        args.located_seed,
+        args.located_copies
+    );
+    Ok(Some((
+        crate::train::Extra {
+            thumbs: located.thumbs,
+            in_basis: args.located_in_basis,
+        },
+        text,
+    )))
+}
+
 /// Runs `facenmf train`.
 pub fn run(args: TrainArgs) -> Result<()> {
     let (ds, load_seconds) = args.source.load()?;
@@ -153,7 +223,17 @@ pub fn run(args: TrainArgs) -> Result<()> {
             format!("{:?}", args.source.options()),
         ),
     ]);
-    let (model, report) = crate::train::train(&ds, &args.spec(), provenance)?;
+    let spec = args.spec();
+    let extra = located_extra(&args, &ds, &spec)?;
+    let mut provenance = provenance;
+    if let Some((e, text)) = &extra {
+        provenance.insert("located_faces".to_string(), text.clone());
+        if !args.json {
+            println!("  {text} (in the basis: {})", e.in_basis);
+        }
+    }
+    let (model, report) =
+        crate::train::train_with(&ds, &spec, provenance, extra.as_ref().map(|(e, _)| e))?;
     model.save(&args.out)?;
     let budget = crate::budget::Shape::of(&model).budget(usize::from(model.max_sweeps), 0);
     if args.json {

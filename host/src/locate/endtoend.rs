@@ -13,7 +13,9 @@ use std::path::Path;
 use anyhow::{bail, Result};
 use facenmf_core::Crop;
 use rayon::prelude::*;
+use serde::Serialize;
 
+use super::boxerror::{BoxError, Parts};
 use super::config::HostLocator;
 use super::frames_in::read_gray;
 use super::recognise::{locate, name_region};
@@ -28,6 +30,8 @@ pub struct Pair {
     pub file: String,
     /// The person in it.
     pub person: String,
+    /// The true box, as `truth.json` gives it.
+    pub truth: TruthBox,
     /// The true box, rounded to whole pixels.
     pub truth_box: Crop,
     /// The locator's chosen region, `None` for "no face".
@@ -42,6 +46,21 @@ impl Pair {
     /// Whether the located region passes the "located" rule.
     pub fn is_located(&self, t: &TruthBox) -> bool {
         self.located.is_some_and(|c| is_located(&c, t))
+    }
+
+    /// The located region's error against the true box (`None`: no face).
+    pub fn error(&self) -> Option<BoxError> {
+        self.located.map(|c| BoxError::of(&c, &self.truth))
+    }
+
+    /// Named right at the true box.
+    pub fn right_at_truth(&self) -> bool {
+        self.at_truth == self.person
+    }
+
+    /// Named right at the located region.
+    pub fn right_at_located(&self) -> bool {
+        self.at_located.as_ref() == Some(&self.person)
     }
 }
 
@@ -72,6 +91,60 @@ impl EndToEnd {
     pub fn accuracy_located(&self) -> f64 {
         self.correct_located as f64 / self.faces.max(1) as f64
     }
+
+    /// Accuracy at the true box minus at the located region, points.
+    pub fn gap_points(&self) -> f64 {
+        100.0 * (self.accuracy_truth() - self.accuracy_located())
+    }
+
+    /// The errors of the located regions, in frame order (frames with a face chosen).
+    pub fn errors(&self) -> Vec<BoxError> {
+        self.pairs.iter().filter_map(Pair::error).collect()
+    }
+
+    /// Frames with a face chosen, by error size ([`BoxError::size`]) in
+    /// the bins `edges` bound (`[a, b)`, the last bin open): per bin the
+    /// frames and how many are named right at the true box and at the
+    /// located region.
+    pub fn by_error(&self, edges: &[f64]) -> Vec<ErrorBin> {
+        let mut bins: Vec<ErrorBin> = edges
+            .iter()
+            .enumerate()
+            .map(|(i, &from)| ErrorBin {
+                from,
+                to: edges.get(i + 1).copied(),
+                frames: 0,
+                right_at_truth: 0,
+                right_at_located: 0,
+            })
+            .collect();
+        for p in &self.pairs {
+            let Some(e) = p.error() else { continue };
+            let size = e.size();
+            let Some(b) = bins.iter_mut().rev().find(|b| size >= b.from) else {
+                continue;
+            };
+            b.frames += 1;
+            b.right_at_truth += usize::from(p.right_at_truth());
+            b.right_at_located += usize::from(p.right_at_located());
+        }
+        bins
+    }
+}
+
+/// Frames whose located error size lies in `[from, to)`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ErrorBin {
+    /// Lower edge.
+    pub from: f64,
+    /// Upper edge (`None`: open).
+    pub to: Option<f64>,
+    /// Frames.
+    pub frames: usize,
+    /// Of them, named right at the true box.
+    pub right_at_truth: usize,
+    /// Of them, named right at the located region.
+    pub right_at_located: usize,
 }
 
 /// The true box rounded to whole pixels inside a `width x height` frame.
@@ -99,19 +172,42 @@ pub fn end_to_end(
     dir: &Path,
     limit: Option<usize>,
 ) -> Result<EndToEnd> {
-    end_to_end_with(chip, (loc.width, loc.height), dir, limit, |px, _| {
+    end_to_end_with(chip, (loc.width, loc.height), dir, limit, |_, px, _| {
         Ok(locate(loc, px)?.map(|(c, _)| c))
     })
 }
 
-/// [`end_to_end`] with the located region given by `locate(frame, true
-/// box)` for `width x height` frames (a locator, or a test's stand-in).
+/// The end-to-end figure with every face frame's "located" region the true
+/// box moved by a located error of another frame: face frame `i` takes
+/// `errors[(i + 1) % errors.len()]` (its `parts`). Accuracy on these boxes
+/// against the located one tells the model's sensitivity to the locator's
+/// errors from the content of the located boxes. Fails on no errors.
+pub fn jittered(
+    chip: &Chip<'_>,
+    size: (usize, usize),
+    dir: &Path,
+    limit: Option<usize>,
+    errors: &[BoxError],
+    parts: Parts,
+) -> Result<EndToEnd> {
+    if errors.is_empty() {
+        bail!("{}: no located face to take errors from", dir.display());
+    }
+    end_to_end_with(chip, size, dir, limit, |i, _, b| {
+        let e = errors[(i + 1) % errors.len()];
+        Ok(Some(truth_crop(&e.apply(b, parts), size.0, size.1)))
+    })
+}
+
+/// [`end_to_end`] with the located region given by `locate(i, frame, true
+/// box)` for the `i`-th face frame of a `width x height` folder (a locator,
+/// or a stand-in).
 pub fn end_to_end_with(
     chip: &Chip<'_>,
     (width, height): (usize, usize),
     dir: &Path,
     limit: Option<usize>,
-    locate: impl Fn(&[u8], &TruthBox) -> Result<Option<Crop>> + Sync,
+    locate: impl Fn(usize, &[u8], &TruthBox) -> Result<Option<Crop>> + Sync,
 ) -> Result<EndToEnd> {
     let truth = Truth::read(dir)?;
     if (truth.width, truth.height) != (width, height) {
@@ -131,7 +227,8 @@ pub fn end_to_end_with(
     let size = (width, height);
     let pairs: Vec<(Pair, bool)> = frames
         .par_iter()
-        .map(|(f, b)| -> Result<(Pair, bool)> {
+        .enumerate()
+        .map(|(i, (f, b))| -> Result<(Pair, bool)> {
             let path = dir.join(&f.file);
             let (w, h, px) = read_gray(&path)?;
             if (w, h) != size {
@@ -142,13 +239,14 @@ pub fn end_to_end_with(
             }
             let truth_box = truth_crop(b, width, height);
             let at_truth = name_region(chip, &px, size, truth_box, f32::INFINITY)?.nearest;
-            let located = locate(&px, b)?;
+            let located = locate(i, &px, b)?;
             let at_located = located
                 .map(|c| name_region(chip, &px, size, c, f32::INFINITY).map(|n| n.nearest))
                 .transpose()?;
             let pair = Pair {
                 file: f.file.clone(),
                 person: f.person.clone(),
+                truth: *b,
                 truth_box,
                 located,
                 at_truth,
@@ -169,8 +267,8 @@ pub fn end_to_end_with(
     for (p, ok) in pairs {
         e.answered += usize::from(p.located.is_some());
         e.located += usize::from(ok);
-        e.correct_truth += usize::from(p.at_truth == p.person);
-        e.correct_located += usize::from(p.at_located.as_ref() == Some(&p.person));
+        e.correct_truth += usize::from(p.right_at_truth());
+        e.correct_located += usize::from(p.right_at_located());
         e.pairs.push(p);
     }
     Ok(e)

@@ -11,8 +11,10 @@
 //! - [`detect`]: the faces of whole frames (`facenmf detect`).
 //! - [`recognise`]: whole frames located then recognised (`facenmf recognise --locator`).
 //! - [`endtoend`]: recognition on located faces against the true boxes.
+//! - [`boxerror`]: a located region's error against the true box.
 //! - [`refine`]: aligning a located face by the NMF reconstruction residual.
 
+pub mod boxerror;
 pub mod config;
 pub mod detect;
 pub mod endtoend;

@@ -11,6 +11,7 @@
 pub mod gallery;
 pub mod grid;
 pub mod hash;
+pub mod located;
 
 pub use gallery::{class_means, prototypes, GalleryKind, PROTOTYPES};
 pub use hash::dataset_hash;
@@ -190,6 +191,17 @@ pub struct FittedBasis {
     pub fit_seconds: f64,
 }
 
+/// Training thumbnails besides the split's own (e.g. faces cut at located
+/// boxes, [`located`]): given to the map and the class means with the
+/// same augmentation, and to the NMF fit when `in_basis`.
+#[derive(Debug, Clone)]
+pub struct Extra {
+    /// The thumbnails (the model's thumbnail size, its people).
+    pub thumbs: Dataset,
+    /// Also fit the NMF basis on them.
+    pub in_basis: bool,
+}
+
 /// Fits the NMF basis of `spec` on the features of the training thumbnails
 /// (the chip's feature stage).
 pub fn fit_basis(train: &Dataset, spec: &Spec) -> Result<FittedBasis> {
@@ -224,6 +236,17 @@ pub fn fit_basis(train: &Dataset, spec: &Spec) -> Result<FittedBasis> {
 /// thumbnails, the LDA map and the templates. `ds` gives the frame geometry
 /// and class names.
 pub fn assemble(ds: &Dataset, train: &Dataset, basis: &FittedBasis, spec: &Spec) -> Result<Model> {
+    assemble_with(ds, train, basis, spec, None)
+}
+
+/// [`assemble`] with `extra` training thumbnails after the split's own.
+pub fn assemble_with(
+    ds: &Dataset,
+    train: &Dataset,
+    basis: &FittedBasis,
+    spec: &Spec,
+    extra: Option<&Extra>,
+) -> Result<Model> {
     let k = basis.k;
     let d = spec
         .features
@@ -269,13 +292,30 @@ pub fn assemble(ds: &Dataset, train: &Dataset, basis: &FittedBasis, spec: &Spec)
     // with those of the augmented copies after them.
     let (codes, labels) = {
         let chip = Chip::new(&model)?;
-        spec.augment.with_copies(
-            chip.prepared_codes(&train.images)?,
-            &train.images,
-            &train.labels,
-            (train.height, train.width),
-            |images, _| chip.prepared_codes(images),
-        )?
+        let with_copies = |set: &Dataset| {
+            spec.augment.with_copies(
+                chip.prepared_codes(&set.images)?,
+                &set.images,
+                &set.labels,
+                (set.height, set.width),
+                |images, _| chip.prepared_codes(images),
+            )
+        };
+        let (mut codes, mut labels) = with_copies(train)?;
+        if let Some(extra) = extra {
+            ensure!(
+                (extra.thumbs.height, extra.thumbs.width) == (train.height, train.width),
+                "extra training thumbnails are {}x{}, the model's {}x{}",
+                extra.thumbs.height,
+                extra.thumbs.width,
+                train.height,
+                train.width
+            );
+            let (c, l) = with_copies(&extra.thumbs)?;
+            codes.extend(c);
+            labels.extend(l);
+        }
+        (codes, labels)
     };
     let classes = ds.class_names.len();
     let (vectors, m) = if spec.lda {
@@ -312,12 +352,38 @@ pub fn assemble(ds: &Dataset, train: &Dataset, basis: &FittedBasis, spec: &Spec)
 pub fn train(
     ds: &Dataset,
     spec: &Spec,
+    provenance: BTreeMap<String, String>,
+) -> Result<(Model, Report)> {
+    train_with(ds, spec, provenance, None)
+}
+
+/// [`train`] with `extra` training thumbnails (the test split untouched).
+pub fn train_with(
+    ds: &Dataset,
+    spec: &Spec,
     mut provenance: BTreeMap<String, String>,
+    extra: Option<&Extra>,
 ) -> Result<(Model, Report)> {
     let (train, test) = split(ds, spec)?;
-    let fit = fit_basis(&train, spec)?;
+    let fit = match extra {
+        Some(e) if e.in_basis => {
+            let mut both = train.clone();
+            ensure!(
+                (e.thumbs.height, e.thumbs.width) == (train.height, train.width),
+                "extra training thumbnails are {}x{}, the model's {}x{}",
+                e.thumbs.height,
+                e.thumbs.width,
+                train.height,
+                train.width
+            );
+            both.images.extend_from_slice(&e.thumbs.images);
+            both.labels.extend_from_slice(&e.thumbs.labels);
+            fit_basis(&both, spec)?
+        }
+        _ => fit_basis(&train, spec)?,
+    };
     let k = fit.k;
-    let mut model = assemble(ds, &train, &fit, spec)?;
+    let mut model = assemble_with(ds, &train, &fit, spec, extra)?;
     provenance.extend([
         ("dataset_sha256".to_string(), dataset_hash(ds)),
         ("split".to_string(), format!("test_size {} seed {} stratify {}", spec.test_size, spec.seed, spec.stratify)),
