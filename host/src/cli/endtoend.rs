@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::chip::Chip;
 use crate::frames::Truth;
-use crate::locate::boxerror::{Parts, Spread};
+use crate::locate::boxerror::{BoxError, Parts, Spread};
 use crate::locate::config::{HostLocator, LocatorConfig};
 use crate::locate::endtoend::{end_to_end_with, jittered, EndToEnd, ErrorBin};
 use crate::locate::recognise::locate;
@@ -103,6 +103,23 @@ pub struct Report {
     /// With `--jitter`: true boxes moved by the located errors
     /// (all, shift only, scale only).
     pub jittered: Option<[(Parts, Figure); 3]>,
+    /// Every face frame (JSON only).
+    pub pairs: Vec<PairOut>,
+}
+
+/// One face frame in the JSON report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PairOut {
+    /// The frame file.
+    pub file: String,
+    /// The true box's height, pixels.
+    pub height: f64,
+    /// The located region's error (`None`: no face chosen).
+    pub error: Option<BoxError>,
+    /// Named right at the true box.
+    pub right_at_truth: bool,
+    /// Named right at the located region.
+    pub right_at_located: bool,
 }
 
 /// Runs `facenmf locator endtoend`.
@@ -132,6 +149,17 @@ pub fn run(a: EndToEndArgs) -> Result<()> {
         errors: Spread::of(&errors),
         by_error: e.by_error(&ERROR_BINS),
         jittered,
+        pairs: e
+            .pairs
+            .iter()
+            .map(|p| PairOut {
+                file: p.file.clone(),
+                height: p.truth.height,
+                error: p.error(),
+                right_at_truth: p.right_at_truth(),
+                right_at_located: p.right_at_located(),
+            })
+            .collect(),
     };
     if a.json {
         println!("{}", serde_json::to_string(&report)?);
