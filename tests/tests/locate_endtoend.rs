@@ -256,6 +256,7 @@ fn located_and_true_box_paths_agree_on_test_split_frames() {
         locator: loc.clone(),
         copies: 2,
         seed: 5,
+        jitter: false,
     };
     let few = &train_list[..12];
     let made = thumbnails(few, &model.class_names, &model.geometry, &how).unwrap();

@@ -106,6 +106,9 @@ pub struct TrainArgs {
     /// Seed of the frames of `--located-from`.
     #[arg(long, value_name = "SEED", default_value_t = 11)]
     pub located_seed: u64,
+    /// Cut the `--located-from` faces at their true boxes moved by other frames' located errors.
+    #[arg(long)]
+    pub located_jitter: bool,
     /// Fit the NMF basis on the located faces too (else only the map and class means see them).
     #[arg(long)]
     pub located_in_basis: bool,
@@ -171,6 +174,7 @@ fn located_extra(
         locator: crate::locate::config::HostLocator::new(config, 160, 120)?,
         copies: args.located_copies,
         seed: args.located_seed,
+        jitter: args.located_jitter,
     };
     let g = crate::model::Geometry {
         frame_width: ds.width,
@@ -193,13 +197,18 @@ fn located_extra(
         &how,
     )?;
     let text = format!(
-        "{} of {} frames of the training photos of {} located by {} (seed {}, {} a photo)",
+        "{} of {} frames of the training photos of {} located by {} (seed {}, {} a photo{})",
         located.kept,
         located.frames,
         from.display(),
         locator.display(),
         args.located_seed,
-        args.located_copies
+        args.located_copies,
+        if args.located_jitter {
+            ", cut at true boxes moved by located errors"
+        } else {
+            ""
+        }
     );
     Ok(Some((
         crate::train::Extra {
