@@ -101,7 +101,7 @@ pub struct TrainArgs {
     #[arg(long, value_name = "FILE", requires = "located_from")]
     pub located_locator: Option<PathBuf>,
     /// Frames made of each training photo for `--located-from`.
-    #[arg(long, value_name = "N", default_value_t = 2)]
+    #[arg(long, value_name = "N", default_value_t = 8)]
     pub located_copies: usize,
     /// Seed of the frames of `--located-from`.
     #[arg(long, value_name = "SEED", default_value_t = 11)]
