@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use facenmf_core::StopRule;
 
 use super::dataset::SourceArgs;
@@ -169,7 +169,8 @@ fn located_extra(
     let (Some(from), Some(locator)) = (&args.located_from, &args.located_locator) else {
         return Ok(None);
     };
-    let config = crate::locate::config::LocatorConfig::read(locator)?;
+    let config = crate::locate::config::LocatorConfig::read(locator)
+        .with_context(|| format!("--located-locator {}", locator.display()))?;
     let how = crate::train::located::LocatedFaces {
         locator: crate::locate::config::HostLocator::new(config, 160, 120)?,
         copies: args.located_copies,
@@ -195,7 +196,8 @@ fn located_extra(
         args.source.max_per_person,
         &g,
         &how,
-    )?;
+    )
+    .with_context(|| format!("--located-from {}", from.display()))?;
     let text = format!(
         "{} of {} frames of the training photos of {} located by {} (seed {}, {} a photo{})",
         located.kept,

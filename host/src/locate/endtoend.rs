@@ -278,6 +278,59 @@ pub fn end_to_end_with(
 mod tests {
     use super::*;
 
+    fn pair(located: Option<Crop>, right_truth: bool, right_located: bool) -> Pair {
+        let truth = TruthBox {
+            top: 0.0,
+            left: 0.0,
+            height: 100.0,
+            width: 100.0,
+        };
+        let name = |right: bool| if right { "Ann" } else { "Bo" }.to_string();
+        Pair {
+            file: "f.pgm".into(),
+            person: "Ann".into(),
+            truth,
+            truth_box: truth_crop(&truth, 160, 120),
+            located,
+            at_truth: name(right_truth),
+            at_located: located.map(|_| name(right_located)),
+        }
+    }
+
+    #[test]
+    fn frames_fall_in_the_bin_of_their_largest_error() {
+        let at = |x: usize, size: usize| Crop {
+            x,
+            y: 0,
+            width: size,
+            height: size,
+        };
+        let pairs = vec![
+            pair(Some(at(0, 100)), true, true),   // exact: bin 0
+            pair(Some(at(2, 100)), true, false),  // 2% column: bin 0
+            pair(Some(at(0, 96)), false, true),   // sides 4%, centre 2%: bin 1
+            pair(Some(at(30, 100)), true, false), // 30%: the open bin
+            pair(None, true, false),              // no face: in no bin
+        ];
+        let e = EndToEnd {
+            faces: pairs.len(),
+            answered: 4,
+            located: 3,
+            correct_truth: 4,
+            correct_located: 2,
+            pairs,
+        };
+        let bins = e.by_error(&[0.0, 0.03, 0.1]);
+        let got: Vec<_> = bins
+            .iter()
+            .map(|b| (b.frames, b.right_at_truth, b.right_at_located))
+            .collect();
+        assert_eq!(got, vec![(2, 2, 1), (1, 0, 1), (1, 1, 0)]);
+        assert_eq!((bins[2].from, bins[2].to), (0.1, None));
+        assert_eq!(e.errors().len(), 4);
+        assert!((e.gap_points() - 40.0).abs() < 1e-9);
+    }
+
     #[test]
     fn the_true_box_rounds_and_stays_inside() {
         let t = TruthBox {
