@@ -269,12 +269,11 @@ fn located_and_true_box_paths_agree_on_test_split_frames() {
             let Some((region, _)) = locate(&loc, &f.pixels).unwrap() else {
                 continue;
             };
-            if is_located(&region, &f.face.unwrap()) {
+            let t = f.face.unwrap();
+            if is_located(&region, &t) {
                 let label = model.class_names.binary_search(name).unwrap() as u16;
-                expected.push((
-                    label,
-                    chip.thumbnail_of(&f.pixels, 160, 120, region).unwrap(),
-                ));
+                let thumb = chip.thumbnail_of(&f.pixels, 160, 120, region).unwrap();
+                expected.push((label, thumb, f.pixels, t, region));
             }
         }
     }
@@ -282,9 +281,23 @@ fn located_and_true_box_paths_agree_on_test_split_frames() {
     assert_eq!(made.kept, expected.len());
     assert!(made.kept >= 16, "only {} of 24 located", made.kept);
     let d = model.d();
-    for (k, (label, thumb)) in expected.iter().enumerate() {
+    for (k, (label, thumb, ..)) in expected.iter().enumerate() {
         assert_eq!(made.thumbs.labels[k], *label);
         assert_eq!(&made.thumbs.images[k * d..(k + 1) * d], &thumb[..]);
+    }
+    // Jittered: the same frames, each cut at its true box moved by the next
+    // located frame's error.
+    let jit = LocatedFaces {
+        jitter: true,
+        ..how.clone()
+    };
+    let moved = thumbnails(few, &model.class_names, &model.geometry, &jit).unwrap();
+    assert_eq!(moved.thumbs.labels, made.thumbs.labels);
+    for (k, (_, _, px, t, _)) in expected.iter().enumerate() {
+        let (_, _, _, nt, nr) = &expected[(k + 1) % expected.len()];
+        let b = truth_crop(&BoxError::of(nr, nt).apply(t, Parts::All), 160, 120);
+        let thumb = chip.thumbnail_of(px, 160, 120, b).unwrap();
+        assert_eq!(&moved.thumbs.images[k * d..(k + 1) * d], &thumb[..]);
     }
 
     // The default recipe whose map and class means also see located faces
