@@ -258,6 +258,7 @@ pub fn assemble(ds: &Dataset, train: &Dataset, basis: &FittedBasis, spec: &Spec)
         metric: spec.metric,
         neighbours: spec.neighbours,
         threshold: None,
+        decision: None,
         split: Some(SplitInfo {
             test_size: spec.test_size,
             seed: spec.seed,
