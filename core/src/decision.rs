@@ -163,10 +163,9 @@ impl<'a> Rule<'a> {
 
     /// Cohort vectors C.
     pub const fn cohort_len(&self) -> usize {
-        if self.m == 0 {
-            0
-        } else {
-            self.cohort.len() / self.m
+        match self.cohort.len().checked_div(self.m) {
+            Some(c) => c,
+            None => 0,
         }
     }
 

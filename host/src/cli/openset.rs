@@ -11,7 +11,6 @@ use anyhow::{Context, Result};
 
 use super::dataset::SourceArgs;
 use super::train::TrainArgs;
-use crate::decision::ScoreChoice;
 use crate::model::Model;
 use crate::openset::chart;
 use crate::openset::protocol::{self, Protocol, Report};
@@ -22,30 +21,10 @@ use crate::openset::strangers;
 pub struct OpenSetArgs {
     #[command(flatten)]
     pub train: TrainArgs,
-    /// Strangers from a second dataset (any SOURCE, loaded with SOURCE's
-    /// cut and size options; its images must be SOURCE's size), split by
-    /// person into a calibration and an evaluation half.
-    #[arg(long, value_name = "DIR")]
-    pub strangers: Option<PathBuf>,
     /// Without --strangers: share of SOURCE's people held out as strangers
     /// (half choose the threshold, half measure it).
     #[arg(long, value_name = "F", default_value_t = 0.25)]
     pub stranger_share: f64,
-    /// Target false-accept rate of strangers (the model's threshold).
-    #[arg(long, default_value_t = 0.05)]
-    pub far: f64,
-    /// With --strangers: decisions to measure, comma separated (`distance`
-    /// or IMPOSTORS-FORM[:K], e.g. cohort-diff:16); the model carries the first.
-    #[arg(
-        long,
-        value_name = "DECISION,...",
-        value_delimiter = ',',
-        default_value = "distance"
-    )]
-    pub decision: Vec<ScoreChoice>,
-    /// With --strangers: cohort vectors (means of calibration strangers).
-    #[arg(long, value_name = "C", default_value_t = strangers::Options::default().cohort)]
-    pub cohort: usize,
     /// Photos per newcomer (comma separated; default 1,3,5,10, with --strangers 1,3).
     #[arg(
         long = "enroll",
@@ -112,7 +91,7 @@ pub fn execute(
 ) -> Result<(Model, Report)> {
     let proto = Protocol {
         stranger_share: args.stranger_share,
-        far: args.far,
+        far: args.train.calibrate.far,
         seed: args.train.seed,
         enrol_photos: args
             .enrol
@@ -139,7 +118,7 @@ pub fn execute(
 
 /// Runs `facenmf openset`.
 pub fn run(args: OpenSetArgs) -> Result<()> {
-    if let Some(dir) = &args.strangers {
+    if let Some(dir) = &args.train.calibrate.strangers {
         return run_strangers(&args, dir);
     }
     let (ds, _) = args.train.source.load()?;
@@ -224,15 +203,12 @@ fn run_strangers(args: &OpenSetArgs, dir: &Path) -> Result<()> {
             format!("{} ({})", dir.display(), st.source),
         ),
     ]);
-    let defaults = strangers::Options::default();
     let opts = strangers::Options {
-        seed: args.train.seed,
-        cohort: args.cohort,
-        fars: defaults.fars,
-        far: args.far,
-        decisions: args.decision.clone(),
-        photos: args.enrol.clone().unwrap_or(defaults.photos),
-        newcomer_pictures: defaults.newcomer_pictures,
+        photos: args
+            .enrol
+            .clone()
+            .unwrap_or(strangers::Options::default().photos),
+        ..args.train.strangers_options()
     };
     let (model, report) = strangers::run(&ds, &st, &args.train.spec(), &opts, provenance)?;
     // Render everything first, then write: an error leaves no partial output.
@@ -259,7 +235,7 @@ fn run_strangers(args: &OpenSetArgs, dir: &Path) -> Result<()> {
     print_strangers(&report);
     println!(
         "  model of the known people, with the {} decision and its threshold, saved to {}",
-        args.decision[0],
+        args.train.calibrate.decision[0],
         args.train.out.display()
     );
     Ok(())
