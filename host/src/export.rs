@@ -69,12 +69,12 @@ pub fn render(model: &Model) -> Result<String> {
     } else {
         g.d() + d
     };
+    let (decision_use, decision_consts) = decision_items(model)?;
+    s.push_str(&decision_use);
     writeln!(
         s,
         "use facenmf_core::features::{{FeatureExtractor, Features{grid_import}}};"
     )?;
-    let (decision_use, decision_consts) = decision_items(model)?;
-    s.push_str(&decision_use);
     s.push_str("use facenmf_core::gallery::Metric;\n");
     s.push_str("use facenmf_core::recognise::Error;\n");
     s.push_str("use facenmf_core::thumbnail::{Crop, PixelFormat};\n");

@@ -93,6 +93,47 @@ fn firmware_in_qemu_agrees_with_the_host() {
     }
 }
 
+/// The open-set decision on the chip: the synthetic model carrying a
+/// cohort score (`both-diff:4`: the winner's distance less the mean of the
+/// 4 nearest of the runner-up and 8 cohort vectors, the strangers' first
+/// frames), its threshold at the median score of the frames, so about half
+/// the answers are unknown. Every frame agrees with the host.
+#[test]
+fn firmware_applies_the_cohort_decision_as_the_host_does() {
+    if !tools_present(true) {
+        return;
+    }
+    let _lock = firmware_lock();
+    let dir = scratch("firmware_qemu_decision");
+    let mut set = synthetic_set(7, SHAPE);
+    let chip = facenmf_host::chip::Chip::new(&set.model).unwrap();
+    let seen = chip.see_frames(&set.frames).unwrap();
+    let cohort: Vec<f32> = seen
+        .iter()
+        .zip(&set.people)
+        .filter(|(_, &p)| p >= SHAPE.known)
+        .take(8)
+        .flat_map(|(s, _)| s.embedding.vector.iter().copied())
+        .collect();
+    assert_eq!(cohort.len(), 8 * set.model.m());
+    set.model.decision = Some(facenmf_host::decision::DecisionRule {
+        score: "both-diff:4".parse().unwrap(),
+        cohort,
+    });
+    let mut scores: Vec<f32> = facenmf_host::chip::Chip::new(&set.model)
+        .unwrap()
+        .see_frames(&set.frames)
+        .unwrap()
+        .iter()
+        .map(|s| s.decision.score)
+        .collect();
+    scores.sort_by(f32::total_cmp);
+    set.model.threshold = Some(scores[scores.len() / 2]);
+    let model_json = dir.join("model.json");
+    set.model.save(&model_json).unwrap();
+    check_firmware(&model_json, &set.frames, &dir);
+}
+
 /// Real faces through the default device model: the recipe of `facenmf
 /// train` / `facenmf export` (32 x 24 thumbnails, K = 96, LDA, class means,
 /// `Spec::default()`) trained here on the shared LFW set (at most 50 images

@@ -55,12 +55,12 @@ pub struct Options {
 }
 
 impl Default for Options {
-    /// 128 cohort vectors, 1% and 5% false accepts, the distance decision,
+    /// 256 cohort vectors, 1% and 5% false accepts, the distance decision,
     /// newcomers of 4..9 pictures from 1 and 3 photos.
     fn default() -> Self {
         Self {
             seed: 8,
-            cohort: 128,
+            cohort: 256,
             fars: vec![0.01, 0.05],
             far: 0.05,
             decisions: vec![ScoreChoice::DISTANCE],
