@@ -11,7 +11,11 @@
 //!   the winner;
 //! - [`Impostors::Cohort`]: the `C` cohort vectors (in flash; e.g. mean
 //!   vectors of strangers nobody enrolled);
-//! - [`Impostors::Both`]: the runner-up and the cohort together.
+//! - [`Impostors::Both`]: the runner-up and the cohort together;
+//! - [`Impostors::Symmetric`]: the cohort, seen from the query and from the
+//!   winner's nearest template: the score is the mean of the two sides'
+//!   scores (S-norm), `NaN` (unknown) in the degenerate case of two
+//!   infinite sides of opposite signs.
 //!
 //! Of those impostor distances the `k` smallest are kept, sorted, and their
 //! mean `μ` (summed in ascending order, then divided by `k`) and standard
@@ -24,8 +28,9 @@
 //!
 //! A [`Rule`] holds the score and the cohort, validated once by
 //! [`Rule::new_checked`]; the vote then cannot fail on it. Cost: `C · M`
-//! multiply-adds (cosine: `2 · C · M` and `C` square roots) a query, plus
-//! the sorted insertions of the `k` nearest.
+//! multiply-adds (cosine: `2 · C · M` and `C` square roots) a query, twice
+//! for [`Impostors::Symmetric`], plus the sorted insertions of the `k`
+//! nearest.
 
 use crate::error::ModelError;
 use crate::gallery::Metric;
@@ -44,6 +49,8 @@ pub enum Impostors {
     Cohort,
     /// The runner-up and the cohort vectors.
     Both,
+    /// The cohort vectors, from the query and from the winner's template.
+    Symmetric,
 }
 
 /// How the winner's distance `d` is set against the impostors' `μ` and `σ`.
@@ -92,7 +99,7 @@ impl Score {
         matches!(
             self,
             Self::Normalised {
-                impostors: Impostors::Cohort | Impostors::Both,
+                impostors: Impostors::Cohort | Impostors::Both | Impostors::Symmetric,
                 ..
             }
         )
@@ -144,7 +151,7 @@ impl<'a> Rule<'a> {
                 validate::dimension("runner-up impostors (k)", k, 1)?;
                 validate::matrix("cohort (the runner-up takes none)", cohort, 0, m, false)?;
             }
-            Impostors::Cohort => {
+            Impostors::Cohort | Impostors::Symmetric => {
                 validate::dimension("cohort vectors (at least k)", k, c)?;
                 validate::matrix("cohort", cohort, c * m, m, false)?;
             }
@@ -171,28 +178,59 @@ impl<'a> Rule<'a> {
 
     /// The score of a winner at `distance` (see the module docs): `query`
     /// is the compared vector (finite, with `query_norm` its L2 norm for
-    /// the cosine metric) and `runner_up` the distance of the nearest
-    /// template of another person, if any.
+    /// the cosine metric), `runner_up` the distance of the nearest
+    /// template of another person, if any, and `winner` the winner's
+    /// nearest template (finite, as long as `query`).
     pub fn apply(
         &self,
         distance: f32,
         runner_up: Option<f32>,
-        query: &[f32],
-        query_norm: f32,
+        query: (&[f32], f32),
+        winner: &[f32],
         metric: Metric,
     ) -> f32 {
-        let Score::Normalised { impostors, form, k } = self.score else {
+        let Score::Normalised { impostors, .. } = self.score else {
+            return distance;
+        };
+        let (query, query_norm) = query;
+        let runner_up = match impostors {
+            Impostors::RunnerUp | Impostors::Both => runner_up,
+            Impostors::Cohort | Impostors::Symmetric => None,
+        };
+        let cohort = impostors != Impostors::RunnerUp;
+        let score = self.side(distance, runner_up, (query, query_norm), cohort, metric);
+        if impostors != Impostors::Symmetric {
+            return score;
+        }
+        let winner_norm = match metric {
+            Metric::Cosine => crate::math::norm(winner),
+            Metric::SquaredL2 => 0.0,
+        };
+        let other = self.side(distance, None, (winner, winner_norm), true, metric);
+        0.5 * (score + other)
+    }
+
+    /// The score of `distance` against the `k` smallest of `runner_up` and
+    /// (when `cohort`) the distances of `from` (with its norm) to the
+    /// cohort vectors.
+    fn side(
+        &self,
+        distance: f32,
+        runner_up: Option<f32>,
+        (from, from_norm): (&[f32], f32),
+        cohort: bool,
+        metric: Metric,
+    ) -> f32 {
+        let Score::Normalised { form, k, .. } = self.score else {
             return distance;
         };
         let mut nearest = Smallest::new(k);
-        if impostors != Impostors::Cohort {
-            if let Some(r) = runner_up {
-                nearest.offer(r);
-            }
+        if let Some(r) = runner_up {
+            nearest.offer(r);
         }
-        if impostors != Impostors::RunnerUp {
+        if cohort {
             for v in self.cohort.chunks_exact(self.m) {
-                nearest.offer(metric.distance_with_norm(query, query_norm, v));
+                nearest.offer(metric.distance_with_norm(from, from_norm, v));
             }
         }
         let kept = nearest.values();
@@ -284,7 +322,10 @@ mod tests {
     #[test]
     fn distance_score_is_the_distance() {
         let r = Rule::DISTANCE;
-        assert_eq!(r.apply(0.25, Some(0.5), &[1.0], 1.0, Metric::Cosine), 0.25);
+        assert_eq!(
+            r.apply(0.25, Some(0.5), (&[1.0], 1.0), &[1.0], Metric::Cosine),
+            0.25
+        );
     }
 
     #[test]
@@ -331,7 +372,7 @@ mod tests {
         let score = |form, k| {
             Rule::new_checked(normalised(Impostors::Cohort, form, k), &cohort, 2)
                 .unwrap()
-                .apply(0.5, None, &q, 1.0, Metric::SquaredL2)
+                .apply(0.5, None, (&q, 1.0), &q, Metric::SquaredL2)
         };
         assert_eq!(score(Form::Difference, 2), 0.5 - 2.5);
         assert_eq!(score(Form::Ratio, 3), 0.5 / (14.0 / 3.0));
@@ -346,20 +387,26 @@ mod tests {
             .unwrap();
         // Cohort distance (1 − 3)² = 4, runner-up 2: mean 3.
         assert_eq!(
-            r.apply(1.0, Some(2.0), &[1.0], 1.0, Metric::SquaredL2),
+            r.apply(1.0, Some(2.0), (&[1.0], 1.0), &[1.0], Metric::SquaredL2),
             -2.0
         );
         // No runner-up: the cohort alone.
-        assert_eq!(r.apply(1.0, None, &[1.0], 1.0, Metric::SquaredL2), -3.0);
+        assert_eq!(
+            r.apply(1.0, None, (&[1.0], 1.0), &[1.0], Metric::SquaredL2),
+            -3.0
+        );
         let ratio =
             Rule::new_checked(normalised(Impostors::RunnerUp, Form::Ratio, 1), &[], 1).unwrap();
-        assert_eq!(ratio.apply(1.0, None, &[1.0], 1.0, Metric::SquaredL2), 1.0);
         assert_eq!(
-            ratio.apply(1.0, Some(0.0), &[1.0], 1.0, Metric::SquaredL2),
+            ratio.apply(1.0, None, (&[1.0], 1.0), &[1.0], Metric::SquaredL2),
+            1.0
+        );
+        assert_eq!(
+            ratio.apply(1.0, Some(0.0), (&[1.0], 1.0), &[1.0], Metric::SquaredL2),
             f32::INFINITY
         );
         assert_eq!(
-            ratio.apply(0.0, Some(0.0), &[1.0], 1.0, Metric::SquaredL2),
+            ratio.apply(0.0, Some(0.0), (&[1.0], 1.0), &[1.0], Metric::SquaredL2),
             f32::NEG_INFINITY
         );
     }

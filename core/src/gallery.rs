@@ -297,11 +297,17 @@ pub fn classify_with<'t>(
     let query_norm = math::norm(query);
     for (label, v) in templates {
         let distance = metric.distance_with_norm(query, query_norm, v);
-        nearest.offer(distance, label);
+        nearest.offer(distance, label, v);
         two.offer(distance, label);
     }
-    let (label, distance, votes) = nearest.vote().ok_or(GalleryError::Empty)?;
-    let score = rule.apply(distance, two.runner_up(label), query, query_norm, metric);
+    let (label, distance, votes, winner) = nearest.vote().ok_or(GalleryError::Empty)?;
+    let score = rule.apply(
+        distance,
+        two.runner_up(label),
+        (query, query_norm),
+        winner,
+        metric,
+    );
     let identity = if score <= threshold {
         Identity::Known(label)
     } else {
@@ -358,24 +364,24 @@ fn check_finite(v: &[f32]) -> Result<(), GalleryError> {
     }
 }
 
-/// The `k` nearest (distance, label) seen so far, sorted by distance; among
-/// equal distances the one offered first stays first.
-struct Nearest {
-    items: [(f32, u16); MAX_NEIGHBOURS],
+/// The `k` nearest (distance, label, vector) seen so far, sorted by
+/// distance; among equal distances the one offered first stays first.
+struct Nearest<'t> {
+    items: [(f32, u16, &'t [f32]); MAX_NEIGHBOURS],
     len: usize,
     k: usize,
 }
 
-impl Nearest {
+impl<'t> Nearest<'t> {
     fn new(k: usize) -> Self {
         Self {
-            items: [(0.0, 0); MAX_NEIGHBOURS],
+            items: [(0.0, 0, &[]); MAX_NEIGHBOURS],
             len: 0,
             k,
         }
     }
 
-    fn offer(&mut self, distance: f32, label: u16) {
+    fn offer(&mut self, distance: f32, label: u16, vector: &'t [f32]) {
         if self.len == self.k && distance >= self.items[self.len - 1].0 {
             return;
         }
@@ -385,22 +391,23 @@ impl Nearest {
             self.items[at] = self.items[at - 1];
             at -= 1;
         }
-        self.items[at] = (distance, label);
+        self.items[at] = (distance, label, vector);
         self.len = (self.len + 1).min(self.k);
     }
 
-    /// (label, distance of its nearest, votes) of the winner.
-    fn vote(&self) -> Option<(u16, f32, u8)> {
+    /// (label, distance of its nearest, votes, its nearest template) of the
+    /// winner.
+    fn vote(&self) -> Option<(u16, f32, u8, &'t [f32])> {
         let items = &self.items[..self.len];
-        let mut best: Option<(u16, f32, u8)> = None;
-        for (i, &(d, label)) in items.iter().enumerate() {
-            if items[..i].iter().any(|&(_, l)| l == label) {
+        let mut best: Option<(u16, f32, u8, &'t [f32])> = None;
+        for (i, &(d, label, vector)) in items.iter().enumerate() {
+            if items[..i].iter().any(|&(_, l, _)| l == label) {
                 continue; // counted at its nearest position
             }
-            let votes = items.iter().filter(|&&(_, l)| l == label).count() as u8;
+            let votes = items.iter().filter(|&&(_, l, _)| l == label).count() as u8;
             // Earlier positions win ties, so only strictly more votes replace.
-            if best.is_none_or(|(_, _, v)| votes > v) {
-                best = Some((label, d, votes));
+            if best.is_none_or(|(_, _, v, _)| votes > v) {
+                best = Some((label, d, votes, vector));
             }
         }
         best

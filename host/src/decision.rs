@@ -4,7 +4,9 @@
 //!
 //! A model without one compares the threshold with the winner's distance.
 //! On the command line a decision is written `distance` or
-//! `IMPOSTORS-FORM[:K]`: IMPOSTORS is `runner-up`, `cohort` or `both`,
+//! `IMPOSTORS-FORM[:K]`: IMPOSTORS is `runner-up`, `cohort`, `both` or
+//! `symmetric` (the cohort seen from the query and from the winner's
+//! template),
 //! FORM `diff`, `ratio` or `z`, K the nearest impostor distances averaged
 //! (1 for the runner-up alone, the default).
 
@@ -38,6 +40,7 @@ impl fmt::Display for ScoreChoice {
             Impostors::RunnerUp => "runner-up",
             Impostors::Cohort => "cohort",
             Impostors::Both => "both",
+            Impostors::Symmetric => "symmetric",
         };
         let how = match form {
             Form::Difference => "diff",
@@ -71,7 +74,10 @@ impl FromStr for ScoreChoice {
             "runner-up" => Impostors::RunnerUp,
             "cohort" => Impostors::Cohort,
             "both" => Impostors::Both,
-            _ => bail!("decision {s:?}: impostors {who:?} are not runner-up, cohort or both"),
+            "symmetric" => Impostors::Symmetric,
+            _ => bail!(
+                "decision {s:?}: impostors {who:?} are not runner-up, cohort, both or symmetric"
+            ),
         };
         let form = match how {
             "diff" => Form::Difference,
@@ -130,6 +136,7 @@ mod tests {
             "cohort-diff:16",
             "cohort-z:64",
             "both-ratio:4",
+            "symmetric-diff:8",
         ] {
             assert_eq!(s.parse::<ScoreChoice>().unwrap().to_string(), s);
         }

@@ -214,6 +214,7 @@ fn decision_items(model: &Model) -> Result<(String, String)> {
                 Impostors::RunnerUp => "RunnerUp",
                 Impostors::Cohort => "Cohort",
                 Impostors::Both => "Both",
+                Impostors::Symmetric => "Symmetric",
             };
             let form = match form {
                 Form::Difference => "Difference",

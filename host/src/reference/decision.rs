@@ -2,7 +2,9 @@
 //! obvious f64 expression: every distance, the winner by
 //! [`super::knn::vote_of`], the runner-up as the smallest distance of
 //! another label, the impostor distances sorted and the `k` smallest
-//! averaged.
+//! averaged; for [`Impostors::Symmetric`] the same from the winner's nearest
+//! template (the first of its label at the winner's distance), and the mean
+//! of the two sides.
 
 use facenmf_core::decision::{Form, Impostors};
 
@@ -42,8 +44,54 @@ pub fn score(
         .map(|(l, v)| (distance(metric, query, v), *l))
         .collect();
     let (label, d, _) = vote_of(&distances, vote_k)?;
+    let query_side = side(
+        templates, cohort, query, label, d, metric, impostors, form, k,
+    );
+    if impostors != Impostors::Symmetric {
+        return Some(query_side);
+    }
+    let winner = templates
+        .iter()
+        .zip(&distances)
+        .find(|((l, _), (dist, _))| *l == label && *dist == d)
+        .map(|((_, v), _)| v.as_slice())?;
+    let template_side = side(
+        templates,
+        cohort,
+        winner,
+        label,
+        d,
+        metric,
+        Impostors::Cohort,
+        form,
+        k,
+    );
+    Some(Scored {
+        score: 0.5 * (query_side.score + template_side.score),
+        ..query_side
+    })
+}
+
+/// One side's score: `d` against the `k` smallest impostor distances of
+/// `from` (the query, or the winner's template).
+#[allow(clippy::too_many_arguments)]
+fn side(
+    templates: &[(u16, Vec<f32>)],
+    cohort: &[Vec<f32>],
+    from: &[f32],
+    label: u16,
+    d: f64,
+    metric: Metric,
+    impostors: Impostors,
+    form: Form,
+    k: usize,
+) -> Scored {
+    let distances: Vec<(f64, u16)> = templates
+        .iter()
+        .map(|(l, v)| (distance(metric, from, v), *l))
+        .collect();
     let mut others: Vec<f64> = Vec::new();
-    if impostors != Impostors::Cohort {
+    if matches!(impostors, Impostors::RunnerUp | Impostors::Both) {
         let runner_up = distances
             .iter()
             .filter(|(_, l)| *l != label)
@@ -52,18 +100,18 @@ pub fn score(
         others.extend(runner_up);
     }
     if impostors != Impostors::RunnerUp {
-        others.extend(cohort.iter().map(|c| distance(metric, query, c)));
+        others.extend(cohort.iter().map(|c| distance(metric, from, c)));
     }
     others.sort_by(f64::total_cmp);
     others.truncate(k);
     if others.is_empty() {
-        return Some(Scored {
+        return Scored {
             label,
             distance: d,
             mean: None,
             sd: 0.0,
             score: d,
-        });
+        };
     }
     let n = others.len() as f64;
     let mean = others.iter().sum::<f64>() / n;
@@ -82,11 +130,11 @@ pub fn score(
         Form::Ratio => over(mean, d),
         Form::Z => over(sd, d - mean),
     };
-    Some(Scored {
+    Scored {
         label,
         distance: d,
         mean: Some(mean),
         sd,
         score,
-    })
+    }
 }
