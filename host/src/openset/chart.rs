@@ -40,14 +40,14 @@ pub fn chart(r: &Report) -> Chart {
 
 /// The evaluation curves of every decision of a strangers experiment, with
 /// each decision's operating points (thresholds chosen on the calibration
-/// half); points closer than 0.001 in false-accept rate are merged.
+/// half); points closer than 0.005 in false-accept rate are merged.
 pub fn strangers_chart(r: &super::strangers::Report) -> Chart {
     let mut series = Vec::new();
     for d in &r.decisions {
         let mut points: Vec<(f64, f64)> = Vec::new();
         for p in &d.curve.points {
             match points.last_mut() {
-                Some(last) if p.false_accept - last.0 < 1e-3 => *last = (last.0, p.known_correct),
+                Some(last) if p.false_accept - last.0 < 5e-3 => *last = (last.0, p.known_correct),
                 _ => points.push((p.false_accept, p.known_correct)),
             }
         }
