@@ -185,22 +185,21 @@ fn train_with_strangers_calibrates_the_decision() {
     );
     assert!(model.threshold.is_some());
     // Without strangers a decision cannot be calibrated.
-    let mut args = vec![
-        "train",
-        &known,
-        "--decision",
-        "cohort-diff:8",
-        "--out",
-        &model_path,
-    ];
-    args.extend(RECIPE);
-    let out = facenmf(&args);
-    assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("--decision needs --strangers"),
-        "{}",
-        text(&out.stderr)
-    );
+    for cmd in ["train", "openset"] {
+        let mut args = vec![
+            cmd,
+            &known,
+            "--decision",
+            "cohort-diff:8",
+            "--out",
+            &model_path,
+        ];
+        args.extend(RECIPE);
+        let out = facenmf(&args);
+        assert!(!out.status.success(), "{cmd}");
+        let err = text(&out.stderr);
+        assert!(err.contains("--decision needs --strangers"), "{cmd}: {err}");
+    }
 }
 
 #[test]

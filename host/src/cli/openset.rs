@@ -121,6 +121,14 @@ pub fn run(args: OpenSetArgs) -> Result<()> {
     if let Some(dir) = &args.train.calibrate.strangers {
         return run_strangers(&args, dir);
     }
+    anyhow::ensure!(
+        args.train
+            .calibrate
+            .decision
+            .iter()
+            .all(|d| d.to_string() == super::calibrate::DEFAULT_DECISION),
+        "--decision needs --strangers DIR: without it the model compares the distance"
+    );
     let (ds, _) = args.train.source.load()?;
     let provenance = BTreeMap::from([(
         "data".to_string(),
