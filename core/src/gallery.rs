@@ -10,12 +10,15 @@
 //! query; ties keep gallery order (flash templates first, then enrolled ones
 //! in the order they came). Among the `k` nearest, the label with the most
 //! votes wins; a tie in votes goes to the label whose nearest template ranks
-//! first. The decision's distance is that of the winner's nearest template,
-//! and the answer is [`Identity::Unknown`] when it is above the threshold.
+//! first. The decision's distance is that of the winner's nearest template;
+//! its score is that distance, or the distance normalised against impostors
+//! by the gallery's [`Rule`] (see [`crate::decision`]), and the answer is
+//! [`Identity::Unknown`] when the score is above the threshold.
 //!
 //! Cost: N·M multiply-adds for squared L2, 2·N·M and N square roots for
 //! cosine (template norms are not stored).
 
+use crate::decision::Rule;
 use crate::error::GalleryError;
 use crate::math;
 
@@ -52,6 +55,16 @@ impl Metric {
                 s
             }
             Self::Cosine => cosine_distance(a, math::norm(a), b),
+        }
+    }
+
+    /// [`Metric::distance`] of `query` and `b` given `query_norm`, the L2
+    /// norm of `query` (used by the cosine metric only): the same bits.
+    #[inline]
+    pub fn distance_with_norm(self, query: &[f32], query_norm: f32, b: &[f32]) -> f32 {
+        match self {
+            Self::SquaredL2 => self.distance(query, b),
+            Self::Cosine => cosine_distance(query, query_norm, b),
         }
     }
 }
@@ -95,6 +108,9 @@ pub struct Decision {
     pub label: u16,
     /// Distance to the winner's nearest template.
     pub distance: f32,
+    /// What the threshold was compared with: the distance, or the distance
+    /// normalised by the gallery's [`Rule`].
+    pub score: f32,
     /// Votes for the winner among the `k` nearest.
     pub votes: u8,
 }
@@ -115,6 +131,7 @@ pub struct Gallery<'a, const M: usize, const N: usize> {
     enrolled: heapless::Vec<Template<M>, N>,
     removed: heapless::Vec<u16, MAX_REMOVED>,
     threshold: f32,
+    rule: Rule<'a>,
 }
 
 impl<const M: usize, const N: usize> Default for Gallery<'_, M, N> {
@@ -131,6 +148,7 @@ impl<'a, const M: usize, const N: usize> Gallery<'a, M, N> {
             enrolled: heapless::Vec::new(),
             removed: heapless::Vec::new(),
             threshold: f32::INFINITY,
+            rule: Rule::DISTANCE,
         }
     }
 
@@ -159,6 +177,17 @@ impl<'a, const M: usize, const N: usize> Gallery<'a, M, N> {
     /// The "unknown" threshold.
     pub fn threshold(&self) -> f32 {
         self.threshold
+    }
+
+    /// Sets what the threshold is compared with ([`Rule::DISTANCE`], the
+    /// default, or a normalised score with its cohort).
+    pub fn set_rule(&mut self, rule: Rule<'a>) {
+        self.rule = rule;
+    }
+
+    /// What the threshold is compared with.
+    pub fn rule(&self) -> &Rule<'a> {
+        &self.rule
     }
 
     /// Live templates (flash ones not removed, plus enrolled ones).
@@ -222,11 +251,12 @@ impl<'a, const M: usize, const N: usize> Gallery<'a, M, N> {
         k: usize,
         metric: Metric,
     ) -> Result<Decision, GalleryError> {
-        classify(
+        classify_with(
             self.templates().map(|(l, v)| (*l, v.as_slice())),
             query,
             k,
             metric,
+            &self.rule,
             self.threshold,
         )
     }
@@ -244,22 +274,41 @@ pub fn classify<'t>(
     metric: Metric,
     threshold: f32,
 ) -> Result<Decision, GalleryError> {
+    classify_with(templates, query, k, metric, &Rule::DISTANCE, threshold)
+}
+
+/// [`classify`] with the threshold compared with the score of `rule`
+/// (the cohort vectors of `rule` must be as long as `query`).
+pub fn classify_with<'t>(
+    templates: impl IntoIterator<Item = (u16, &'t [f32])>,
+    query: &[f32],
+    k: usize,
+    metric: Metric,
+    rule: &Rule<'_>,
+    threshold: f32,
+) -> Result<Decision, GalleryError> {
     if k == 0 || k > MAX_NEIGHBOURS {
         return Err(GalleryError::BadK { k });
     }
     check_finite(query)?;
     let mut nearest = Nearest::new(k);
+    let mut two = TwoPeople::default();
     // The query's norm once, not once a template: the same distances.
     let query_norm = math::norm(query);
     for (label, v) in templates {
-        let distance = match metric {
-            Metric::SquaredL2 => metric.distance(query, v),
-            Metric::Cosine => cosine_distance(query, query_norm, v),
-        };
-        nearest.offer(distance, label);
+        let distance = metric.distance_with_norm(query, query_norm, v);
+        nearest.offer(distance, label, v);
+        two.offer(distance, label);
     }
-    let (label, distance, votes) = nearest.vote().ok_or(GalleryError::Empty)?;
-    let identity = if distance <= threshold {
+    let (label, distance, votes, winner) = nearest.vote().ok_or(GalleryError::Empty)?;
+    let score = rule.apply(
+        distance,
+        two.runner_up(label),
+        (query, query_norm),
+        winner,
+        metric,
+    );
+    let identity = if score <= threshold {
         Identity::Known(label)
     } else {
         Identity::Unknown
@@ -268,8 +317,44 @@ pub fn classify<'t>(
         identity,
         label,
         distance,
+        score,
         votes,
     })
+}
+
+/// The nearest template and the nearest one of another person, in one
+/// pass over the templates.
+#[derive(Default)]
+struct TwoPeople {
+    first: Option<(f32, u16)>,
+    second: Option<f32>,
+}
+
+impl TwoPeople {
+    fn offer(&mut self, distance: f32, label: u16) {
+        match self.first {
+            None => self.first = Some((distance, label)),
+            Some((d, l)) if distance < d => {
+                if l != label {
+                    self.second = Some(d);
+                }
+                self.first = Some((distance, label));
+            }
+            Some((_, l)) => {
+                if l != label && self.second.is_none_or(|s| distance < s) {
+                    self.second = Some(distance);
+                }
+            }
+        }
+    }
+
+    /// The distance of the nearest template whose label is not `winner`.
+    fn runner_up(&self, winner: u16) -> Option<f32> {
+        match self.first {
+            Some((d, l)) if l != winner => Some(d),
+            _ => self.second,
+        }
+    }
 }
 
 fn check_finite(v: &[f32]) -> Result<(), GalleryError> {
@@ -279,24 +364,24 @@ fn check_finite(v: &[f32]) -> Result<(), GalleryError> {
     }
 }
 
-/// The `k` nearest (distance, label) seen so far, sorted by distance; among
-/// equal distances the one offered first stays first.
-struct Nearest {
-    items: [(f32, u16); MAX_NEIGHBOURS],
+/// The `k` nearest (distance, label, vector) seen so far, sorted by
+/// distance; among equal distances the one offered first stays first.
+struct Nearest<'t> {
+    items: [(f32, u16, &'t [f32]); MAX_NEIGHBOURS],
     len: usize,
     k: usize,
 }
 
-impl Nearest {
+impl<'t> Nearest<'t> {
     fn new(k: usize) -> Self {
         Self {
-            items: [(0.0, 0); MAX_NEIGHBOURS],
+            items: [(0.0, 0, &[]); MAX_NEIGHBOURS],
             len: 0,
             k,
         }
     }
 
-    fn offer(&mut self, distance: f32, label: u16) {
+    fn offer(&mut self, distance: f32, label: u16, vector: &'t [f32]) {
         if self.len == self.k && distance >= self.items[self.len - 1].0 {
             return;
         }
@@ -306,22 +391,23 @@ impl Nearest {
             self.items[at] = self.items[at - 1];
             at -= 1;
         }
-        self.items[at] = (distance, label);
+        self.items[at] = (distance, label, vector);
         self.len = (self.len + 1).min(self.k);
     }
 
-    /// (label, distance of its nearest, votes) of the winner.
-    fn vote(&self) -> Option<(u16, f32, u8)> {
+    /// (label, distance of its nearest, votes, its nearest template) of the
+    /// winner.
+    fn vote(&self) -> Option<(u16, f32, u8, &'t [f32])> {
         let items = &self.items[..self.len];
-        let mut best: Option<(u16, f32, u8)> = None;
-        for (i, &(d, label)) in items.iter().enumerate() {
-            if items[..i].iter().any(|&(_, l)| l == label) {
+        let mut best: Option<(u16, f32, u8, &'t [f32])> = None;
+        for (i, &(d, label, vector)) in items.iter().enumerate() {
+            if items[..i].iter().any(|&(_, l, _)| l == label) {
                 continue; // counted at its nearest position
             }
-            let votes = items.iter().filter(|&&(_, l)| l == label).count() as u8;
+            let votes = items.iter().filter(|&&(_, l, _)| l == label).count() as u8;
             // Earlier positions win ties, so only strictly more votes replace.
-            if best.is_none_or(|(_, _, v)| votes > v) {
-                best = Some((label, d, votes));
+            if best.is_none_or(|(_, _, v, _)| votes > v) {
+                best = Some((label, d, votes, vector));
             }
         }
         best

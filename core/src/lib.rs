@@ -23,6 +23,7 @@
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
 
+pub mod decision;
 pub mod encode;
 pub mod error;
 pub mod features;
@@ -35,6 +36,7 @@ pub mod recognise;
 pub mod thumbnail;
 mod validate;
 
+pub use decision::{Form, Impostors, Rule, Score};
 pub use encode::Encoder;
 pub use error::{FeatureError, GalleryError, InputError, ModelError, ThumbnailError};
 pub use features::{FeatureExtractor, Features, Grid};

@@ -3,7 +3,8 @@
 //! Counted from the shapes alone (D features, K components, M comparison
 //! dimensions, N templates, the working space of thumbnail and features), as the export lays the model out in flash:
 //! `BASIS` (K·D f32), `GRAM` (K² f32), `MAP` and `BIAS` (M·K + M f32),
-//! `TEMPLATES` (N · (4 + 4M) bytes: a u16 label padded to 4, then M f32).
+//! `TEMPLATES` (N · (4 + 4M) bytes: a u16 label padded to 4, then M f32),
+//! `COHORT` (C·M f32, the decision's cohort vectors).
 
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +20,7 @@ pub struct Budget {
     /// templates; the camera frame buffer is the board's and not counted.
     pub ram_bytes: usize,
     /// Multiply-adds of one inference at `sweeps` encoder sweeps:
-    /// `D·K + sweeps·K² + M·K + N·M`.
+    /// `D·K + sweeps·K² + M·K + N·M + C·M`.
     pub macs: usize,
 }
 
@@ -40,6 +41,8 @@ pub struct Shape {
     pub map: bool,
     /// Templates in flash.
     pub n: usize,
+    /// Cohort vectors of the decision (0 without one).
+    pub c: usize,
 }
 
 impl Shape {
@@ -56,6 +59,10 @@ impl Shape {
             m: model.m(),
             map: model.map.is_some(),
             n: model.templates.len(),
+            c: model
+                .decision
+                .as_ref()
+                .map_or(0, |r| r.cohort_len(model.m())),
         }
     }
 
@@ -69,12 +76,13 @@ impl Shape {
             m,
             map,
             n,
+            c,
         } = *self;
         let map_floats = if map { m * k + m } else { 0 };
         Budget {
-            flash_bytes: 4 * (k * d + k * k + map_floats) + n * (4 + 4 * m),
+            flash_bytes: 4 * (k * d + k * k + map_floats + c * m) + n * (4 + 4 * m),
             ram_bytes: 4 * (work + 2 * k + m) + enrolled * (4 + 4 * m),
-            macs: d * k + sweeps * k * k + if map { m * k } else { 0 } + n * m,
+            macs: d * k + sweeps * k * k + if map { m * k } else { 0 } + n * m + c * m,
         }
     }
 }

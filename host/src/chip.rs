@@ -14,7 +14,7 @@
 use anyhow::{anyhow, ensure, Result};
 use facenmf_core::gallery::{self, Decision, Identity, Metric};
 use facenmf_core::thumbnail::{Crop, PixelFormat, Thumbnailer};
-use facenmf_core::{Encoder, FeatureExtractor, Projection};
+use facenmf_core::{Encoder, FeatureExtractor, Projection, Rule};
 use rayon::prelude::*;
 
 use crate::data::Dataset;
@@ -82,6 +82,8 @@ pub struct Chip<'m> {
     prepare: Projection<'m>,
     /// Root, normalisation and map: what the gallery compares.
     projection: Projection<'m>,
+    /// What the threshold is compared with.
+    rule: Rule<'m>,
 }
 
 impl<'m> Chip<'m> {
@@ -97,6 +99,7 @@ impl<'m> Chip<'m> {
             prepare: Projection::new_checked(model.k, model.sqrt, model.normalize, None)
                 .map_err(|e| anyhow!("projection: {e}"))?,
             projection: model.projection()?,
+            rule: model.decision_rule()?,
         })
     }
 
@@ -168,9 +171,10 @@ impl<'m> Chip<'m> {
         })
     }
 
-    /// The vote over the model's gallery for one vector (M values).
+    /// The vote over the model's gallery for one vector (M values), its
+    /// score by the model's decision rule compared with `threshold`.
     pub fn decide(&self, vector: &[f32], threshold: f32) -> Result<Decision> {
-        vote(
+        gallery::classify_with(
             self.model
                 .templates
                 .iter()
@@ -178,8 +182,10 @@ impl<'m> Chip<'m> {
             vector,
             self.model.neighbours,
             self.model.metric.into(),
+            &self.rule,
             threshold,
         )
+        .map_err(|e| anyhow!("vote: {e}"))
     }
 
     /// The nearest template of a person other than `winner`, or `None`

@@ -11,9 +11,11 @@
 //! ```text
 //! FRAME_WIDTH FRAME_HEIGHT PIXEL_FORMAT CROP WIDTH HEIGHT FEATURES D
 //! WORK_LEN K M N CLASSES RULE SQRT NORMALIZE METRIC NEIGHBOURS THRESHOLD
+//! SCORE COHORT_LEN
 //! BASIS: [[f32; D]; K]  GRAM: [[f32; K]; K]
 //! MAP: Option<&[[f32; K]; M]>  BIAS: Option<&[f32; M]>
 //! TEMPLATES: [(u16, [f32; M]); N]  CLASS_NAMES: [&str; CLASSES]
+//! COHORT: [[f32; M]; COHORT_LEN]
 //! fn thumbnailer() -> Result<Thumbnailer, Error>
 //! fn recogniser() -> Result<Recogniser<'static, M, 0>, Error>
 //! fn recogniser_with(thumbnailer: Thumbnailer) -> Result<Recogniser<'static, M, 0>, Error>
@@ -26,7 +28,9 @@
 //! over the `WIDTH x HEIGHT` thumbnail, `D` the length of its output (the
 //! basis width) and `WORK_LEN` the values of the working space
 //! `Recogniser::recognise` takes: the thumbnail, plus the features unless
-//! they are the thumbnail itself (then `WORK_LEN = D`).
+//! they are the thumbnail itself (then `WORK_LEN = D`). `SCORE` is what
+//! `THRESHOLD` is compared with and `COHORT` the vectors it needs (none for
+//! `Score::Distance`); the recogniser's gallery carries that rule.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -65,6 +69,8 @@ pub fn render(model: &Model) -> Result<String> {
     } else {
         g.d() + d
     };
+    let (decision_use, decision_consts) = decision_items(model)?;
+    s.push_str(&decision_use);
     writeln!(
         s,
         "use facenmf_core::features::{{FeatureExtractor, Features{grid_import}}};"
@@ -116,6 +122,7 @@ pub fn render(model: &Model) -> Result<String> {
     // The identity the device's template store tags its records with.
     let id = crate::store::model_id(model);
     writeln!(s, "pub const MODEL_ID: u64 = 0x{id:016x};\n")?;
+    s.push_str(&decision_consts);
 
     matrix(&mut s, "BASIS", "[[f32; D]; K]", &model.basis, d)?;
     matrix(&mut s, "GRAM", "[[f32; K]; K]", &model.gram, k)?;
@@ -178,6 +185,7 @@ pub fn recogniser_with<const N: usize>(
     let projection = Projection::new_checked(K, SQRT, NORMALIZE, map)?;
     let mut gallery = Gallery::new_checked(&TEMPLATES)?;
     gallery.set_threshold(THRESHOLD);
+    gallery.set_rule(Rule::new_checked(SCORE, COHORT.as_flattened(), M)?);
     Recogniser::new_checked(
         thumbnailer,
         features,
@@ -189,6 +197,48 @@ pub fn recogniser_with<const N: usize>(
     )
 }
 "#;
+
+/// The `use` line and the `SCORE`, `COHORT_LEN` and `COHORT` items of the
+/// model's decision (the winner's distance and no cohort when it has none).
+fn decision_items(model: &Model) -> Result<(String, String)> {
+    use facenmf_core::decision::{Form, Impostors, Score};
+    let m = model.m();
+    let (score, cohort) = match &model.decision {
+        None => (Score::Distance, &[][..]),
+        Some(d) => (d.score.0, d.cohort.as_slice()),
+    };
+    let (names, value) = match score {
+        Score::Distance => ("Rule, Score", "Score::Distance".to_string()),
+        Score::Normalised { impostors, form, k } => {
+            let impostors = match impostors {
+                Impostors::RunnerUp => "RunnerUp",
+                Impostors::Cohort => "Cohort",
+                Impostors::Both => "Both",
+                Impostors::Symmetric => "Symmetric",
+            };
+            let form = match form {
+                Form::Difference => "Difference",
+                Form::Ratio => "Ratio",
+                Form::Z => "Z",
+            };
+            (
+                "Form, Impostors, Rule, Score",
+                format!(
+                    "Score::Normalised {{\n    impostors: Impostors::{impostors},\n    form: Form::{form},\n    k: {k},\n}}"
+                ),
+            )
+        }
+    };
+    let mut items = String::new();
+    writeln!(items, "pub const SCORE: Score = {value};")?;
+    writeln!(
+        items,
+        "pub const COHORT_LEN: usize = {};\n",
+        cohort.len() / m
+    )?;
+    matrix(&mut items, "COHORT", "[[f32; M]; COHORT_LEN]", cohort, m)?;
+    Ok((format!("use facenmf_core::decision::{{{names}}};\n"), items))
+}
 
 /// Renders and writes `model` to `path` atomically: an invalid model or an
 /// unwritable path leaves no file.

@@ -11,6 +11,8 @@
 //! - [`chip`]: the chip's pipeline on the host (frame → thumbnail → code →
 //!   vector → decision), the one place a model runs through `facenmf-core`.
 //! - [`model`]: the trained model that drives evaluation, export and check.
+//! - [`decision`]: the open-set score a model's threshold applies to, and
+//!   its cohort.
 //! - [`budget`]: flash, RAM and multiply-adds of a model on the chip.
 //! - [`check`]: the chip's kernel against the reference on a model's test set.
 //! - [`export`]: the model as Rust `const` data for the firmware.
@@ -37,6 +39,7 @@ pub mod check;
 pub mod chip;
 pub mod cli;
 pub mod data;
+pub mod decision;
 pub mod demo;
 pub mod enroll;
 pub mod eval;

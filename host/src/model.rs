@@ -14,6 +14,7 @@ use facenmf_core::thumbnail::{Crop, PixelFormat, Thumbnailer};
 use facenmf_core::{Encoder, FeatureExtractor, LinearMap, Projection, StopRule};
 use serde::{Deserialize, Serialize};
 
+use crate::decision::DecisionRule;
 use crate::features::FeatureChoice;
 
 /// Version of the JSON layout.
@@ -139,8 +140,13 @@ pub struct Model {
     pub metric: MetricName,
     /// Neighbours voting.
     pub neighbours: usize,
-    /// "Unknown" above this distance; `None` never answers unknown.
+    /// "Unknown" above this score (the winner's distance unless
+    /// `decision` says otherwise); `None` never answers unknown.
     pub threshold: Option<f32>,
+    /// What the threshold is compared with, and its cohort (absent from
+    /// the JSON of models that compare the winner's distance).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<DecisionRule>,
     /// How the training data was split (so `check` can find the test images).
     #[serde(default)]
     pub split: Option<SplitInfo>,
@@ -272,12 +278,23 @@ impl Model {
             gallery::MAX_NEIGHBOURS
         );
         if let Some(t) = self.threshold {
+            ensure!(t.is_finite(), "threshold {t} must be finite");
             ensure!(
-                t.is_finite() && t >= 0.0,
-                "threshold {t} must be finite and non-negative"
+                t >= 0.0 || self.decision.is_some(),
+                "threshold {t} on a distance must be non-negative"
             );
         }
+        self.decision_rule()?;
         Ok(())
+    }
+
+    /// The kernel's decision rule of this model (the winner's distance when
+    /// it carries none), checked against M.
+    pub fn decision_rule(&self) -> Result<facenmf_core::Rule<'_>> {
+        match &self.decision {
+            None => Ok(facenmf_core::Rule::DISTANCE),
+            Some(d) => d.rule(self.m()),
+        }
     }
 
     /// Reads and validates a model saved by [`Model::save`].

@@ -4,7 +4,10 @@ use facenmf_core::gallery::Metric;
 use facenmf_host::openset::{decide, Curve, Probe};
 
 fn p(distance: f32, correct: bool) -> Probe {
-    Probe { distance, correct }
+    Probe {
+        score: distance,
+        correct,
+    }
 }
 
 #[test]

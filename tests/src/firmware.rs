@@ -269,6 +269,7 @@ pub fn synthetic_set(seed: u64, s: SyntheticShape) -> SyntheticSet {
         metric: MetricName::Cosine,
         neighbours: 3,
         threshold: None,
+        decision: None,
         split: None,
         provenance: BTreeMap::from([(
             "dataset".to_string(),

@@ -90,6 +90,7 @@ pub fn random_model_of(seed: u64, shape: Shape, features: FeatureChoice) -> Mode
         metric: MetricName::SquaredL2,
         neighbours: 1,
         threshold: Some(0.75),
+        decision: None,
         split: None,
         provenance: BTreeMap::from([("dataset".to_string(), format!("random, seed {seed}"))]),
     }

@@ -39,6 +39,9 @@ fn values(model: &Model) -> Vec<u32> {
         v.push(f32::from(t.label));
         v.extend(&t.vector);
     }
+    if let Some(d) = &model.decision {
+        v.extend(&d.cohort);
+    }
     v.into_iter().map(f32::to_bits).collect()
 }
 
@@ -56,6 +59,7 @@ fn main() {
         v.push(f32::from(*l));
         v.extend(t.iter());
     }
+    v.extend(COHORT.iter().flatten());
     for x in v {
         println!("{:08x}", x.to_bits());
     }
@@ -70,7 +74,8 @@ fn main() {
         + core::mem::size_of_val(&GRAM)
         + MAP.map_or(0, |p| core::mem::size_of_val(p))
         + BIAS.map_or(0, |b| core::mem::size_of_val(b))
-        + core::mem::size_of_val(&TEMPLATES);
+        + core::mem::size_of_val(&TEMPLATES)
+        + core::mem::size_of_val(&COHORT);
     println!("flash {flash}");
     // The constructors the boards call build the recogniser of the model.
     let r = export_check::model::recogniser::<0>().expect("recogniser");
@@ -119,6 +124,26 @@ fn lbp_model_exports_its_features_and_builds_its_recogniser() {
         "lbp",
         "features Lbp { grid: Grid { rows: 2, cols: 2 } } 236 284",
     );
+}
+
+#[test]
+fn model_with_a_cohort_decision_exports_it() {
+    let mut model = random_model(7, SHAPE);
+    model.decision = Some(facenmf_host::decision::DecisionRule {
+        score: "both-z:3".parse().unwrap(),
+        cohort: (0..4 * 3).map(|i| 0.25 * i as f32 - 1.0).collect(),
+    });
+    model.threshold = Some(-0.5);
+    let text = export::render(&model).unwrap();
+    assert!(text.contains(
+        "pub const SCORE: Score = Score::Normalised {\n    impostors: Impostors::Both,\n    form: Form::Z,\n    k: 3,\n};"
+    ));
+    assert!(text.contains("pub const COHORT_LEN: usize = 4;"));
+    round_trip(&model, "decision", "features Raw 48 48");
+    // A model without a decision exports the distance score and no cohort.
+    let plain = export::render(&random_model(7, SHAPE)).unwrap();
+    assert!(plain.contains("pub const SCORE: Score = Score::Distance;"));
+    assert!(plain.contains("pub const COHORT_LEN: usize = 0;"));
 }
 
 /// Exports `model` into a scratch crate, checks the file (deterministic,

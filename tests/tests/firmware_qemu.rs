@@ -93,6 +93,47 @@ fn firmware_in_qemu_agrees_with_the_host() {
     }
 }
 
+/// The open-set decision on the chip: the synthetic model carrying a
+/// cohort score (`both-diff:4`: the winner's distance less the mean of the
+/// 4 nearest of the runner-up and 8 cohort vectors, the strangers' first
+/// frames), its threshold at the median score of the frames, so about half
+/// the answers are unknown. Every frame agrees with the host.
+#[test]
+fn firmware_applies_the_cohort_decision_as_the_host_does() {
+    if !tools_present(true) {
+        return;
+    }
+    let _lock = firmware_lock();
+    let dir = scratch("firmware_qemu_decision");
+    let mut set = synthetic_set(7, SHAPE);
+    let chip = facenmf_host::chip::Chip::new(&set.model).unwrap();
+    let seen = chip.see_frames(&set.frames).unwrap();
+    let cohort: Vec<f32> = seen
+        .iter()
+        .zip(&set.people)
+        .filter(|(_, &p)| p >= SHAPE.known)
+        .take(8)
+        .flat_map(|(s, _)| s.embedding.vector.iter().copied())
+        .collect();
+    assert_eq!(cohort.len(), 8 * set.model.m());
+    set.model.decision = Some(facenmf_host::decision::DecisionRule {
+        score: "both-diff:4".parse().unwrap(),
+        cohort,
+    });
+    let mut scores: Vec<f32> = facenmf_host::chip::Chip::new(&set.model)
+        .unwrap()
+        .see_frames(&set.frames)
+        .unwrap()
+        .iter()
+        .map(|s| s.decision.score)
+        .collect();
+    scores.sort_by(f32::total_cmp);
+    set.model.threshold = Some(scores[scores.len() / 2]);
+    let model_json = dir.join("model.json");
+    set.model.save(&model_json).unwrap();
+    check_firmware(&model_json, &set.frames, &dir);
+}
+
 /// Real faces through the default device model: the recipe of `facenmf
 /// train` / `facenmf export` (32 x 24 thumbnails, K = 96, LDA, class means,
 /// `Spec::default()`) trained here on the shared LFW set (at most 50 images
@@ -172,6 +213,7 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
             "GRAM",
             "MAP_DATA",
             "TEMPLATES",
+            "COHORT",
             "FRAMES",
         ],
     );
@@ -238,10 +280,12 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
         model.templates.len() as u64,
     );
     let map_macs = if model.map.is_some() { m * k } else { 0 };
+    // The decision's cohort: one distance a cohort vector.
+    let cohort_macs = model.decision.as_ref().map_or(0, |r| r.cohort.len() as u64);
     let macs: Vec<u64> = chip
         .frames
         .iter()
-        .map(|f| d * k + u64::from(f.sweeps) * k * k + map_macs + n * m)
+        .map(|f| d * k + u64::from(f.sweeps) * k * k + map_macs + n * m + cohort_macs)
         .collect();
     let total_i: u64 = instructions.iter().sum();
     let total_m: u64 = macs.iter().sum();
@@ -253,11 +297,18 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
     let sweeps: f64 =
         chip.frames.iter().map(|f| f64::from(f.sweeps)).sum::<f64>() / frames_n as f64;
     let known = chip.frames.iter().filter(|f| f.known).count();
-    let model_bytes: u64 = ["BASIS", "GRAM", "MAP_DATA", "BIAS_DATA", "TEMPLATES"]
-        .iter()
-        .filter_map(|w| sizes.symbols.iter().find(|(s, _)| s.contains(w)))
-        .map(|(_, (_, size))| *size)
-        .sum();
+    let model_bytes: u64 = [
+        "BASIS",
+        "GRAM",
+        "MAP_DATA",
+        "BIAS_DATA",
+        "TEMPLATES",
+        "COHORT",
+    ]
+    .iter()
+    .filter_map(|w| sizes.symbols.iter().find(|(s, _)| s.contains(w)))
+    .map(|(_, (_, size))| *size)
+    .sum();
     for (name, (addr, _)) in &sizes.symbols {
         if ["BASIS", "GRAM", "TEMPLATES"]
             .iter()
@@ -290,7 +341,7 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
          model: D = {d} ({} features of {}x{}), K = {k}, M = {m}, N = {n} templates, {} classes, {} frames ({} known after the threshold)\n\
          agreement: {}/{} labels equal the host's; {bit_equal}/{} frames bit-identical (code, vector, distance); worst relative difference otherwise {worst_rel:e}\n\
          instructions per inference: mean {mean_i:.0}, min {}, max {} (exact, TCG plugin)\n\
-         multiply-adds per inference: mean {mean_m:.0} = D·K {} + sweeps·K² ({sweeps:.2} sweeps avg) + M·K {map_macs} + N·M {}\n\
+         multiply-adds per inference: mean {mean_m:.0} = D·K {} + sweeps·K² ({sweeps:.2} sweeps avg) + M·K {map_macs} + N·M {} + cohort C·M {cohort_macs}\n\
          instructions per multiply-add: {per_mac:.3} (target <= 3: {})\n\
          by stage (last frame, SysTick, ~6 instructions a tick): thumbnail ~{thumb_i:.0} ({} frame pixels), encode ~{encode_i:.0} ({:.2} a multiply-add), project ~{:.0}, classify ~{:.0}\n\
          at 168 MHz, one instruction a cycle: {ms_168:.3} ms per inference (target <= 100 ms: {})\n\

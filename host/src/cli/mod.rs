@@ -11,6 +11,7 @@
 //! `--plot`.
 
 pub mod bench;
+pub mod calibrate;
 pub mod check;
 pub mod components;
 pub mod data;

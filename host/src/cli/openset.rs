@@ -1,40 +1,45 @@
-//! `facenmf openset`: the open-set experiment of [`crate::openset::protocol`] with the
-//! device recipe's options, its curve as PNG, and the enrolled people's model
-//! carrying the chosen threshold.
+//! `facenmf openset`: the open-set experiment with the device recipe's
+//! options, its curves as a chart, and the model carrying the chosen
+//! threshold. With `--strangers DIR` the strangers come from a second
+//! dataset ([`crate::openset::strangers`]); without it, from a share of
+//! SOURCE's own people ([`crate::openset::protocol`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
+use super::dataset::SourceArgs;
 use super::train::TrainArgs;
 use crate::model::Model;
 use crate::openset::chart;
 use crate::openset::protocol::{self, Protocol, Report};
+use crate::openset::strangers;
 
 /// Options of `facenmf openset`.
 #[derive(Debug, clap::Args)]
 pub struct OpenSetArgs {
     #[command(flatten)]
     pub train: TrainArgs,
-    /// Share of people held out as strangers (half choose the threshold, half measure it).
-    #[arg(long, default_value_t = 0.25)]
-    pub strangers: f64,
-    /// Target false-accept rate of strangers.
-    #[arg(long, default_value_t = 0.05)]
-    pub far: f64,
-    /// Photos per newcomer of the enrolment curve (comma separated).
+    /// Without --strangers: share of SOURCE's people held out as strangers
+    /// (half choose the threshold, half measure it).
+    #[arg(long, value_name = "F", default_value_t = 0.25)]
+    pub stranger_share: f64,
+    /// Photos per newcomer (comma separated; default 1,3,5,10, with --strangers 1,3).
     #[arg(
         long = "enroll",
         value_name = "N,...",
         value_delimiter = ',',
-        default_value = "1,3,5,10",
         alias = "enrol"
     )]
-    pub enrol: Vec<usize>,
-    /// Write the curve (known correct rate against false-accept rate) as PNG.
+    pub enrol: Option<Vec<usize>>,
+    /// Write the curves (known correct rate against false-accept rate): SVG
+    /// when the name ends in .svg, PNG otherwise.
     #[arg(long)]
     pub plot: Option<PathBuf>,
+    /// With --strangers: write every decision's curves as CSV.
+    #[arg(long)]
+    pub csv: Option<PathBuf>,
 }
 
 /// Prints the report as a few lines of text.
@@ -85,10 +90,13 @@ pub fn execute(
     provenance: BTreeMap<String, String>,
 ) -> Result<(Model, Report)> {
     let proto = Protocol {
-        stranger_share: args.strangers,
-        far: args.far,
+        stranger_share: args.stranger_share,
+        far: args.train.calibrate.far,
         seed: args.train.seed,
-        enrol_photos: args.enrol.clone(),
+        enrol_photos: args
+            .enrol
+            .clone()
+            .unwrap_or_else(|| Protocol::default().enrol_photos),
     };
     let (model, report) = protocol::run(ds, &args.train.spec(), &proto, provenance)?;
     // Render everything first, then write: an error leaves no partial output.
@@ -110,6 +118,17 @@ pub fn execute(
 
 /// Runs `facenmf openset`.
 pub fn run(args: OpenSetArgs) -> Result<()> {
+    if let Some(dir) = &args.train.calibrate.strangers {
+        return run_strangers(&args, dir);
+    }
+    anyhow::ensure!(
+        args.train
+            .calibrate
+            .decision
+            .iter()
+            .all(|d| d.to_string() == super::calibrate::DEFAULT_DECISION),
+        "--decision needs --strangers DIR: without it the model compares the distance"
+    );
     let (ds, _) = args.train.source.load()?;
     let provenance = BTreeMap::from([(
         "data".to_string(),
@@ -133,4 +152,140 @@ pub fn run(args: OpenSetArgs) -> Result<()> {
         println!("  exported to {}", show(p));
     }
     Ok(())
+}
+
+/// Loads the strangers of `dir` with SOURCE's cut and size options (not its
+/// per-person selection), refusing images of another size than `ds`'s.
+pub fn load_strangers(
+    source: &SourceArgs,
+    dir: &Path,
+    ds: &crate::data::Dataset,
+) -> Result<crate::data::Dataset> {
+    let args = SourceArgs {
+        source: Some(dir.to_path_buf()),
+        data: None,
+        format: None,
+        min_faces: None,
+        max_per_person: None,
+        ..source.clone()
+    };
+    let (st, _) = args.load().context("loading the strangers (--strangers)")?;
+    anyhow::ensure!(
+        (st.height, st.width) == (ds.height, ds.width),
+        "the strangers {} are {}x{} images but SOURCE {} gives {}x{}: make them with the same cut and size (--resize, --slice, --size)",
+        dir.display(),
+        st.height,
+        st.width,
+        source.path().display(),
+        ds.height,
+        ds.width
+    );
+    Ok(st)
+}
+
+/// `facenmf openset SOURCE --strangers DIR`.
+fn run_strangers(args: &OpenSetArgs, dir: &Path) -> Result<()> {
+    for (path, what) in [
+        (Some(&args.train.out), "--out"),
+        (args.train.export.as_ref(), "--export"),
+        (args.plot.as_ref(), "--plot"),
+        (args.csv.as_ref(), "--csv"),
+    ] {
+        if let Some(p) = path {
+            super::output::check_output_path(p, what)?;
+        }
+    }
+    let (ds, _) = args.train.source.load()?;
+    let st = load_strangers(&args.train.source, dir, &ds)?;
+    let provenance = BTreeMap::from([
+        (
+            "data".to_string(),
+            format!("{} ({})", args.train.source.path().display(), ds.source),
+        ),
+        (
+            "data_options".to_string(),
+            format!("{:?}", args.train.source.options()),
+        ),
+        (
+            "strangers".to_string(),
+            format!("{} ({})", dir.display(), st.source),
+        ),
+    ]);
+    let opts = strangers::Options {
+        photos: args
+            .enrol
+            .clone()
+            .unwrap_or(strangers::Options::default().photos),
+        ..args.train.strangers_options()
+    };
+    let (model, report) = strangers::run(&ds, &st, &args.train.spec(), &opts, provenance)?;
+    // Render everything first, then write: an error leaves no partial output.
+    let rust = args
+        .train
+        .export
+        .as_ref()
+        .map(|_| crate::export::render(&model))
+        .transpose()?;
+    if let Some(path) = &args.plot {
+        crate::plot::write(&chart::strangers_chart(&report), path)?;
+    }
+    if let Some(path) = &args.csv {
+        crate::atomic::write(path, chart::strangers_csv(&report).as_bytes())?;
+    }
+    model.save(&args.train.out)?;
+    if let (Some(path), Some(text)) = (&args.train.export, rust) {
+        crate::atomic::write(path, text.as_bytes())?;
+    }
+    if args.train.json {
+        println!("{}", serde_json::to_string(&report)?);
+        return Ok(());
+    }
+    print_strangers(&report);
+    println!(
+        "  model of the known people, with the {} decision and its threshold, saved to {}",
+        args.train.calibrate.decision[0],
+        args.train.out.display()
+    );
+    Ok(())
+}
+
+/// Prints a strangers report as a table.
+pub fn print_strangers(r: &strangers::Report) {
+    println!(
+        "open set: {} known people ({} test probes, closed set {:.1}%); strangers: {} people ({} images) choose the thresholds, {} give the cohort, {} ({} images) measure them",
+        r.known_people,
+        r.n_known,
+        100.0 * r.closed_set_accuracy,
+        r.calibration_people,
+        r.calibration_images,
+        r.cohort_people,
+        r.evaluation_people,
+        r.evaluation_images
+    );
+    let pct = |v: f64| format!("{:.1}%", 100.0 * v);
+    for d in &r.decisions {
+        println!("  decision {}:", d.decision);
+        for o in &d.operating {
+            println!(
+                "    at {} false accepts (threshold {:.4}): known named {}, strangers accepted {} (calibration {})",
+                pct(o.far_target),
+                o.threshold,
+                pct(o.known_named),
+                pct(o.false_accept),
+                pct(o.calibration_false_accept)
+            );
+        }
+        for n in &d.newcomers {
+            println!(
+                "    newcomers from {} photo(s): {} people, {} probes, named {} at {} false accepts ({} closed set), known still named {}",
+                n.photos,
+                n.people,
+                n.probes,
+                pct(n.named),
+                pct(r.far),
+                pct(n.closed_set),
+                pct(n.known_named)
+            );
+        }
+    }
 }

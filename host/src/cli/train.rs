@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use facenmf_core::StopRule;
 
+use super::calibrate::CalibrateArgs;
 use super::dataset::SourceArgs;
 use super::parse;
 use crate::features::FeatureChoice;
@@ -121,6 +122,8 @@ pub struct TrainArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub calibrate: CalibrateArgs,
 }
 
 impl TrainArgs {
@@ -221,8 +224,32 @@ fn located_extra(
     )))
 }
 
+impl TrainArgs {
+    /// The strangers experiment these options describe (no newcomers).
+    pub fn strangers_options(&self) -> crate::openset::strangers::Options {
+        crate::openset::strangers::Options {
+            seed: self.seed,
+            cohort: self.calibrate.cohort,
+            far: self.calibrate.far,
+            decisions: self.calibrate.decision.clone(),
+            photos: Vec::new(),
+            ..Default::default()
+        }
+    }
+}
+
 /// Runs `facenmf train`.
 pub fn run(args: TrainArgs) -> Result<()> {
+    if let Some(dir) = &args.calibrate.strangers {
+        return run_calibrated(&args, dir);
+    }
+    anyhow::ensure!(
+        args.calibrate
+            .decision
+            .iter()
+            .all(|d| d.to_string() == super::calibrate::DEFAULT_DECISION),
+        "--decision needs --strangers DIR: the threshold and the cohort are chosen on strangers"
+    );
     let (ds, load_seconds) = args.source.load()?;
     let provenance = BTreeMap::from([
         (
@@ -275,6 +302,70 @@ pub fn run(args: TrainArgs) -> Result<()> {
         if !args.json {
             println!("  exported to {}", path.display());
         }
+    }
+    Ok(())
+}
+
+/// `facenmf train SOURCE --strangers DIR`: the model of SOURCE carrying the
+/// decision, its cohort and its threshold, chosen on the calibration half
+/// of the strangers (the first decision given).
+fn run_calibrated(args: &TrainArgs, dir: &std::path::Path) -> Result<()> {
+    for (path, what) in [
+        (Some(&args.out), "--out"),
+        (args.export.as_ref(), "--export"),
+    ] {
+        if let Some(p) = path {
+            super::output::check_output_path(p, what)?;
+        }
+    }
+    let (ds, _) = args.source.load()?;
+    let st = super::openset::load_strangers(&args.source, dir, &ds)?;
+    let provenance = BTreeMap::from([
+        (
+            "data".to_string(),
+            format!("{} ({})", args.source.path().display(), ds.source),
+        ),
+        (
+            "data_options".to_string(),
+            format!("{:?}", args.source.options()),
+        ),
+        (
+            "strangers".to_string(),
+            format!("{} ({})", dir.display(), st.source),
+        ),
+    ]);
+    let opts = crate::openset::strangers::Options {
+        decisions: args.calibrate.decision[..1].to_vec(),
+        ..args.strangers_options()
+    };
+    let (model, report) =
+        crate::openset::strangers::run(&ds, &st, &args.spec(), &opts, provenance)?;
+    let rust = args
+        .export
+        .as_ref()
+        .map(|_| crate::export::render(&model))
+        .transpose()?;
+    model.save(&args.out)?;
+    if let (Some(path), Some(text)) = (&args.export, rust) {
+        crate::atomic::write(path, text.as_bytes())?;
+    }
+    let budget = crate::budget::Shape::of(&model).budget(usize::from(model.max_sweeps), 0);
+    if args.json {
+        println!(
+            "{}",
+            serde_json::json!({ "report": report.train, "openset": report, "budget": budget, "model": args.out })
+        );
+        return Ok(());
+    }
+    super::openset::print_strangers(&report);
+    println!(
+        "  on the chip: {} KB flash, {} MAC per face at most",
+        budget.flash_bytes / 1024,
+        budget.macs
+    );
+    println!("  model saved to {}", args.out.display());
+    if let Some(path) = &args.export {
+        println!("  exported to {}", path.display());
     }
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! Open-set recognition: most faces a camera sees belong to nobody in the
 //! gallery. Given the decisions of the chip's vote (threshold off) on probes
 //! of enrolled people and of strangers, this sweeps the "unknown" threshold
-//! and reports, at each:
+//! over their scores (the winner's distance, or the model's normalised
+//! score) and reports, at each:
 //!
 //! - **known correct rate** (detection and identification rate): enrolled
 //!   probes named correctly *and* within the threshold;
@@ -20,8 +21,9 @@ use crate::chip;
 /// The vote's answer for one probe, before any threshold.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Probe {
-    /// Distance to the winner's nearest template.
-    pub distance: f32,
+    /// The score the threshold is compared with (the winner's distance
+    /// unless the model's decision normalises it).
+    pub score: f32,
     /// Whether the winner is the probe's person (always false for strangers).
     pub correct: bool,
 }
@@ -49,7 +51,7 @@ pub fn decide(
         .iter()
         .map(|(l, q)| {
             vote(q).map(|d| Probe {
-                distance: d.distance,
+                score: d.score,
                 correct: d.label == *l,
             })
         })
@@ -58,7 +60,7 @@ pub fn decide(
         .iter()
         .map(|q| {
             vote(q).map(|d| Probe {
-                distance: d.distance,
+                score: d.score,
                 correct: false,
             })
         })
@@ -69,7 +71,7 @@ pub fn decide(
 /// One point of the curve.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Point {
-    /// Answer `Unknown` above this distance.
+    /// Answer `Unknown` above this score.
     pub threshold: f32,
     /// Share of enrolled probes named correctly within the threshold.
     pub known_correct: f64,
@@ -99,35 +101,16 @@ impl Curve {
             !strangers.is_empty(),
             "open-set evaluation needs stranger probes"
         );
-        let mut cuts: Vec<f32> = known.iter().chain(strangers).map(|p| p.distance).collect();
-        ensure!(
-            cuts.iter().all(|d| !d.is_nan()),
-            "a probe's distance is NaN"
-        );
+        let mut cuts: Vec<f32> = known.iter().chain(strangers).map(|p| p.score).collect();
+        ensure!(cuts.iter().all(|d| !d.is_nan()), "a probe's score is NaN");
         cuts.sort_by(f32::total_cmp);
         cuts.dedup();
-        let below = |t: f32| -> f32 {
-            // Just below the smallest distance: rejects everything.
-            if t > 0.0 {
-                f32::from_bits(t.to_bits() - 1)
-            } else {
-                -1.0
-            }
-        };
-        let mut thresholds = vec![below(cuts[0])];
+        // Just below the smallest score: rejects everything.
+        let mut thresholds = vec![cuts[0].next_down()];
         thresholds.extend(&cuts);
         let points = thresholds
             .into_iter()
-            .map(|t| Point {
-                threshold: t,
-                known_correct: known
-                    .iter()
-                    .filter(|p| p.correct && p.distance <= t)
-                    .count() as f64
-                    / known.len() as f64,
-                false_accept: strangers.iter().filter(|p| p.distance <= t).count() as f64
-                    / strangers.len() as f64,
-            })
+            .map(|t| point_at(known, strangers, t))
             .collect();
         Ok(Self {
             points,
@@ -150,5 +133,18 @@ impl Curve {
     /// Closed-set accuracy: the known correct rate with no threshold.
     pub fn closed_set_accuracy(&self) -> f64 {
         self.points.last().map_or(0.0, |p| p.known_correct)
+    }
+}
+
+/// The rates at `threshold` (accept when the score is at most it); a side
+/// without probes has rate 0.
+pub fn point_at(known: &[Probe], strangers: &[Probe], threshold: f32) -> Point {
+    let share = |v: &[Probe], f: &dyn Fn(&Probe) -> bool| {
+        v.iter().filter(|p| f(p)).count() as f64 / v.len().max(1) as f64
+    };
+    Point {
+        threshold,
+        known_correct: share(known, &|p| p.correct && p.score <= threshold),
+        false_accept: share(strangers, &|p| p.score <= threshold),
     }
 }

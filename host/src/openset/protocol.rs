@@ -18,7 +18,7 @@
 use anyhow::{ensure, Context, Result};
 use serde::Serialize;
 
-use super::curve::{Curve, Point, Probe};
+use super::curve::{point_at, Curve, Point, Probe};
 use crate::chip::Chip;
 use crate::data::rng::RandomState;
 use crate::data::Dataset;
@@ -147,26 +147,16 @@ pub fn people_subset(ds: &Dataset, people: &[u16]) -> Result<Dataset> {
 
 /// The vote's probes for `vectors` (`n × M`) with true labels `labels`
 /// (`None`: strangers), threshold off.
-fn probes(model: &Model, vectors: &[f32], labels: Option<&[u16]>) -> Result<Vec<Probe>> {
+pub fn probes(model: &Model, vectors: &[f32], labels: Option<&[u16]>) -> Result<Vec<Probe>> {
     let decisions = Chip::new(model)?.decide_all(vectors, f32::INFINITY)?;
     Ok(decisions
         .iter()
         .enumerate()
         .map(|(i, d)| Probe {
-            distance: d.distance,
+            score: d.score,
             correct: labels.is_some_and(|l| l[i] == d.label),
         })
         .collect())
-}
-
-/// The rates at `threshold` (accept when the distance is at most it).
-fn point_at(known: &[Probe], strangers: &[Probe], threshold: f32) -> Point {
-    let n = |v: &[Probe], f: &dyn Fn(&Probe) -> bool| v.iter().filter(|p| f(p)).count() as f64;
-    Point {
-        threshold,
-        known_correct: n(known, &|p| p.correct && p.distance <= threshold) / known.len() as f64,
-        false_accept: n(strangers, &|p| p.distance <= threshold) / strangers.len() as f64,
-    }
 }
 
 /// Runs the experiment on `ds` (frames) with the recipe `spec`; returns the

@@ -9,10 +9,13 @@
 //! - [`lbp`]: uniform LBP cell histograms, one pixel at a time.
 //! - [`knn`]: k-nearest-neighbour vote by computing every distance and
 //!   sorting them.
+//! - [`decision`]: the open-set score against the runner-up and a cohort,
+//!   by sorting every impostor distance.
 //! - [`locate`]: the face locator's pieces by direct pixel sums in f64:
 //!   block sums, LBP codes, the cascade with float or fixed-point leaves,
 //!   bilinear resampling.
 
+pub mod decision;
 pub mod knn;
 pub mod lbp;
 pub mod locate;

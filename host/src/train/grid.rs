@@ -67,6 +67,7 @@ pub fn run(
                 m: k,
                 map: base.lda,
                 n: ds.class_names.len(),
+                c: 0,
             };
             if shape.budget(0, 0).flash_bytes > 2 * FLASH_LIMIT {
                 continue; // the basis alone cannot fit: do not fit it

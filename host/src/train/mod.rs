@@ -281,6 +281,7 @@ pub fn assemble_with(
         metric: spec.metric,
         neighbours: spec.neighbours,
         threshold: None,
+        decision: None,
         split: Some(SplitInfo {
             test_size: spec.test_size,
             seed: spec.seed,

@@ -1,0 +1,40 @@
+//! The strangers options `facenmf train` and `facenmf openset` share: where
+//! the strangers are, which decision the model carries, its cohort and its
+//! target false-accept rate.
+
+use std::path::PathBuf;
+
+use crate::decision::ScoreChoice;
+use crate::openset::strangers;
+
+/// The decision a model calibrated on strangers carries when `--decision`
+/// is not given: the best known-named rate at 5% false accepts of those
+/// measured (docs/open-set.md), on the raw and the LBP model.
+pub const DEFAULT_DECISION: &str = "both-diff:8";
+
+/// Options of the open-set decision.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CalibrateArgs {
+    /// Strangers from a second dataset (any SOURCE, loaded with SOURCE's
+    /// cut and size options; its images must be SOURCE's size), split by
+    /// person into a calibration half (the threshold, the cohort) and an
+    /// evaluation half (the figures).
+    #[arg(long, value_name = "DIR")]
+    pub strangers: Option<PathBuf>,
+    /// With --strangers: the decision the model carries (`distance` or
+    /// IMPOSTORS-FORM[:K], e.g. cohort-diff:8); `openset` measures every
+    /// one given (comma separated) and the model carries the first.
+    #[arg(
+        long,
+        value_name = "DECISION,...",
+        value_delimiter = ',',
+        default_value = DEFAULT_DECISION
+    )]
+    pub decision: Vec<ScoreChoice>,
+    /// With --strangers: cohort vectors (mean vectors of calibration strangers).
+    #[arg(long, value_name = "C", default_value_t = strangers::Options::default().cohort)]
+    pub cohort: usize,
+    /// Target false-accept rate of strangers (the model's threshold).
+    #[arg(long, default_value_t = 0.05)]
+    pub far: f64,
+}
