@@ -312,8 +312,8 @@ fn located_and_true_box_paths_agree_on_test_split_frames() {
     let how = LocatedFaces { copies: 2, ..how };
     let located = thumbnails(&train_list, &model.class_names, &model.geometry, &how).unwrap();
     let extra = Extra {
-        thumbs: located.thumbs,
-        in_basis: false,
+        thumbs: Some(located.thumbs),
+        ..Extra::default()
     };
     let (with, _) = train::train_with(&ds, &full, Default::default(), Some(&extra)).unwrap();
     let many = tempfile::tempdir().unwrap();

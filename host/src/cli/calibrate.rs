@@ -34,6 +34,12 @@ pub struct CalibrateArgs {
     /// With --strangers: cohort vectors (mean vectors of calibration strangers).
     #[arg(long, value_name = "C", default_value_t = strangers::Options::default().cohort)]
     pub cohort: usize,
+    /// With --strangers: calibration strangers (two pictures or more, not
+    /// in the cohort) the LDA map learns from beside the known people, so
+    /// it tells apart more faces than the known ones; they choose no
+    /// threshold.
+    #[arg(long, value_name = "N", default_value_t = strangers::Options::default().map_people)]
+    pub map_people: usize,
     /// Target false-accept rate of strangers (the model's threshold).
     #[arg(long, default_value_t = 0.05)]
     pub far: f64,

@@ -66,6 +66,10 @@ pub struct TrainArgs {
     /// No L2 normalisation of codes.
     #[arg(long, alias = "no-l2")]
     pub no_normalize: bool,
+    /// Most directions the LDA map keeps (default: one fewer than the people
+    /// it is fitted on, at most K).
+    #[arg(long, value_name = "M")]
+    pub map_dims: Option<usize>,
     /// Templates exported to the chip.
     #[arg(long, value_enum, default_value = "class-means")]
     pub gallery: GalleryKind,
@@ -159,6 +163,7 @@ impl TrainArgs {
                 turn: self.augment_turn,
                 zoom: self.augment_zoom,
             },
+            map_dims: self.map_dims,
         }
     }
 }
@@ -217,8 +222,9 @@ fn located_extra(
     );
     Ok(Some((
         crate::train::Extra {
-            thumbs: located.thumbs,
+            thumbs: Some(located.thumbs),
             in_basis: args.located_in_basis,
+            identities: None,
         },
         text,
     )))
@@ -230,6 +236,7 @@ impl TrainArgs {
         crate::openset::strangers::Options {
             seed: self.seed,
             cohort: self.calibrate.cohort,
+            map_people: self.calibrate.map_people,
             far: self.calibrate.far,
             decisions: self.calibrate.decision.clone(),
             photos: Vec::new(),

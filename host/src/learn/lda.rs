@@ -65,6 +65,19 @@ impl Lda {
     /// scatter gets `reg · trace/K` added to its diagonal (1e-6 keeps it
     /// invertible without changing the answer).
     pub fn fit(x: &[f32], labels: &[u16], k: usize, classes: usize, reg: f64) -> Lda {
+        Self::fit_dims(x, labels, k, classes, reg, usize::MAX)
+    }
+
+    /// [`Lda::fit`] keeping at most `max_dims` directions (the most
+    /// discriminant first): `M = min(classes − 1, K, max_dims)`, at least 1.
+    pub fn fit_dims(
+        x: &[f32],
+        labels: &[u16],
+        k: usize,
+        classes: usize,
+        reg: f64,
+        max_dims: usize,
+    ) -> Lda {
         let n = labels.len();
         let ClassStats {
             counts,
@@ -137,7 +150,7 @@ impl Lda {
             .self_adjoint_eigen(Side::Lower)
             .expect("eigen of the LDA problem");
         let u2 = ev2.U();
-        let m = classes.saturating_sub(1).min(k).max(1);
+        let m = classes.saturating_sub(1).min(k).min(max_dims).max(1);
         // Directions: V = Sw^{-1/2} U2[:, top m], A = Vᵀ.
         let mut map = vec![0.0f32; m * k];
         for r in 0..m {

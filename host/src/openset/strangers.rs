@@ -42,6 +42,9 @@ pub struct Options {
     pub seed: u32,
     /// Cohort vectors C taken from the calibration half.
     pub cohort: usize,
+    /// Calibration people (two pictures or more, after the cohort) the LDA
+    /// map learns from beside the known people; they choose no threshold.
+    pub map_people: usize,
     /// Target false-accept rates reported, each in `[0, 1]`.
     pub fars: Vec<f64>,
     /// The target rate of the model's threshold and of the newcomers.
@@ -61,6 +64,7 @@ impl Default for Options {
         Self {
             seed: 8,
             cohort: 256,
+            map_people: 0,
             fars: vec![0.01, 0.05],
             far: 0.05,
             decisions: vec![ScoreChoice::DISTANCE],
@@ -77,6 +81,8 @@ pub struct StrangerSplit {
     pub calibration: Vec<u16>,
     /// Calibration people whose means are the cohort, in cohort order.
     pub cohort: Vec<u16>,
+    /// Calibration people the LDA map learns from.
+    pub map: Vec<u16>,
     /// People that measure the thresholds and become newcomers.
     pub evaluation: Vec<u16>,
 }
@@ -84,11 +90,12 @@ pub struct StrangerSplit {
 /// Splits the people of `labels` (`classes` of them; people without a
 /// picture are left out): a seeded permutation, its first half calibration
 /// and the rest evaluation; the first `cohort` calibration people (in that
-/// order) with at least two pictures form the cohort.
+/// order) with at least two pictures form the cohort, and the next
+/// `map_people` such people teach the map.
 pub fn split_strangers(
     labels: &[u16],
     classes: usize,
-    cohort: usize,
+    (cohort, map_people): (usize, usize),
     seed: u32,
 ) -> Result<StrangerSplit> {
     let counts = counts(labels, classes);
@@ -116,16 +123,28 @@ pub fn split_strangers(
         "the calibration half has {} people with two pictures or more, fewer than the {cohort} cohort vectors asked",
         chosen.len()
     );
-    calibration.retain(|p| !chosen.contains(p));
+    let map: Vec<u16> = calibration
+        .iter()
+        .copied()
+        .filter(|&p| counts[usize::from(p)] >= 2 && !chosen.contains(&p))
+        .take(map_people)
+        .collect();
+    ensure!(
+        map.len() == map_people,
+        "the calibration half has {} people with two pictures or more beside the cohort, fewer than the {map_people} asked for the map",
+        map.len()
+    );
+    calibration.retain(|p| !chosen.contains(p) && !map.contains(p));
     ensure!(
         !calibration.is_empty(),
-        "no calibration stranger is left beside the {cohort} cohort people"
+        "no calibration stranger is left beside the {cohort} cohort and {map_people} map people"
     );
     calibration.sort_unstable();
     evaluation.sort_unstable();
     Ok(StrangerSplit {
         calibration,
         cohort: chosen,
+        map,
         evaluation,
     })
 }
@@ -243,17 +262,24 @@ pub fn run(
             "a target false-accept rate must be in [0, 1], got {far}"
         );
     }
-    let (model, train_report) = train::train(ds, spec, provenance).context("training")?;
+    let split = split_strangers(
+        &strangers.labels,
+        strangers.class_names.len(),
+        (opts.cohort, opts.map_people),
+        opts.seed,
+    )?;
+    let extra = train::Extra {
+        identities: (!split.map.is_empty())
+            .then(|| people_of(strangers, &split.map))
+            .transpose()?,
+        ..train::Extra::default()
+    };
+    let (model, train_report) =
+        train::train_with(ds, spec, provenance, Some(&extra)).context("training")?;
     let m = model.m();
     let test = train::test_split(&model, ds)?;
     let known_vectors = Chip::new(&model)?.vectors(&test)?;
     let all = enroll::vectors(&model, strangers).context("the strangers' vectors")?;
-    let split = split_strangers(
-        &strangers.labels,
-        strangers.class_names.len(),
-        opts.cohort,
-        opts.seed,
-    )?;
     let by_person = images_by_person(&strangers.labels, strangers.class_names.len());
     let gather = |people: &[u16]| -> Vec<f32> {
         people
@@ -383,6 +409,27 @@ fn model_threshold(choice: ScoreChoice, p: Point) -> f32 {
     }
 }
 
+/// The pictures of `people` (labels of `ds`), relabelled `0..people.len()`
+/// in that order.
+fn people_of(ds: &Dataset, people: &[u16]) -> Result<Dataset> {
+    let by_person = images_by_person(&ds.labels, ds.class_names.len());
+    let indices: Vec<usize> = people
+        .iter()
+        .flat_map(|&p| by_person[usize::from(p)].iter().copied())
+        .collect();
+    let mut out = ds.subset(&indices)?;
+    out.labels = people
+        .iter()
+        .enumerate()
+        .flat_map(|(i, &p)| std::iter::repeat_n(i as u16, by_person[usize::from(p)].len()))
+        .collect();
+    out.class_names = people
+        .iter()
+        .map(|&p| ds.class_names[usize::from(p)].clone())
+        .collect();
+    Ok(out)
+}
+
 /// Image indices of each person.
 fn images_by_person(labels: &[u16], classes: usize) -> Vec<Vec<usize>> {
     let mut by = vec![Vec::new(); classes];
@@ -472,7 +519,7 @@ mod tests {
         let labels: Vec<u16> = (0..40u16)
             .flat_map(|p| std::iter::repeat_n(p, 1 + usize::from(p) % 3))
             .collect();
-        let s = split_strangers(&labels, 41, 5, 3).unwrap();
+        let s = split_strangers(&labels, 41, (5, 0), 3).unwrap();
         assert_eq!(s.cohort.len(), 5);
         assert_eq!(
             s.calibration.len() + s.cohort.len() + s.evaluation.len(),
@@ -491,13 +538,57 @@ mod tests {
             "person 40 has no picture"
         );
         assert_ne!(
-            split_strangers(&labels, 41, 5, 4).unwrap(),
+            split_strangers(&labels, 41, (5, 0), 4).unwrap(),
             s,
             "the seed matters"
         );
         assert!(
-            split_strangers(&labels, 41, 20, 3).is_err(),
+            split_strangers(&labels, 41, (20, 0), 3).is_err(),
             "too few for the cohort"
         );
+    }
+
+    #[test]
+    fn map_people_are_calibration_people_apart_from_the_rest() {
+        let labels: Vec<u16> = (0..40u16)
+            .flat_map(|p| std::iter::repeat_n(p, 1 + usize::from(p) % 3))
+            .collect();
+        let plain = split_strangers(&labels, 41, (5, 0), 3).unwrap();
+        let s = split_strangers(&labels, 41, (5, 4), 3).unwrap();
+        assert_eq!(s.map.len(), 4);
+        assert_eq!(
+            (&s.cohort, &s.evaluation),
+            (&plain.cohort, &plain.evaluation)
+        );
+        assert!(
+            s.map.iter().all(|&p| p % 3 != 0),
+            "map people have 2+ pictures"
+        );
+        assert!(s.map.iter().all(|p| plain.calibration.contains(p)));
+        assert!(
+            s.map.iter().all(|p| !s.calibration.contains(p)),
+            "they choose no threshold"
+        );
+        assert_eq!(s.calibration.len() + 4, plain.calibration.len());
+        assert!(
+            split_strangers(&labels, 41, (5, 40), 3).is_err(),
+            "too few for the map"
+        );
+    }
+
+    #[test]
+    fn people_of_relabels_in_the_order_given() {
+        let ds = Dataset {
+            images: (0..6).map(|i| i as f32).collect(),
+            labels: vec![0, 1, 2, 1, 0, 2],
+            class_names: vec!["a".into(), "b".into(), "c".into()],
+            height: 1,
+            width: 1,
+            source: String::new(),
+        };
+        let out = people_of(&ds, &[2, 0]).unwrap();
+        assert_eq!(out.labels, vec![0, 0, 1, 1]);
+        assert_eq!(out.images, vec![2.0, 5.0, 0.0, 4.0]);
+        assert_eq!(out.class_names, vec!["c".to_string(), "a".to_string()]);
     }
 }

@@ -67,6 +67,9 @@ pub struct Spec {
     /// Mirrored / shifted copies of the training thumbnails given to the map
     /// and the class means (not to the NMF fit).
     pub augment: Augment,
+    /// Most directions the LDA map keeps (`None`: one fewer than the people
+    /// it is fitted on, at most K).
+    pub map_dims: Option<usize>,
 }
 
 /// The default device recipe (see the README's device-model table).
@@ -103,6 +106,7 @@ impl Default for Spec {
                 shift: 1,
                 ..Augment::NONE
             },
+            map_dims: None,
         }
     }
 }
@@ -194,12 +198,18 @@ pub struct FittedBasis {
 /// Training thumbnails besides the split's own (e.g. faces cut at located
 /// boxes, [`located`]): given to the map and the class means with the
 /// same augmentation, and to the NMF fit when `in_basis`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Extra {
-    /// The thumbnails (the model's thumbnail size, its people).
-    pub thumbs: Dataset,
-    /// Also fit the NMF basis on them.
+    /// More thumbnails of the known people (the model's thumbnail size,
+    /// their labels).
+    pub thumbs: Option<Dataset>,
+    /// Also fit the NMF basis on `thumbs`.
     pub in_basis: bool,
+    /// More people for the LDA map only (frames of the dataset's size, their
+    /// own labels): fitted beside the known people as people of their own,
+    /// so the map learns what tells faces apart from more than the known
+    /// people; the templates stay the known people's.
+    pub identities: Option<Dataset>,
 }
 
 /// Fits the NMF basis of `spec` on the features of the training thumbnails
@@ -303,16 +313,16 @@ pub fn assemble_with(
             )
         };
         let (mut codes, mut labels) = with_copies(train)?;
-        if let Some(extra) = extra {
+        if let Some(thumbs) = extra.and_then(|e| e.thumbs.as_ref()) {
             ensure!(
-                (extra.thumbs.height, extra.thumbs.width) == (train.height, train.width),
+                (thumbs.height, thumbs.width) == (train.height, train.width),
                 "extra training thumbnails are {}x{}, the model's {}x{}",
-                extra.thumbs.height,
-                extra.thumbs.width,
+                thumbs.height,
+                thumbs.width,
                 train.height,
                 train.width
             );
-            let (c, l) = with_copies(&extra.thumbs)?;
+            let (c, l) = with_copies(thumbs)?;
             codes.extend(c);
             labels.extend(l);
         }
@@ -320,7 +330,24 @@ pub fn assemble_with(
     };
     let classes = ds.class_names.len();
     let (vectors, m) = if spec.lda {
-        let lda = Lda::fit(&codes, &labels, k, classes, 1e-6);
+        let (map_codes, map_labels, map_classes) = match extra.and_then(|e| e.identities.as_ref()) {
+            None => (codes.clone(), labels.clone(), classes),
+            Some(people) => identity_codes(
+                &Chip::new(&model)?,
+                people,
+                spec,
+                (&codes, &labels),
+                classes,
+            )?,
+        };
+        let lda = Lda::fit_dims(
+            &map_codes,
+            &map_labels,
+            k,
+            map_classes,
+            1e-6,
+            spec.map_dims.unwrap_or(usize::MAX),
+        );
         let mapped = lda.apply(&codes);
         model.map = Some(Map {
             m: lda.m,
@@ -349,6 +376,59 @@ pub fn assemble_with(
     Ok(model)
 }
 
+/// The known people's codes (`known`, labels `0..classes`) followed by
+/// those of `extra`'s people, relabelled `classes..`, with their copies; and
+/// the number of people in all.
+fn identity_codes(
+    chip: &Chip,
+    extra: &Dataset,
+    spec: &Spec,
+    known: (&[f32], &[u16]),
+    classes: usize,
+) -> Result<(Vec<f32>, Vec<u16>, usize)> {
+    ensure!(
+        (extra.height, extra.width)
+            == (
+                chip.model().geometry.frame_height,
+                chip.model().geometry.frame_width
+            ),
+        "the map's extra people are {}x{} images, the model's frames {}x{}",
+        extra.height,
+        extra.width,
+        chip.model().geometry.frame_height,
+        chip.model().geometry.frame_width
+    );
+    let total = classes + extra.class_names.len();
+    ensure!(
+        total <= usize::from(u16::MAX),
+        "{total} people in all: labels are u16"
+    );
+    let [x, y, width, height] = chip.model().geometry.crop;
+    let thumbs = extra.thumbnails(
+        Crop {
+            x,
+            y,
+            width,
+            height,
+        },
+        spec.thumb.0,
+        spec.thumb.1,
+    )?;
+    let relabelled: Vec<u16> = thumbs.labels.iter().map(|&l| l + classes as u16).collect();
+    let (extra_codes, extra_labels) = spec.augment.with_copies(
+        chip.prepared_codes(&thumbs.images)?,
+        &thumbs.images,
+        &relabelled,
+        (thumbs.height, thumbs.width),
+        |images, _| chip.prepared_codes(images),
+    )?;
+    let mut codes = known.0.to_vec();
+    codes.extend_from_slice(&extra_codes);
+    let mut labels = known.1.to_vec();
+    labels.extend_from_slice(&extra_labels);
+    Ok((codes, labels, total))
+}
+
 /// Trains a model on `ds` and scores it on its test split.
 pub fn train(
     ds: &Dataset,
@@ -367,24 +447,38 @@ pub fn train_with(
 ) -> Result<(Model, Report)> {
     let (train, test) = split(ds, spec)?;
     let fit = match extra {
-        Some(e) if e.in_basis => {
+        Some(Extra {
+            thumbs: Some(thumbs),
+            in_basis: true,
+            ..
+        }) => {
             let mut both = train.clone();
             ensure!(
-                (e.thumbs.height, e.thumbs.width) == (train.height, train.width),
+                (thumbs.height, thumbs.width) == (train.height, train.width),
                 "extra training thumbnails are {}x{}, the model's {}x{}",
-                e.thumbs.height,
-                e.thumbs.width,
+                thumbs.height,
+                thumbs.width,
                 train.height,
                 train.width
             );
-            both.images.extend_from_slice(&e.thumbs.images);
-            both.labels.extend_from_slice(&e.thumbs.labels);
+            both.images.extend_from_slice(&thumbs.images);
+            both.labels.extend_from_slice(&thumbs.labels);
             fit_basis(&both, spec)?
         }
         _ => fit_basis(&train, spec)?,
     };
     let k = fit.k;
     let mut model = assemble_with(ds, &train, &fit, spec, extra)?;
+    if let Some(people) = extra.and_then(|e| e.identities.as_ref()) {
+        provenance.insert(
+            "map_identities".to_string(),
+            format!(
+                "{} more people ({} images) beside the known ones fit the LDA map",
+                people.class_names.len(),
+                people.len()
+            ),
+        );
+    }
     provenance.extend([
         ("dataset_sha256".to_string(), dataset_hash(ds)),
         ("split".to_string(), format!("test_size {} seed {} stratify {}", spec.test_size, spec.seed, spec.stratify)),
@@ -405,8 +499,8 @@ pub fn train_with(
         (
             "recipe".to_string(),
             format!(
-                "thumb {}x{}, sqrt {}, l2 {}, lda {}, gallery {:?}, metric {:?}, k {}, augment {:?}",
-                spec.thumb.0, spec.thumb.1, spec.sqrt, spec.normalize, spec.lda, spec.gallery, spec.metric, spec.neighbours, spec.augment
+                "thumb {}x{}, sqrt {}, l2 {}, lda {} (dims {:?}), gallery {:?}, metric {:?}, k {}, augment {:?}",
+                spec.thumb.0, spec.thumb.1, spec.sqrt, spec.normalize, spec.lda, spec.map_dims, spec.gallery, spec.metric, spec.neighbours, spec.augment
             ),
         ),
     ]);
