@@ -7,7 +7,8 @@
 //! 2. [`features`]: thumbnail → what the basis is fitted on: the pixels
 //!    themselves, or uniform LBP histograms per cell.
 //! 3. [`encode`]: features → non-negative code against a fixed NMF basis, by
-//!    the coordinate descent of [`nnls`].
+//!    the coordinate descent of [`nnls`]; the basis (and the map of
+//!    [`project`]) in f32 or as i8 rows with a scale a row ([`rows`]).
 //! 4. [`project`]: code → optional square root, L2 normalisation and linear map
 //!    (e.g. LDA) into the space where faces are compared.
 //! 5. [`gallery`]: nearest-neighbour classification against templates in
@@ -32,6 +33,7 @@ pub mod math;
 pub mod nnls;
 pub mod project;
 pub mod recognise;
+pub mod rows;
 pub mod thumbnail;
 mod validate;
 
@@ -42,4 +44,5 @@ pub use gallery::{Decision, Gallery, Identity, Metric};
 pub use nnls::{Gram, SolveReport, StopRule};
 pub use project::{LinearMap, Projection};
 pub use recognise::{Recogniser, Recognition};
+pub use rows::{Rows, Storage};
 pub use thumbnail::{Crop, PixelFormat, Thumbnailer};
