@@ -2,12 +2,15 @@
 //!
 //! Counted from the shapes alone (D features, K components, M comparison
 //! dimensions, N templates, the working space of thumbnail and features), as the export lays the model out in flash:
-//! `BASIS` (K·D f32), `GRAM` (K² f32), `MAP` and `BIAS` (M·K + M f32),
-//! `TEMPLATES` (N · (4 + 4M) bytes: a u16 label padded to 4, then M f32).
+//! `BASIS` (K·D f32, or K·D i8 and K f32 scales when quantised), `GRAM`
+//! (K² f32), `MAP` and `BIAS` (M·K + M f32, or M·K i8, M scales and M f32
+//! when quantised), `TEMPLATES` (N · (4 + 4M) bytes: a u16 label padded to
+//! 4, then M f32).
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::Model;
+use crate::quant::Quant;
 
 /// The cost of one model shape.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -40,6 +43,10 @@ pub struct Shape {
     pub map: bool,
     /// Templates in flash.
     pub n: usize,
+    /// How the basis is stored.
+    pub quant: Quant,
+    /// How the map is stored.
+    pub map_quant: Quant,
 }
 
 impl Shape {
@@ -56,6 +63,11 @@ impl Shape {
             m: model.m(),
             map: model.map.is_some(),
             n: model.templates.len(),
+            quant: model.quant_kind(),
+            map_quant: match &model.quant {
+                Some(q) if q.map.is_some() => Quant::I8,
+                _ => Quant::F32,
+            },
         }
     }
 
@@ -69,10 +81,16 @@ impl Shape {
             m,
             map,
             n,
+            quant,
+            map_quant,
         } = *self;
-        let map_floats = if map { m * k + m } else { 0 };
+        let map_bytes = if map {
+            map_quant.matrix_bytes(m, k) + 4 * m
+        } else {
+            0
+        };
         Budget {
-            flash_bytes: 4 * (k * d + k * k + map_floats) + n * (4 + 4 * m),
+            flash_bytes: quant.matrix_bytes(k, d) + 4 * k * k + map_bytes + n * (4 + 4 * m),
             ram_bytes: 4 * (work + 2 * k + m) + enrolled * (4 + 4 * m),
             macs: d * k + sweeps * k * k + if map { m * k } else { 0 } + n * m,
         }

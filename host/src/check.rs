@@ -9,6 +9,11 @@
 //! [`relative_gap`]), and the label
 //! of the kernel's projection and vote against the f64 projection and
 //! brute-force vote of the reference code.
+//!
+//! For a quantised model the reference is the float64 model of the same
+//! quantised rows: `Model::basis` and the map's `p` hold exactly what the
+//! i8 rows stand for (`scale · q`), while the kernel sums the i8 rows
+//! themselves (`facenmf_core::rows`).
 
 use anyhow::{anyhow, Result};
 use rayon::prelude::*;

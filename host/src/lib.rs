@@ -11,6 +11,7 @@
 //! - [`chip`]: the chip's pipeline on the host (frame → thumbnail → code →
 //!   vector → decision), the one place a model runs through `facenmf-core`.
 //! - [`model`]: the trained model that drives evaluation, export and check.
+//! - [`quant`]: i8 rows with a scale a row: quantising the basis and map.
 //! - [`budget`]: flash, RAM and multiply-adds of a model on the chip.
 //! - [`check`]: the chip's kernel against the reference on a model's test set.
 //! - [`export`]: the model as Rust `const` data for the firmware.
@@ -50,6 +51,7 @@ pub mod nmf;
 pub mod openset;
 pub mod plot;
 pub mod qemu;
+pub mod quant;
 pub mod recognise;
 pub mod reference;
 pub mod selftest;

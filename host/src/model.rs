@@ -11,10 +11,11 @@ use std::path::Path;
 use anyhow::{bail, ensure, Context, Result};
 use facenmf_core::gallery::{self, Metric};
 use facenmf_core::thumbnail::{Crop, PixelFormat, Thumbnailer};
-use facenmf_core::{Encoder, FeatureExtractor, LinearMap, Projection, StopRule};
+use facenmf_core::{Encoder, FeatureExtractor, LinearMap, Projection, Rows, StopRule};
 use serde::{Deserialize, Serialize};
 
 use crate::features::FeatureChoice;
+use crate::quant::{Quant, Quantised};
 
 /// Version of the JSON layout.
 pub const FORMAT_VERSION: u32 = 1;
@@ -117,9 +118,11 @@ pub struct Model {
     pub features: FeatureChoice,
     /// Components K.
     pub k: usize,
-    /// The NMF basis `H`, row-major K x D.
+    /// The NMF basis `H`, row-major K x D; for a quantised model the values
+    /// its i8 rows stand for (`scale · q`, exact; see [`crate::quant`]).
     pub basis: Vec<f32>,
-    /// `G = H Hᵀ`, computed in f64 and rounded, row-major K x K.
+    /// `G = H Hᵀ` (of the dequantised basis for a quantised model),
+    /// computed in f64 and rounded, row-major K x K.
     pub gram: Vec<f32>,
     /// Encoder sweep cap.
     pub max_sweeps: u16,
@@ -129,8 +132,13 @@ pub struct Model {
     pub sqrt: bool,
     /// L2 normalisation of the code (after the root).
     pub normalize: bool,
-    /// Optional affine map (e.g. LDA).
+    /// Optional affine map (e.g. LDA); for a quantised map, `p` holds the
+    /// values its i8 rows stand for.
     pub map: Option<Map>,
+    /// The basis (and map) as i8 rows with a scale a row, as the chip
+    /// stores them; absent from the JSON of f32 models, which load as f32.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quant: Option<Quantised>,
     /// Gallery templates.
     pub templates: Vec<Template>,
     /// Person names, by label.
@@ -201,20 +209,42 @@ impl Model {
         StopRule::new(self.max_sweeps, self.tol)
     }
 
-    /// The kernel's encoder over this model's basis.
-    pub fn encoder(&self) -> Result<Encoder<'_>> {
-        Encoder::new_checked(&self.basis, &self.gram, self.k, self.d(), self.rule())
-            .map_err(|e| anyhow::anyhow!("model encoder: {e}"))
+    /// How the chip stores the basis.
+    pub fn quant_kind(&self) -> Quant {
+        if self.quant.is_some() {
+            Quant::I8
+        } else {
+            Quant::F32
+        }
     }
 
-    /// The kernel's projection of this model.
+    /// The kernel's encoder over this model's basis (its i8 rows for a
+    /// quantised model).
+    pub fn encoder(&self) -> Result<Encoder<'_>> {
+        let encoder = match &self.quant {
+            None => Encoder::new_checked(&self.basis, &self.gram, self.k, self.d(), self.rule()),
+            Some(q) => Rows::new_checked("basis", q.basis.storage(), self.k, self.d(), true)
+                .and_then(|rows| Encoder::from_rows(rows, &self.gram, self.rule())),
+        };
+        encoder.map_err(|e| anyhow::anyhow!("model encoder: {e}"))
+    }
+
+    /// The kernel's projection of this model (its map's i8 rows when the
+    /// map is quantised).
     pub fn projection(&self) -> Result<Projection<'_>> {
-        let map = match &self.map {
-            None => None,
-            Some(m) => Some(
+        let quant_map = self.quant.as_ref().and_then(|q| q.map.as_ref());
+        let map = match (&self.map, quant_map) {
+            (None, None) => None,
+            (Some(m), None) => Some(
                 LinearMap::new_checked(&m.p, Some(&m.bias), m.m, self.k)
                     .map_err(|e| anyhow::anyhow!("model map: {e}"))?,
             ),
+            (Some(m), Some(q)) => Some(
+                Rows::new_checked("linear map", q.storage(), m.m, self.k, false)
+                    .and_then(|rows| LinearMap::from_rows(rows, Some(&m.bias)))
+                    .map_err(|e| anyhow::anyhow!("model map: {e}"))?,
+            ),
+            (None, Some(_)) => anyhow::bail!("model has a quantised map but no map"),
         };
         Projection::new_checked(self.k, self.sqrt, self.normalize, map)
             .map_err(|e| anyhow::anyhow!("model projection: {e}"))
@@ -222,7 +252,8 @@ impl Model {
 
     /// Checks every size and value as the chip will: geometry, features
     /// (they fit the thumbnail), basis (K x D with D the feature length,
-    /// finite, non-negative), Gram matrix (consistent with the basis), map, templates
+    /// finite, non-negative; a quantised basis and map equal to what their
+    /// i8 rows stand for), Gram matrix (consistent with the basis), map, templates
     /// (length M, finite, labels in range), k, threshold.
     pub fn validate(&self) -> Result<()> {
         ensure!(
@@ -240,6 +271,13 @@ impl Model {
             self.d(),
             self.features
         );
+        if let Some(q) = &self.quant {
+            q.basis
+                .check_against("basis", &self.basis, self.k, self.d())?;
+            if let (Some(qm), Some(m)) = (&q.map, &self.map) {
+                qm.check_against("map", &m.p, m.m, self.k)?;
+            }
+        }
         self.encoder()?;
         self.projection()?;
         ensure!(!self.templates.is_empty(), "model has no gallery template");

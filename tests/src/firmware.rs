@@ -258,6 +258,7 @@ pub fn synthetic_set(seed: u64, s: SyntheticShape) -> SyntheticSet {
         sqrt: true,
         normalize: true,
         map: Some(map),
+        quant: None,
         templates: Vec::new(),
         class_names: (0..s.known)
             .map(|i| {

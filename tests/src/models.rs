@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use facenmf_host::features::FeatureChoice;
 use facenmf_host::model::{gram_of, Geometry, Map, MetricName, Model, Template, FORMAT_VERSION};
+use facenmf_host::quant::{quantise, Quantised};
 
 use crate::gen::Rng;
 
@@ -83,6 +84,7 @@ pub fn random_model_of(seed: u64, shape: Shape, features: FeatureChoice) -> Mode
         sqrt: true,
         normalize: true,
         map,
+        quant: None,
         templates,
         class_names: (0..shape.classes)
             .map(|c| format!("Person \"{c}\" Ünïcode"))
@@ -93,4 +95,21 @@ pub fn random_model_of(seed: u64, shape: Shape, features: FeatureChoice) -> Mode
         split: None,
         provenance: BTreeMap::from([("dataset".to_string(), format!("random, seed {seed}"))]),
     }
+}
+
+/// `model` with its basis and map stored as i8 rows (the host's
+/// quantisation, `facenmf_host::quant`): the f32 copies become the values
+/// the rows stand for and the Gram matrix is theirs; the templates stay.
+pub fn quantised(mut model: Model) -> Model {
+    let (k, d) = (model.k, model.d());
+    let basis = quantise(&model.basis, k, d).expect("finite basis");
+    model.basis = basis.dequantised();
+    model.gram = gram_of(&model.basis, k, d);
+    let map = model.map.as_mut().map(|map| {
+        let q = quantise(&map.p, map.m, k).expect("finite map");
+        map.p = q.dequantised();
+        q
+    });
+    model.quant = Some(Quantised { basis, map });
+    model
 }

@@ -13,6 +13,7 @@ use super::parse;
 use crate::features::FeatureChoice;
 use crate::model::MetricName;
 use crate::nmf::Solver;
+use crate::quant::Quant;
 use crate::train::{GalleryKind, Spec};
 
 /// Options of `facenmf train`.
@@ -92,6 +93,10 @@ pub struct TrainArgs {
     /// Give the map and class means copies of each training thumbnail scaled by 1 ± PCT/100 about the centre (0: none).
     #[arg(long, value_name = "PCT", default_value_t = Spec::default().augment.zoom)]
     pub augment_zoom: u8,
+    /// How the chip stores the basis and the LDA map: `f32`, or `i8` rows
+    /// with one f32 scale a row (a quarter of the flash).
+    #[arg(long, value_enum, default_value = "f32")]
+    pub quant: Quant,
     /// Where to save the model (JSON).
     #[arg(long, default_value = "model.json")]
     pub out: PathBuf,
@@ -136,6 +141,7 @@ impl TrainArgs {
                 turn: self.augment_turn,
                 zoom: self.augment_zoom,
             },
+            quant: self.quant,
         }
     }
 }

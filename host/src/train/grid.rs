@@ -67,6 +67,8 @@ pub fn run(
                 m: k,
                 map: base.lda,
                 n: ds.class_names.len(),
+                quant: base.quant,
+                map_quant: base.quant,
             };
             if shape.budget(0, 0).flash_bytes > 2 * FLASH_LIMIT {
                 continue; // the basis alone cannot fit: do not fit it

@@ -3,7 +3,9 @@
 //! (the chip's feature stage; raw pixels or LBP) → NMF basis fitted on the
 //! training features → codes by the chip's NNLS → square root and L2
 //! normalisation → LDA fitted on the training codes → gallery templates
-//! (class means, or every training face) → [`Model`].
+//! (class means, or every training face) → [`Model`]. With `--quant i8` the
+//! basis is quantised before the codes and the map before the templates, so
+//! both are learned through what the chip stores.
 //!
 //! The model is scored on its test thumbnails by [`crate::chip::Chip`],
 //! the chip's encoder, projection and vote.
@@ -31,6 +33,7 @@ use crate::model::{
     gram_of, Geometry, Map, MetricName, Model, SplitInfo, Template, FORMAT_VERSION,
 };
 use crate::nmf::{self, NmfParams};
+use crate::quant::{quantise, Quant, Quantised};
 
 /// Everything that defines a device model besides the data.
 #[derive(Debug, Clone)]
@@ -66,6 +69,11 @@ pub struct Spec {
     /// Mirrored / shifted copies of the training thumbnails given to the map
     /// and the class means (not to the NMF fit).
     pub augment: Augment,
+    /// How the chip stores the basis and the map: f32, or i8 rows with a
+    /// scale a row (the codes, the map and the templates are then learned
+    /// through the quantised basis, and the templates through the quantised
+    /// map).
+    pub quant: Quant,
 }
 
 /// The default device recipe (see the README's device-model table).
@@ -102,6 +110,7 @@ impl Default for Spec {
                 shift: 1,
                 ..Augment::NONE
             },
+            quant: Quant::F32,
         }
     }
 }
@@ -235,6 +244,20 @@ pub fn assemble(ds: &Dataset, train: &Dataset, basis: &FittedBasis, spec: &Spec)
         basis.h.len(),
         spec.features
     );
+    // The basis the chip stores: the fitted one, or what its i8 rows stand for.
+    let (h, quant) = match spec.quant {
+        Quant::F32 => (basis.h.clone(), None),
+        Quant::I8 => {
+            let q = quantise(&basis.h, k, d).context("quantising the basis")?;
+            (
+                q.dequantised(),
+                Some(Quantised {
+                    basis: q,
+                    map: None,
+                }),
+            )
+        }
+    };
     let mut model = Model {
         format_version: FORMAT_VERSION,
         geometry: Geometry {
@@ -246,13 +269,14 @@ pub fn assemble(ds: &Dataset, train: &Dataset, basis: &FittedBasis, spec: &Spec)
         },
         features: spec.features,
         k,
-        basis: basis.h.clone(),
-        gram: gram_of(&basis.h, k, d),
+        gram: gram_of(&h, k, d),
+        basis: h,
         max_sweeps: spec.rule.max_sweeps,
         tol: spec.rule.tol,
         sqrt: spec.sqrt,
         normalize: spec.normalize,
         map: None,
+        quant,
         templates: vec![],
         class_names: ds.class_names.clone(),
         metric: spec.metric,
@@ -279,7 +303,13 @@ pub fn assemble(ds: &Dataset, train: &Dataset, basis: &FittedBasis, spec: &Spec)
     };
     let classes = ds.class_names.len();
     let (vectors, m) = if spec.lda {
-        let lda = Lda::fit(&codes, &labels, k, classes, 1e-6);
+        let mut lda = Lda::fit(&codes, &labels, k, classes, 1e-6);
+        if let Some(q) = &mut model.quant {
+            // The templates are the class means through the map the chip stores.
+            let map = quantise(&lda.map, lda.m, k).context("quantising the map")?;
+            lda.map = map.dequantised();
+            q.map = Some(map);
+        }
         let mapped = lda.apply(&codes);
         model.map = Some(Map {
             m: lda.m,
