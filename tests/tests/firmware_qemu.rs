@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use facenmf_host::export;
 use facenmf_host::features::FeatureChoice;
 use facenmf_host::model::Model;
+use facenmf_host::quant::Quant;
 use facenmf_host::train::{self, Spec};
 use facenmf_tests::data_dir;
 use facenmf_tests::firmware::Profile;
@@ -104,18 +105,21 @@ fn firmware_runs_the_default_lfw_model_and_agrees_with_the_host() {
     lfw_model_in_qemu(&Spec::default(), "firmware_qemu_lfw");
 }
 
-/// The same with the feature stage on the chip: LBP histograms over 8 x 6
-/// cells of a 64 x 48 thumbnail (D = 2832). K = 30 keeps the model (347 KB)
-/// and the 64 built-in frames (362 KB) within the board's 768 KB of flash.
+/// The same with the feature stage on the chip and a quantised model: LBP
+/// histograms over 8 x 6 cells of a 64 x 48 thumbnail (D = 2832), K = 96,
+/// the basis and the LDA map as i8 rows with a scale a row (`--quant i8`):
+/// the model (331 KB; 1.1 MB in f32) and the 64 built-in frames (362 KB)
+/// fit the board's 768 KB of flash.
 #[test]
-fn firmware_runs_an_lbp_lfw_model_and_agrees_with_the_host() {
+fn firmware_runs_a_quantised_lbp_lfw_model_and_agrees_with_the_host() {
     let mut spec = Spec {
         thumb: (64, 48),
         features: FeatureChoice::Lbp { rows: 8, cols: 6 },
+        quant: Quant::I8,
         ..Spec::default()
     };
-    spec.nmf.n_components = 30;
-    lfw_model_in_qemu(&spec, "firmware_qemu_lfw_lbp");
+    spec.nmf.n_components = 96;
+    lfw_model_in_qemu(&spec, "firmware_qemu_lfw_lbp_i8");
 }
 
 /// Trains `spec` on the shared LFW set and checks the first 64 frames of
@@ -171,6 +175,7 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
             "BASIS",
             "GRAM",
             "MAP_DATA",
+            "MAP_SCALES",
             "TEMPLATES",
             "FRAMES",
         ],
@@ -253,9 +258,22 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
     let sweeps: f64 =
         chip.frames.iter().map(|f| f64::from(f.sweeps)).sum::<f64>() / frames_n as f64;
     let known = chip.frames.iter().filter(|f| f.known).count();
-    let model_bytes: u64 = ["BASIS", "GRAM", "MAP_DATA", "BIAS_DATA", "TEMPLATES"]
+    // Every model array once (an i8 model's scales beside its rows).
+    let model_bytes: u64 = sizes
+        .symbols
         .iter()
-        .filter_map(|w| sizes.symbols.iter().find(|(s, _)| s.contains(w)))
+        .filter(|(s, _)| {
+            [
+                "BASIS",
+                "GRAM",
+                "MAP_DATA",
+                "MAP_SCALES",
+                "BIAS_DATA",
+                "TEMPLATES",
+            ]
+            .iter()
+            .any(|w| s.contains(w))
+        })
         .map(|(_, (_, size))| *size)
         .sum();
     for (name, (addr, _)) in &sizes.symbols {
@@ -287,7 +305,7 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
         .collect();
     println!(
         "\n=== facenmf firmware in QEMU (netduinoplus2, Cortex-M4F)\n\
-         model: D = {d} ({} features of {}x{}), K = {k}, M = {m}, N = {n} templates, {} classes, {} frames ({} known after the threshold)\n\
+         model: D = {d} ({} features of {}x{}), K = {k} ({:?} rows), M = {m}, N = {n} templates, {} classes, {} frames ({} known after the threshold)\n\
          agreement: {}/{} labels equal the host's; {bit_equal}/{} frames bit-identical (code, vector, distance); worst relative difference otherwise {worst_rel:e}\n\
          instructions per inference: mean {mean_i:.0}, min {}, max {} (exact, TCG plugin)\n\
          multiply-adds per inference: mean {mean_m:.0} = D·K {} + sweeps·K² ({sweeps:.2} sweeps avg) + M·K {map_macs} + N·M {}\n\
@@ -301,6 +319,7 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
         model.features,
         model.geometry.width,
         model.geometry.height,
+        model.quant_kind(),
         model.class_names.len(),
         frames.len(),
         known,
