@@ -3,13 +3,13 @@
 //! Counted from the shapes alone (D features, K components, M comparison
 //! dimensions, N templates, the working space of thumbnail and features), as the export lays the model out in flash:
 //! `BASIS` (K·D f32, or K·D i8 and K f32 scales when quantised), `GRAM`
-//! (K² f32), `MAP` and `BIAS` (M·K + M f32, or M·K i8, M scales and M f32
+//! (K² f32; a Fisherfaces model has `ENCODER_BIAS`, K f32, instead), `MAP` and `BIAS` (M·K + M f32, or M·K i8, M scales and M f32
 //! when quantised), `TEMPLATES` (N · (4 + 4M) bytes: a u16 label padded to
 //! 4, then M f32).
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::Model;
+use crate::model::{Method, Model};
 use crate::quant::Quant;
 
 /// The cost of one model shape.
@@ -22,7 +22,7 @@ pub struct Budget {
     /// templates; the camera frame buffer is the board's and not counted.
     pub ram_bytes: usize,
     /// Multiply-adds of one inference at `sweeps` encoder sweeps:
-    /// `D·K + sweeps·K² + M·K + N·M`.
+    /// `D·K + sweeps·K² + M·K + N·M` (no sweeps for a linear stage).
     pub macs: usize,
 }
 
@@ -47,6 +47,9 @@ pub struct Shape {
     pub quant: Quant,
     /// How the map is stored.
     pub map_quant: Quant,
+    /// How features become a code: NMF (a Gram matrix in flash, sweeps)
+    /// or a linear stage (a bias, no sweep).
+    pub method: Method,
 }
 
 impl Shape {
@@ -68,6 +71,7 @@ impl Shape {
                 Some(q) if q.map.is_some() => Quant::I8,
                 _ => Quant::F32,
             },
+            method: model.method,
         }
     }
 
@@ -83,16 +87,22 @@ impl Shape {
             n,
             quant,
             map_quant,
+            method,
         } = *self;
+        // The encoder's own data: the Gram matrix (NMF) or the bias (linear).
+        let (stage_bytes, sweep_macs) = match method {
+            Method::Nmf => (4 * k * k, sweeps * k * k),
+            Method::Fisherfaces => (4 * k, 0),
+        };
         let map_bytes = if map {
             map_quant.matrix_bytes(m, k) + 4 * m
         } else {
             0
         };
         Budget {
-            flash_bytes: quant.matrix_bytes(k, d) + 4 * k * k + map_bytes + n * (4 + 4 * m),
+            flash_bytes: quant.matrix_bytes(k, d) + stage_bytes + map_bytes + n * (4 + 4 * m),
             ram_bytes: 4 * (work + 2 * k + m) + enrolled * (4 + 4 * m),
-            macs: d * k + sweeps * k * k + if map { m * k } else { 0 } + n * m,
+            macs: d * k + sweep_macs + if map { m * k } else { 0 } + n * m,
         }
     }
 }

@@ -14,7 +14,9 @@
 //! BASIS: [[f32; D]; K]  GRAM: [[f32; K]; K]
 //! MAP: Option<&[[f32; K]; M]>  BIAS: Option<&[f32; M]>
 //!   (a quantised model: BASIS: [[i8; D]; K]  BASIS_SCALES: [f32; K]
-//!    MAP: Option<&[[i8; K]; M]>  MAP_SCALES: [f32; M] with a map)
+//!    MAP: Option<&[[i8; K]; M]>  MAP_SCALES: [f32; M] with a map;
+//!    a Fisherfaces model: ENCODER_BIAS: [f32; K] instead of GRAM, and its
+//!    BASIS is the linear stage's rows W)
 //! TEMPLATES: [(u16, [f32; M]); N]  CLASS_NAMES: [&str; CLASSES]
 //! fn thumbnailer() -> Result<Thumbnailer, Error>
 //! fn recogniser() -> Result<Recogniser<'static, M, 0>, Error>
@@ -36,7 +38,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::features::FeatureChoice;
-use crate::model::{MetricName, Model};
+use crate::model::{Method, MetricName, Model};
 use crate::quant::QuantRows;
 
 /// Values a line in the f32 arrays.
@@ -78,9 +80,11 @@ pub fn render(model: &Model) -> Result<String> {
     s.push_str("use facenmf_core::gallery::Metric;\n");
     s.push_str("use facenmf_core::recognise::Error;\n");
     s.push_str("use facenmf_core::thumbnail::{Crop, PixelFormat};\n");
-    s.push_str(
-        "use facenmf_core::{Encoder, Gallery, LinearMap, Projection, Recogniser, StopRule, Thumbnailer};\n\n",
-    );
+    // In rustfmt's order and layout (the Fisherfaces line is too long for one).
+    s.push_str(match model.method {
+        Method::Nmf => "use facenmf_core::{Encoder, Gallery, LinearMap, Projection, Recogniser, StopRule, Thumbnailer};\n\n",
+        Method::Fisherfaces => "use facenmf_core::{\n    Gallery, LinearEncoder, LinearMap, Projection, Recogniser, StopRule, Thumbnailer,\n};\n\n",
+    });
     let [cx, cy, cw, ch] = g.crop;
     let consts: [(&str, &str, String); 15] = [
         ("FRAME_WIDTH", "usize", g.frame_width.to_string()),
@@ -124,7 +128,7 @@ pub fn render(model: &Model) -> Result<String> {
     writeln!(s, "pub const MODEL_ID: u64 = 0x{id:016x};\n")?;
 
     basis_arrays(&mut s, model)?;
-    matrix(&mut s, "GRAM", "[[f32; K]; K]", &model.gram, k)?;
+    stage_arrays(&mut s, model)?;
     map_arrays(&mut s, model)?;
     s.push_str("#[rustfmt::skip]\npub static TEMPLATES: [(u16, [f32; M]); N] = [\n");
     for t in &model.templates {
@@ -158,11 +162,31 @@ fn basis_arrays(s: &mut String, model: &Model) -> Result<()> {
     }
 }
 
-/// The encoder of the constructors, over the arrays of [`basis_arrays`].
+/// The code stage's own data: `GRAM: [[f32; K]; K]` (NMF) or
+/// `ENCODER_BIAS: [f32; K]` (Fisherfaces' linear stage).
+fn stage_arrays(s: &mut String, model: &Model) -> Result<()> {
+    match model.method {
+        Method::Nmf => matrix(s, "GRAM", "[[f32; K]; K]", &model.gram, model.k),
+        Method::Fisherfaces => matrix(
+            s,
+            "ENCODER_BIAS",
+            "[f32; K]",
+            &model.encoder_bias,
+            usize::MAX,
+        ),
+    }
+}
+
+/// The code stage of the constructors, over the arrays of [`basis_arrays`]
+/// and [`stage_arrays`].
 fn encoder_call(model: &Model) -> &'static str {
-    match model.quant {
-        None => "Encoder::from_arrays(&BASIS, &GRAM, RULE)?",
-        Some(_) => "Encoder::from_i8_arrays(&BASIS, &BASIS_SCALES, &GRAM, RULE)?",
+    match (model.method, &model.quant) {
+        (Method::Nmf, None) => "Encoder::from_arrays(&BASIS, &GRAM, RULE)?",
+        (Method::Nmf, Some(_)) => "Encoder::from_i8_arrays(&BASIS, &BASIS_SCALES, &GRAM, RULE)?",
+        (Method::Fisherfaces, None) => "LinearEncoder::from_arrays(&BASIS, &ENCODER_BIAS)?",
+        (Method::Fisherfaces, Some(_)) => {
+            "LinearEncoder::from_i8_arrays(&BASIS, &BASIS_SCALES, &ENCODER_BIAS)?"
+        }
     }
 }
 

@@ -11,7 +11,9 @@ use std::path::Path;
 use anyhow::{bail, ensure, Context, Result};
 use facenmf_core::gallery::{self, Metric};
 use facenmf_core::thumbnail::{Crop, PixelFormat, Thumbnailer};
-use facenmf_core::{Encoder, FeatureExtractor, LinearMap, Projection, Rows, StopRule};
+use facenmf_core::{
+    Coder, Encoder, FeatureExtractor, LinearEncoder, LinearMap, Projection, Rows, StopRule, Storage,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::features::FeatureChoice;
@@ -36,6 +38,25 @@ impl From<MetricName> for Metric {
             MetricName::SquaredL2 => Metric::SquaredL2,
             MetricName::Cosine => Metric::Cosine,
         }
+    }
+}
+
+/// How features become a code (`facenmf train --method`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// NMF codes against a non-negative basis (the chip's NNLS encoder).
+    #[default]
+    Nmf,
+    /// Fisherfaces: whitened PCA as a linear stage `code = W (x − μ)`, then
+    /// L2 and the LDA map (no encoder iterations).
+    Fisherfaces,
+}
+
+impl Method {
+    /// Whether this is the NMF default (absent from the JSON).
+    pub fn is_nmf(&self) -> bool {
+        matches!(self, Self::Nmf)
     }
 }
 
@@ -116,14 +137,22 @@ pub struct Model {
     /// (absent from the JSON of raw models, which load as raw).
     #[serde(default, skip_serializing_if = "FeatureChoice::is_raw")]
     pub features: FeatureChoice,
-    /// Components K.
+    /// How features become a code (absent from the JSON of NMF models).
+    #[serde(default, skip_serializing_if = "Method::is_nmf")]
+    pub method: Method,
+    /// Components K (the code's length; P rows for Fisherfaces).
     pub k: usize,
-    /// The NMF basis `H`, row-major K x D; for a quantised model the values
+    /// The NMF basis `H` (Fisherfaces: the rows `W` of the linear stage),
+    /// row-major K x D; for a quantised model the values
     /// its i8 rows stand for (`scale · q`, exact; see [`crate::quant`]).
     pub basis: Vec<f32>,
     /// `G = H Hᵀ` (of the dequantised basis for a quantised model),
-    /// computed in f64 and rounded, row-major K x K.
+    /// computed in f64 and rounded, row-major K x K; empty for Fisherfaces.
     pub gram: Vec<f32>,
+    /// Fisherfaces: the bias `c = −W μ` of the linear stage (K values);
+    /// empty (and absent from the JSON) for NMF.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub encoder_bias: Vec<f32>,
     /// Encoder sweep cap.
     pub max_sweeps: u16,
     /// Encoder relative tolerance.
@@ -218,15 +247,25 @@ impl Model {
         }
     }
 
-    /// The kernel's encoder over this model's basis (its i8 rows for a
+    /// The kernel's code stage of this model: the NMF encoder over its
+    /// basis, or the linear stage of Fisherfaces (over the i8 rows for a
     /// quantised model).
-    pub fn encoder(&self) -> Result<Encoder<'_>> {
-        let encoder = match &self.quant {
-            None => Encoder::new_checked(&self.basis, &self.gram, self.k, self.d(), self.rule()),
-            Some(q) => Rows::new_checked("basis", q.basis.storage(), self.k, self.d(), true)
-                .and_then(|rows| Encoder::from_rows(rows, &self.gram, self.rule())),
+    pub fn coder(&self) -> Result<Coder<'_>> {
+        let storage = match &self.quant {
+            None => Storage::F32(&self.basis),
+            Some(q) => q.basis.storage(),
         };
-        encoder.map_err(|e| anyhow::anyhow!("model encoder: {e}"))
+        let coder = match self.method {
+            Method::Nmf => Rows::new_checked("basis", storage, self.k, self.d(), true)
+                .and_then(|rows| Encoder::from_rows(rows, &self.gram, self.rule()))
+                .map(Coder::from),
+            Method::Fisherfaces => {
+                Rows::new_checked("encoder rows", storage, self.k, self.d(), false)
+                    .and_then(|rows| LinearEncoder::new_checked(rows, &self.encoder_bias))
+                    .map(Coder::from)
+            }
+        };
+        coder.map_err(|e| anyhow::anyhow!("model encoder: {e}"))
     }
 
     /// The kernel's projection of this model (its map's i8 rows when the
@@ -278,7 +317,17 @@ impl Model {
                 qm.check_against("map", &m.p, m.m, self.k)?;
             }
         }
-        self.encoder()?;
+        match self.method {
+            Method::Nmf => ensure!(
+                self.encoder_bias.is_empty(),
+                "an NMF model has no encoder bias"
+            ),
+            Method::Fisherfaces => ensure!(
+                self.gram.is_empty(),
+                "a Fisherfaces model has no Gram matrix"
+            ),
+        }
+        self.coder()?;
         self.projection()?;
         ensure!(!self.templates.is_empty(), "model has no gallery template");
         ensure!(!self.class_names.is_empty(), "model has no class name");

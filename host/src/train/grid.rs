@@ -69,6 +69,7 @@ pub fn run(
                 n: ds.class_names.len(),
                 quant: base.quant,
                 map_quant: base.quant,
+                method: base.method,
             };
             if shape.budget(0, 0).flash_bytes > 2 * FLASH_LIMIT {
                 continue; // the basis alone cannot fit: do not fit it

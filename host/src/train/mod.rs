@@ -10,6 +10,7 @@
 //! The model is scored on its test thumbnails by [`crate::chip::Chip`],
 //! the chip's encoder, projection and vote.
 
+pub mod fisher;
 pub mod gallery;
 pub mod grid;
 pub mod hash;
@@ -30,7 +31,7 @@ use crate::features::FeatureChoice;
 use crate::learn::augment::Augment;
 use crate::learn::lda::Lda;
 use crate::model::{
-    gram_of, Geometry, Map, MetricName, Model, SplitInfo, Template, FORMAT_VERSION,
+    gram_of, Geometry, Map, Method, MetricName, Model, SplitInfo, Template, FORMAT_VERSION,
 };
 use crate::nmf::{self, NmfParams};
 use crate::quant::{quantise, Quant, Quantised};
@@ -69,6 +70,10 @@ pub struct Spec {
     /// Mirrored / shifted copies of the training thumbnails given to the map
     /// and the class means (not to the NMF fit).
     pub augment: Augment,
+    /// How features become a code: NMF (`nmf.n_components` components) or
+    /// Fisherfaces (whitened PCA of `nmf.n_components` rows as a linear
+    /// stage; `sqrt` should be off).
+    pub method: Method,
     /// How the chip stores the basis and the map: f32, or i8 rows with a
     /// scale a row (the codes, the map and the templates are then learned
     /// through the quantised basis, and the templates through the quantised
@@ -110,6 +115,7 @@ impl Default for Spec {
                 shift: 1,
                 ..Augment::NONE
             },
+            method: Method::Nmf,
             quant: Quant::F32,
         }
     }
@@ -184,11 +190,15 @@ pub fn test_split(model: &Model, ds: &Dataset) -> Result<Dataset> {
     Ok(split_thumbnails(ds, g.crop, (g.height, g.width), split)?.1)
 }
 
-/// A fitted NMF basis with its zero components dropped.
+/// A fitted NMF basis with its zero components dropped, or the rows and
+/// bias of a linear stage (Fisherfaces).
 #[derive(Debug, Clone)]
 pub struct FittedBasis {
     /// `k × d`, row-major.
     pub h: Vec<f32>,
+    /// Fisherfaces: the training features' mean μ (`d` values; the linear
+    /// stage's bias is `−W μ` of the rows the chip stores); empty for NMF.
+    pub mean: Vec<f32>,
     /// Components kept.
     pub k: usize,
     /// NMF iterations.
@@ -199,9 +209,12 @@ pub struct FittedBasis {
     pub fit_seconds: f64,
 }
 
-/// Fits the NMF basis of `spec` on the features of the training thumbnails
-/// (the chip's feature stage).
+/// Fits the NMF basis of `spec` (or, for Fisherfaces, its whitened PCA) on
+/// the features of the training thumbnails (the chip's feature stage).
 pub fn fit_basis(train: &Dataset, spec: &Spec) -> Result<FittedBasis> {
+    if spec.method == Method::Fisherfaces {
+        return fisher::fit_whitening(train, spec);
+    }
     let extractor = spec.features.extractor(train.width, train.height)?;
     let d = extractor.output_len();
     let fit = if extractor.is_identity() {
@@ -222,6 +235,7 @@ pub fn fit_basis(train: &Dataset, spec: &Spec) -> Result<FittedBasis> {
             .iter()
             .flat_map(|&i| fit.h[i * d..(i + 1) * d].iter().copied())
             .collect(),
+        mean: Vec::new(),
         k: alive.len(),
         n_iter: fit.n_iter,
         rel_error: fit.rel_error,
@@ -258,6 +272,10 @@ pub fn assemble(ds: &Dataset, train: &Dataset, basis: &FittedBasis, spec: &Spec)
             )
         }
     };
+    let encoder_bias = match spec.method {
+        Method::Nmf => Vec::new(),
+        Method::Fisherfaces => fisher::bias(&h, &basis.mean, k, d),
+    };
     let mut model = Model {
         format_version: FORMAT_VERSION,
         geometry: Geometry {
@@ -268,9 +286,14 @@ pub fn assemble(ds: &Dataset, train: &Dataset, basis: &FittedBasis, spec: &Spec)
             height: spec.thumb.0,
         },
         features: spec.features,
+        method: spec.method,
         k,
-        gram: gram_of(&h, k, d),
+        gram: match spec.method {
+            Method::Nmf => gram_of(&h, k, d),
+            Method::Fisherfaces => Vec::new(),
+        },
         basis: h,
+        encoder_bias,
         max_sweeps: spec.rule.max_sweeps,
         tol: spec.rule.tol,
         sqrt: spec.sqrt,
@@ -348,10 +371,8 @@ pub fn train(
     let fit = fit_basis(&train, spec)?;
     let k = fit.k;
     let mut model = assemble(ds, &train, &fit, spec)?;
-    provenance.extend([
-        ("dataset_sha256".to_string(), dataset_hash(ds)),
-        ("split".to_string(), format!("test_size {} seed {} stratify {}", spec.test_size, spec.seed, spec.stratify)),
-        (
+    let fitted = match spec.method {
+        Method::Nmf => (
             "nmf".to_string(),
             format!(
                 "{:?} K {} (kept {k}) max_iter {} tol {} init {:?} seed {}; {} iterations, rel. error {:.4}",
@@ -365,6 +386,18 @@ pub fn train(
                 fit.rel_error
             ),
         ),
+        Method::Fisherfaces => (
+            "fisherfaces".to_string(),
+            format!(
+                "whitened PCA, P {} (kept {k}), seed {}",
+                spec.nmf.n_components, spec.nmf.seed
+            ),
+        ),
+    };
+    provenance.extend([
+        fitted,
+        ("dataset_sha256".to_string(), dataset_hash(ds)),
+        ("split".to_string(), format!("test_size {} seed {} stratify {}", spec.test_size, spec.seed, spec.stratify)),
         (
             "recipe".to_string(),
             format!(
