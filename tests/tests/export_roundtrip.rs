@@ -7,8 +7,8 @@ use std::process::Command;
 
 use facenmf_host::export;
 use facenmf_host::features::FeatureChoice;
-use facenmf_host::model::Model;
-use facenmf_tests::models::{quantised, random_model, random_model_of, Shape};
+use facenmf_host::model::{Method, Model};
+use facenmf_tests::models::{fisherfaces, quantised, random_model, random_model_of, Shape};
 
 const SHAPE: Shape = Shape {
     frame: (20, 26),
@@ -39,6 +39,7 @@ fn values(model: &Model) -> Vec<u32> {
         }
     }
     v.extend(&model.gram);
+    v.extend(&model.encoder_bias);
     if let Some(map) = &model.map {
         match model.quant.as_ref().and_then(|q| q.map.as_ref()) {
             None => v.extend(&map.p),
@@ -78,7 +79,32 @@ fn main() {
     // The kernel accepts the exported arrays as they are.
     let enc = facenmf_core::Encoder::from_arrays(&BASIS, &GRAM, RULE).expect("encoder");
     let map = facenmf_core::LinearMap::from_arrays(MAP.unwrap(), BIAS).expect("map");
-    let scales = 0;
+    let (scales, stage) = (0, core::mem::size_of_val(&GRAM));
+"#;
+
+/// The same for an f32 Fisherfaces model (a linear stage and its bias, no
+/// Gram matrix).
+const DUMP_FISHER: &str = r#"
+use export_check::model::*;
+fn main() {
+    let mut v: Vec<f32> = vec![RULE.tol, THRESHOLD];
+    v.extend(BASIS.iter().flatten());
+    v.extend(ENCODER_BIAS.iter());
+    if let (Some(p), Some(c)) = (MAP, BIAS) {
+        v.extend(p.iter().flatten());
+        v.extend(c.iter());
+    }
+    for (l, t) in TEMPLATES.iter() {
+        v.push(f32::from(*l));
+        v.extend(t.iter());
+    }
+    for x in v {
+        println!("{:08x}", x.to_bits());
+    }
+    // The kernel accepts the exported arrays as they are.
+    let enc = facenmf_core::LinearEncoder::from_arrays(&BASIS, &ENCODER_BIAS).expect("encoder");
+    let map = facenmf_core::LinearMap::from_arrays(MAP.unwrap(), BIAS).expect("map");
+    let (scales, stage) = (0, core::mem::size_of_val(&ENCODER_BIAS));
 "#;
 
 /// The same for a quantised model (i8 basis and map with their scales).
@@ -106,6 +132,7 @@ fn main() {
     let map = facenmf_core::LinearMap::from_i8_arrays(&MAP_DATA, &MAP_SCALES, BIAS).expect("map");
     assert!(enc.basis().is_quantised());
     let scales = core::mem::size_of_val(&BASIS_SCALES) + core::mem::size_of_val(&MAP_SCALES);
+    let stage = core::mem::size_of_val(&GRAM);
 "#;
 
 /// The dump program's end: what both kinds of model share.
@@ -115,8 +142,8 @@ const DUMP_TAIL: &str = r#"
     assert_eq!((enc.k(), enc.d()), (K, D));
     println!("names {}", CLASS_NAMES.join("|"));
     let flash = scales
+        + stage
         + core::mem::size_of_val(&BASIS)
-        + core::mem::size_of_val(&GRAM)
         + MAP.map_or(0, |p| core::mem::size_of_val(p))
         + BIAS.map_or(0, |b| core::mem::size_of_val(b))
         + core::mem::size_of_val(&TEMPLATES);
@@ -202,6 +229,14 @@ fn quantised_model_exports_i8_rows_and_builds_its_recogniser() {
     );
 }
 
+/// A Fisherfaces model exports its linear stage (rows and bias, no Gram
+/// matrix), reads back bit for bit and builds its recogniser.
+#[test]
+fn fisherfaces_model_exports_its_linear_stage() {
+    let model = fisherfaces(random_model(7, SHAPE), 2);
+    round_trip(&model, "fisher", "features Raw 48 48");
+}
+
 /// Exports `model` into a scratch crate, checks the file (deterministic,
 /// rustfmt-clean), runs its dump on the host (every value's bits, the
 /// constructors, the `features` line) and builds it for the chip.
@@ -224,10 +259,10 @@ fn round_trip(model: &Model, tag: &str, features_line: &str) {
         "#![no_std]\n#[rustfmt::skip]\npub mod model;\n",
     )
     .unwrap();
-    let head = if model.quant.is_some() {
-        DUMP_I8
-    } else {
-        DUMP_F32
+    let head = match (model.method, &model.quant) {
+        (Method::Fisherfaces, None) => DUMP_FISHER,
+        (_, Some(_)) => DUMP_I8,
+        (Method::Nmf, None) => DUMP_F32,
     };
     std::fs::write(krate.join("src/bin/dump.rs"), format!("{head}{DUMP_TAIL}")).unwrap();
     let path = krate.join("src/model.rs");

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use facenmf_host::export;
 use facenmf_host::features::FeatureChoice;
-use facenmf_host::model::Model;
+use facenmf_host::model::{Method, Model};
 use facenmf_host::quant::Quant;
 use facenmf_host::train::{self, Spec};
 use facenmf_tests::data_dir;
@@ -122,6 +122,23 @@ fn firmware_runs_a_quantised_lbp_lfw_model_and_agrees_with_the_host() {
     lfw_model_in_qemu(&spec, "firmware_qemu_lfw_lbp_i8");
 }
 
+/// The Fisherfaces baseline on the chip: the same LBP features, whitened
+/// PCA of P = 96 rows as the linear stage (i8 rows, no encoder sweeps),
+/// L2, the i8 LDA map, class means (287 KB, so the 64 frames fit beside it).
+#[test]
+fn firmware_runs_a_fisherfaces_lbp_lfw_model_and_agrees_with_the_host() {
+    let mut spec = Spec {
+        thumb: (64, 48),
+        features: FeatureChoice::Lbp { rows: 8, cols: 6 },
+        method: Method::Fisherfaces,
+        sqrt: false,
+        quant: Quant::I8,
+        ..Spec::default()
+    };
+    spec.nmf.n_components = 96;
+    lfw_model_in_qemu(&spec, "firmware_qemu_lfw_fisher");
+}
+
 /// Trains `spec` on the shared LFW set and checks the first 64 frames of
 /// its test split on the chip against the host (scratch directory `name`).
 fn lfw_model_in_qemu(spec: &Spec, name: &str) {
@@ -176,6 +193,7 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
             "GRAM",
             "MAP_DATA",
             "MAP_SCALES",
+            "ENCODER_BIAS",
             "TEMPLATES",
             "FRAMES",
         ],
@@ -243,10 +261,16 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
         model.templates.len() as u64,
     );
     let map_macs = if model.map.is_some() { m * k } else { 0 };
+    // The linear stage of Fisherfaces runs no sweep.
+    let sweep_k2 = if model.method == Method::Nmf {
+        k * k
+    } else {
+        0
+    };
     let macs: Vec<u64> = chip
         .frames
         .iter()
-        .map(|f| d * k + u64::from(f.sweeps) * k * k + map_macs + n * m)
+        .map(|f| d * k + u64::from(f.sweeps) * sweep_k2 + map_macs + n * m)
         .collect();
     let total_i: u64 = instructions.iter().sum();
     let total_m: u64 = macs.iter().sum();
@@ -269,6 +293,7 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
                 "MAP_DATA",
                 "MAP_SCALES",
                 "BIAS_DATA",
+                "ENCODER_BIAS",
                 "TEMPLATES",
             ]
             .iter()
@@ -305,7 +330,7 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
         .collect();
     println!(
         "\n=== facenmf firmware in QEMU (netduinoplus2, Cortex-M4F)\n\
-         model: D = {d} ({} features of {}x{}), K = {k} ({:?} rows), M = {m}, N = {n} templates, {} classes, {} frames ({} known after the threshold)\n\
+         model: D = {d} ({} features of {}x{}), K = {k} ({:?} rows, {:?}), M = {m}, N = {n} templates, {} classes, {} frames ({} known after the threshold)\n\
          agreement: {}/{} labels equal the host's; {bit_equal}/{} frames bit-identical (code, vector, distance); worst relative difference otherwise {worst_rel:e}\n\
          instructions per inference: mean {mean_i:.0}, min {}, max {} (exact, TCG plugin)\n\
          multiply-adds per inference: mean {mean_m:.0} = D·K {} + sweeps·K² ({sweeps:.2} sweeps avg) + M·K {map_macs} + N·M {}\n\
@@ -320,6 +345,7 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
         model.geometry.width,
         model.geometry.height,
         model.quant_kind(),
+        model.method,
         model.class_names.len(),
         frames.len(),
         known,
