@@ -1,13 +1,15 @@
 //! Encoding a thumbnail against a fixed NMF basis: `w = argmin_{w ≥ 0} ½‖x − w H‖²`,
 //! what scikit-learn's `NMF.transform` computes.
 //!
-//! The encoder computes `b = H x` once (D·K multiply-adds), then runs the
+//! The encoder computes `b = H x` once (D·K multiply-adds, over f32 or i8
+//! rows, see [`crate::rows`]), then runs the
 //! coordinate descent of [`crate::nnls`] on the Gram matrix `G = H Hᵀ`
 //! (at most `max_sweeps`·K² multiply-adds). Total cost per face:
 //! `D·K + sweeps·K²` multiply-adds, plus K divisions per sweep.
 
 use crate::error::{InputError, ModelError};
 use crate::nnls::{self, Gram, SolveReport, StopRule, MAX_COMPONENTS};
+use crate::rows::{Rows, Storage};
 use crate::validate;
 
 /// Largest thumbnail size D (pixels) the encoder accepts.
@@ -18,21 +20,21 @@ pub const MAX_PIXELS: usize = 1 << 16;
 /// Gram matrix of another basis, not rounding.
 pub const GRAM_CHECK_TOL: f32 = 1e-3;
 
-/// An NMF encoder over a basis `H` (K rows of D pixels) held in flash.
+/// An NMF encoder over a basis `H` (K rows of D features) held in flash,
+/// in f32 or as i8 rows with a scale a row (see [`crate::rows`]).
 ///
-/// Validated once by [`Encoder::new_checked`] (basis finite and
-/// non-negative, Gram matrix valid and consistent with the basis); after
-/// that, [`Encoder::encode`] only checks its input.
+/// Validated once by [`Encoder::new_checked`] / [`Encoder::from_rows`]
+/// (basis finite and non-negative, Gram matrix valid and consistent with the
+/// basis); after that, [`Encoder::encode`] only checks its input.
 #[derive(Debug, Clone, Copy)]
 pub struct Encoder<'a> {
-    basis: &'a [f32],
+    basis: Rows<'a>,
     gram: Gram<'a>,
-    d: usize,
     rule: StopRule,
 }
 
 impl<'a> Encoder<'a> {
-    /// Validates a basis (`k * d` values, row-major: component `i` is
+    /// Validates an f32 basis (`k * d` values, row-major: component `i` is
     /// `basis[i*d..(i+1)*d]`) and its Gram matrix (`k * k`, row-major).
     ///
     /// The consistency check costs K²·D multiply-adds, once.
@@ -45,23 +47,36 @@ impl<'a> Encoder<'a> {
     ) -> Result<Self, ModelError> {
         validate::dimension("D (pixels)", d, MAX_PIXELS)?;
         validate::dimension("K (components)", k, MAX_COMPONENTS)?;
-        validate::matrix("basis", basis, k * d, d, true)?;
+        let basis = Rows::new_checked("basis", Storage::F32(basis), k, d, true)?;
+        Self::from_rows(basis, gram, rule)
+    }
+
+    /// Validates a basis of K rows of D values in either storage and its
+    /// Gram matrix (K x K, row-major), which must be `H Hᵀ` of the basis the
+    /// rows stand for (for i8 rows, of `scale_i · q_i`) within
+    /// [`GRAM_CHECK_TOL`].
+    ///
+    /// The consistency check costs K²·D/2 multiply-adds, once.
+    pub fn from_rows(basis: Rows<'a>, gram: &'a [f32], rule: StopRule) -> Result<Self, ModelError> {
+        let (k, d) = (basis.rows(), basis.cols());
+        validate::dimension("D (pixels)", d, MAX_PIXELS)?;
+        validate::dimension("K (components)", k, MAX_COMPONENTS)?;
+        let basis = if basis.is_non_negative() {
+            basis
+        } else {
+            Rows::new_checked("basis", basis.storage(), k, d, true)?
+        };
         let gram = Gram::new_checked(gram, k)?;
         for i in 0..k {
             for j in 0..=i {
-                let hh = nnls::dot(&basis[i * d..(i + 1) * d], &basis[j * d..(j + 1) * d]);
+                let hh = basis.gram_entry(i, j);
                 let scale = libm::sqrtf(gram.row(i)[i] * gram.row(j)[j]);
                 if (gram.row(i)[j] - hh).abs() > GRAM_CHECK_TOL * scale {
                     return Err(ModelError::GramMismatch { row: i, col: j });
                 }
             }
         }
-        Ok(Self {
-            basis,
-            gram,
-            d,
-            rule,
-        })
+        Ok(Self { basis, gram, rule })
     }
 
     /// [`Encoder::new_checked`] for `const` arrays as the export writes them.
@@ -73,6 +88,22 @@ impl<'a> Encoder<'a> {
         Self::new_checked(basis.as_flattened(), gram.as_flattened(), K, D, rule)
     }
 
+    /// [`Encoder::from_rows`] of i8 rows with their scales, for `const`
+    /// arrays as the export writes them.
+    pub fn from_i8_arrays<const D: usize, const K: usize>(
+        q: &'a [[i8; D]; K],
+        scales: &'a [f32; K],
+        gram: &'a [[f32; K]; K],
+        rule: StopRule,
+    ) -> Result<Self, ModelError> {
+        let storage = Storage::I8 {
+            q: q.as_flattened(),
+            scales,
+        };
+        let basis = Rows::new_checked("basis", storage, K, D, true)?;
+        Self::from_rows(basis, gram.as_flattened(), rule)
+    }
+
     /// Number of components K (the code's length).
     pub const fn k(&self) -> usize {
         self.gram.k()
@@ -80,7 +111,7 @@ impl<'a> Encoder<'a> {
 
     /// Pixels per thumbnail D (the input's length).
     pub const fn d(&self) -> usize {
-        self.d
+        self.basis.cols()
     }
 
     /// The stopping rule in use.
@@ -93,12 +124,13 @@ impl<'a> Encoder<'a> {
         &self.gram
     }
 
-    /// Component `i` of the basis (D pixels).
-    pub fn component(&self, i: usize) -> &'a [f32] {
-        &self.basis[i * self.d..(i + 1) * self.d]
+    /// The validated basis.
+    pub const fn basis(&self) -> &Rows<'a> {
+        &self.basis
     }
 
-    /// Computes `b = H x` into `b` (K values), summing each row left to right.
+    /// Computes `b = H x` into `b` (K values), summing each row left to right
+    /// as [`crate::rows`] defines it.
     pub fn correlate(&self, x: &[f32], b: &mut [f32]) -> Result<(), InputError> {
         self.check_input(x)?;
         if b.len() != self.k() {
@@ -107,28 +139,8 @@ impl<'a> Encoder<'a> {
                 actual: b.len(),
             });
         }
-        self.correlate_unchecked(x, b);
+        self.basis.mul(x, b);
         Ok(())
-    }
-
-    /// `b = H x` for `x` of D values and `b` of K values.
-    fn correlate_unchecked(&self, x: &[f32], b: &mut [f32]) {
-        // Four components at a time share the loads of x; each sum still runs
-        // left to right, so the result is bit-identical to one dot a row.
-        let mut i = 0;
-        while i + 4 <= self.k() {
-            let rows = [
-                self.component(i),
-                self.component(i + 1),
-                self.component(i + 2),
-                self.component(i + 3),
-            ];
-            b[i..i + 4].copy_from_slice(&nnls::dot4(rows, x));
-            i += 4;
-        }
-        for j in i..self.k() {
-            b[j] = nnls::dot(self.component(j), x);
-        }
     }
 
     /// Encodes `x` (D pixels) into `code` (K values, overwritten) from a cold
@@ -155,15 +167,15 @@ impl<'a> Encoder<'a> {
                 actual: code.len(),
             });
         }
-        if x.len() != self.d {
+        if x.len() != self.d() {
             return Err(InputError::Length {
-                expected: self.d,
+                expected: self.d(),
                 actual: x.len(),
             });
         }
         let mut b = [0.0f32; MAX_COMPONENTS];
         let b = &mut b[..k];
-        self.correlate_unchecked(x, b);
+        self.basis.mul(x, b);
         if let Some(index) = b.iter().position(|v| !v.is_finite()) {
             // Finite pixels so large that H x overflows f32.
             return Err(InputError::NotFinite { index });
@@ -173,9 +185,9 @@ impl<'a> Encoder<'a> {
     }
 
     fn check_input(&self, x: &[f32]) -> Result<(), InputError> {
-        if x.len() != self.d {
+        if x.len() != self.d() {
             return Err(InputError::Length {
-                expected: self.d,
+                expected: self.d(),
                 actual: x.len(),
             });
         }

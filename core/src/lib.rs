@@ -7,7 +7,9 @@
 //! 2. [`features`]: thumbnail → what the basis is fitted on: the pixels
 //!    themselves, or uniform LBP histograms per cell.
 //! 3. [`encode`]: features → non-negative code against a fixed NMF basis, by
-//!    the coordinate descent of [`nnls`].
+//!    the coordinate descent of [`nnls`]; the basis (and the map of
+//!    [`project`]) in f32 or as i8 rows with a scale a row ([`rows`]); or,
+//!    as the model chooses ([`coder`]), a [`linear`] stage `code = W x + c`.
 //! 4. [`project`]: code → optional square root, L2 normalisation and linear map
 //!    (e.g. LDA) into the space where faces are compared.
 //! 5. [`gallery`]: nearest-neighbour classification against templates in
@@ -23,25 +25,31 @@
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
 
+pub mod coder;
 pub mod decision;
 pub mod encode;
 pub mod error;
 pub mod features;
 pub mod gallery;
+pub mod linear;
 pub mod locate;
 pub mod math;
 pub mod nnls;
 pub mod project;
 pub mod recognise;
+pub mod rows;
 pub mod thumbnail;
 mod validate;
 
+pub use coder::Coder;
 pub use decision::{Form, Impostors, Rule, Score};
 pub use encode::Encoder;
 pub use error::{FeatureError, GalleryError, InputError, ModelError, ThumbnailError};
 pub use features::{FeatureExtractor, Features, Grid};
 pub use gallery::{Decision, Gallery, Identity, Metric};
+pub use linear::LinearEncoder;
 pub use nnls::{Gram, SolveReport, StopRule};
 pub use project::{LinearMap, Projection};
 pub use recognise::{Recogniser, Recognition};
+pub use rows::{Rows, Storage};
 pub use thumbnail::{Crop, PixelFormat, Thumbnailer};

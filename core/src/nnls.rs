@@ -32,6 +32,10 @@
 use crate::error::{InputError, ModelError};
 use crate::validate;
 
+/// The dot products of the solver's sweeps (and of the encoder and the
+/// projection): summed left to right, see [`crate::rows`].
+pub use crate::rows::{dot, dot4};
+
 /// Largest number of components K the kernel accepts (fixed stack buffers).
 pub const MAX_COMPONENTS: usize = 256;
 
@@ -122,30 +126,6 @@ impl<'a> Gram<'a> {
     }
 }
 
-/// Dot product summed left to right (the order the chip uses).
-///
-/// Eight terms a step: the same sum, with fewer loop instructions on the chip.
-#[inline]
-pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let n = a.len().min(b.len());
-    let (a, b) = (&a[..n], &b[..n]);
-    let m = n - n % UNROLL;
-    let mut s = 0.0f32;
-    for (ac, bc) in a[..m].chunks_exact(UNROLL).zip(b[..m].chunks_exact(UNROLL)) {
-        for t in 0..UNROLL {
-            s += ac[t] * bc[t];
-        }
-    }
-    for (x, y) in a[m..].iter().zip(&b[m..]) {
-        s += x * y;
-    }
-    s
-}
-
-/// Terms a step of the dot-product loops (the chip's loads take immediate
-/// offsets, so one pointer update serves a whole step).
-const UNROLL: usize = 8;
-
 /// Solves the NNLS problem for `b`, starting from `w` (zeros for a cold
 /// start; negative entries are set to zero) and leaving the solution in `w`.
 ///
@@ -172,40 +152,6 @@ pub fn solve(
         *wi = wi.max(0.0);
     }
     Ok(solve_unchecked(gram, b, w, rule))
-}
-
-/// Four dot products of four rows with one vector, each summed left to
-/// right: bit-identical to four calls of [`dot`], but `x` is loaded once for
-/// the four rows (1.25 loads per multiply-add instead of 2, which is what
-/// bounds the chip's speed). Each row must hold at least `x.len()` values.
-#[inline(always)]
-pub fn dot4(rows: [&[f32]; 4], x: &[f32]) -> [f32; 4] {
-    let n = x.len();
-    let [r0, r1, r2, r3] = rows.map(|r| r[..n].chunks_exact(UNROLL));
-    let xs = x.chunks_exact(UNROLL);
-    let tails = [
-        r0.remainder(),
-        r1.remainder(),
-        r2.remainder(),
-        r3.remainder(),
-    ];
-    let xr = xs.remainder();
-    let mut s = [0.0f32; 4];
-    for ((((xc, a), b), c), d) in xs.zip(r0).zip(r1).zip(r2).zip(r3) {
-        for t in 0..UNROLL {
-            let xt = xc[t];
-            s[0] += a[t] * xt;
-            s[1] += b[t] * xt;
-            s[2] += c[t] * xt;
-            s[3] += d[t] * xt;
-        }
-    }
-    for (t, &xt) in xr.iter().enumerate() {
-        for (sr, tail) in s.iter_mut().zip(tails) {
-            *sr += tail[t] * xt;
-        }
-    }
-    s
 }
 
 /// `max(v, 0)` for a number (`+0.0` for `v ≤ 0`, `-0.0` included), by

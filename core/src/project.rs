@@ -1,6 +1,7 @@
 //! Code → comparison space: optional element-wise square root, optional L2
 //! normalisation, then an optional affine map `y = P z + c` (e.g. LDA learned
-//! by the trainer, `P` of M rows and K columns, from flash).
+//! by the trainer, `P` of M rows and K columns, from flash, in f32 or as i8
+//! rows with a scale a row: [`crate::rows`]).
 //!
 //! Cost: K square roots for the root, K multiply-adds and one sqrt for the
 //! normalisation, M·K multiply-adds for the map. The identity costs nothing:
@@ -8,16 +9,16 @@
 
 use crate::error::{InputError, ModelError};
 use crate::math;
-use crate::nnls::{dot, dot4, MAX_COMPONENTS};
+use crate::nnls::MAX_COMPONENTS;
+use crate::rows::{Rows, Storage};
 use crate::validate;
 
-/// An affine map `y = P z + c`, `P` row-major M x K.
+/// An affine map `y = P z + c`, `P` M x K in f32 or as i8 rows with a scale
+/// a row (see [`crate::rows`]).
 #[derive(Debug, Clone, Copy)]
 pub struct LinearMap<'a> {
-    p: &'a [f32],
+    p: Rows<'a>,
     bias: Option<&'a [f32]>,
-    m: usize,
-    k: usize,
 }
 
 impl<'a> LinearMap<'a> {
@@ -31,11 +32,19 @@ impl<'a> LinearMap<'a> {
     ) -> Result<Self, ModelError> {
         validate::dimension("M (map rows)", m, MAX_COMPONENTS)?;
         validate::dimension("K (map columns)", k, MAX_COMPONENTS)?;
-        validate::matrix("linear map", p, m * k, k, false)?;
+        let p = Rows::new_checked("linear map", Storage::F32(p), m, k, false)?;
+        Self::from_rows(p, bias)
+    }
+
+    /// Validates a map of M rows of K values in either storage and the
+    /// optional `bias` (M finite values).
+    pub fn from_rows(p: Rows<'a>, bias: Option<&'a [f32]>) -> Result<Self, ModelError> {
+        validate::dimension("M (map rows)", p.rows(), MAX_COMPONENTS)?;
+        validate::dimension("K (map columns)", p.cols(), MAX_COMPONENTS)?;
         if let Some(c) = bias {
-            validate::matrix("map bias", c, m, m, false)?;
+            validate::matrix("map bias", c, p.rows(), p.rows(), false)?;
         }
-        Ok(Self { p, bias, m, k })
+        Ok(Self { p, bias })
     }
 
     /// [`LinearMap::new_checked`] for `const` arrays as the export writes them.
@@ -46,9 +55,34 @@ impl<'a> LinearMap<'a> {
         Self::new_checked(p.as_flattened(), bias.map(|b| b.as_slice()), M, K)
     }
 
+    /// [`LinearMap::from_rows`] of i8 rows with their scales, for `const`
+    /// arrays as the export writes them.
+    pub fn from_i8_arrays<const M: usize, const K: usize>(
+        q: &'a [[i8; K]; M],
+        scales: &'a [f32; M],
+        bias: Option<&'a [f32; M]>,
+    ) -> Result<Self, ModelError> {
+        let storage = Storage::I8 {
+            q: q.as_flattened(),
+            scales,
+        };
+        let p = Rows::new_checked("linear map", storage, M, K, false)?;
+        Self::from_rows(p, bias.map(|b| b.as_slice()))
+    }
+
     /// Output length M.
     pub const fn m(&self) -> usize {
-        self.m
+        self.p.rows()
+    }
+
+    /// Input length K.
+    pub const fn k(&self) -> usize {
+        self.p.cols()
+    }
+
+    /// The validated rows of `P`.
+    pub const fn rows(&self) -> &Rows<'a> {
+        &self.p
     }
 }
 
@@ -82,11 +116,11 @@ impl<'a> Projection<'a> {
     ) -> Result<Self, ModelError> {
         validate::dimension("K (components)", k, MAX_COMPONENTS)?;
         if let Some(map) = map {
-            if map.k != k {
+            if map.k() != k {
                 return Err(ModelError::Length {
                     what: "linear map columns",
                     expected: k,
-                    actual: map.k,
+                    actual: map.k(),
                 });
             }
         }
@@ -106,7 +140,7 @@ impl<'a> Projection<'a> {
     /// Length of the output (M with a map, else K).
     pub const fn out_len(&self) -> usize {
         match self.map {
-            Some(map) => map.m,
+            Some(map) => map.m(),
             None => self.k,
         }
     }
@@ -154,28 +188,16 @@ impl<'a> Projection<'a> {
         let Some(map) = self.map else {
             return Ok(code);
         };
-        if out.len() < map.m {
+        let m = map.m();
+        if out.len() < m {
             return Err(InputError::Length {
-                expected: map.m,
+                expected: m,
                 actual: out.len(),
             });
         }
-        let out = &mut out[..map.m];
-        let k = self.k;
+        let out = &mut out[..m];
         // Four rows at a time share the loads of the code (bit-identical).
-        let blocked = map.m - map.m % 4;
-        for (ys, rows) in out[..blocked]
-            .chunks_exact_mut(4)
-            .zip(map.p.chunks_exact(4 * k))
-        {
-            let (r0, rest) = rows.split_at(k);
-            let (r1, rest) = rest.split_at(k);
-            let (r2, r3) = rest.split_at(k);
-            ys.copy_from_slice(&dot4([r0, r1, r2, r3], code));
-        }
-        for (r, y) in out.iter_mut().enumerate().skip(blocked) {
-            *y = dot(&map.p[r * k..(r + 1) * k], code);
-        }
+        map.p.mul(code, out);
         if let Some(c) = map.bias {
             for (y, c) in out.iter_mut().zip(c) {
                 *y += c;

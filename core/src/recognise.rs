@@ -15,7 +15,7 @@
 //! cells over 64 x 48 → 3072 + 2832 values, 23 KiB (11 KiB of it the
 //! features).
 
-use crate::encode::Encoder;
+use crate::coder::Coder;
 use crate::error::{FeatureError, GalleryError, InputError, ModelError, ThumbnailError};
 use crate::features::FeatureExtractor;
 use crate::gallery::{Decision, Gallery, Metric, MAX_NEIGHBOURS};
@@ -95,7 +95,7 @@ pub struct Recognition {
 pub struct Recogniser<'a, const M: usize, const N: usize> {
     thumbnailer: Thumbnailer,
     features: FeatureExtractor,
-    encoder: Encoder<'a>,
+    encoder: Coder<'a>,
     projection: Projection<'a>,
     /// The gallery; enrol and remove people through it.
     pub gallery: Gallery<'a, M, N>,
@@ -104,16 +104,18 @@ pub struct Recogniser<'a, const M: usize, const N: usize> {
 }
 
 impl<'a, const M: usize, const N: usize> Recogniser<'a, M, N> {
-    /// Checks that the stages fit together.
+    /// Checks that the stages fit together. `encoder` is the NMF
+    /// [`crate::Encoder`] or a [`crate::LinearEncoder`] (see [`Coder`]).
     pub fn new_checked(
         thumbnailer: Thumbnailer,
         features: FeatureExtractor,
-        encoder: Encoder<'a>,
+        encoder: impl Into<Coder<'a>>,
         projection: Projection<'a>,
         gallery: Gallery<'a, M, N>,
         k: usize,
         metric: Metric,
     ) -> Result<Self, Error> {
+        let encoder = encoder.into();
         let fits = |what, expected, actual| {
             if expected == actual {
                 Ok(())
@@ -189,7 +191,7 @@ impl<'a, const M: usize, const N: usize> Recogniser<'a, M, N> {
     }
 
     /// The encoder stage.
-    pub const fn encoder(&self) -> &Encoder<'a> {
+    pub const fn encoder(&self) -> &Coder<'a> {
         &self.encoder
     }
 

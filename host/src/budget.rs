@@ -2,13 +2,15 @@
 //!
 //! Counted from the shapes alone (D features, K components, M comparison
 //! dimensions, N templates, the working space of thumbnail and features), as the export lays the model out in flash:
-//! `BASIS` (K·D f32), `GRAM` (K² f32), `MAP` and `BIAS` (M·K + M f32),
-//! `TEMPLATES` (N · (4 + 4M) bytes: a u16 label padded to 4, then M f32),
-//! `COHORT` (C·M f32, the decision's cohort vectors).
+//! `BASIS` (K·D f32, or K·D i8 and K f32 scales when quantised), `GRAM`
+//! (K² f32; a Fisherfaces model has `ENCODER_BIAS`, K f32, instead), `MAP` and `BIAS` (M·K + M f32, or M·K i8, M scales and M f32
+//! when quantised), `TEMPLATES` (N · (4 + 4M) bytes: a u16 label padded to
+//! 4, then M f32), `COHORT` (C·M f32, the decision's cohort vectors).
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::Model;
+use crate::model::{Method, Model};
+use crate::quant::Quant;
 
 /// The cost of one model shape.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -20,7 +22,7 @@ pub struct Budget {
     /// templates; the camera frame buffer is the board's and not counted.
     pub ram_bytes: usize,
     /// Multiply-adds of one inference at `sweeps` encoder sweeps:
-    /// `D·K + sweeps·K² + M·K + N·M + C·M`.
+    /// `D·K + sweeps·K² + M·K + N·M + C·M` (no sweeps for a linear stage).
     pub macs: usize,
 }
 
@@ -43,6 +45,13 @@ pub struct Shape {
     pub n: usize,
     /// Cohort vectors of the decision (0 without one).
     pub c: usize,
+    /// How the basis is stored.
+    pub quant: Quant,
+    /// How the map is stored.
+    pub map_quant: Quant,
+    /// How features become a code: NMF (a Gram matrix in flash, sweeps)
+    /// or a linear stage (a bias, no sweep).
+    pub method: Method,
 }
 
 impl Shape {
@@ -63,6 +72,12 @@ impl Shape {
                 .decision
                 .as_ref()
                 .map_or(0, |r| r.cohort_len(model.m())),
+            quant: model.quant_kind(),
+            map_quant: match &model.quant {
+                Some(q) if q.map.is_some() => Quant::I8,
+                _ => Quant::F32,
+            },
+            method: model.method,
         }
     }
 
@@ -77,12 +92,28 @@ impl Shape {
             map,
             n,
             c,
+            quant,
+            map_quant,
+            method,
         } = *self;
-        let map_floats = if map { m * k + m } else { 0 };
+        // The encoder's own data: the Gram matrix (NMF) or the bias (linear).
+        let (stage_bytes, sweep_macs) = match method {
+            Method::Nmf => (4 * k * k, sweeps * k * k),
+            Method::Fisherfaces => (4 * k, 0),
+        };
+        let map_bytes = if map {
+            map_quant.matrix_bytes(m, k) + 4 * m
+        } else {
+            0
+        };
         Budget {
-            flash_bytes: 4 * (k * d + k * k + map_floats + c * m) + n * (4 + 4 * m),
+            flash_bytes: quant.matrix_bytes(k, d)
+                + stage_bytes
+                + map_bytes
+                + 4 * c * m
+                + n * (4 + 4 * m),
             ram_bytes: 4 * (work + 2 * k + m) + enrolled * (4 + 4 * m),
-            macs: d * k + sweeps * k * k + if map { m * k } else { 0 } + n * m + c * m,
+            macs: d * k + sweep_macs + if map { m * k } else { 0 } + n * m + c * m,
         }
     }
 }

@@ -9,6 +9,14 @@
 //! [`relative_gap`]), and the label
 //! of the kernel's projection and vote against the f64 projection and
 //! brute-force vote of the reference code.
+//!
+//! For a Fisherfaces model the reference code is the f64 linear stage
+//! `W x + c` (no objective: the gap is 0).
+//!
+//! For a quantised model the reference is the float64 model of the same
+//! quantised rows: `Model::basis` and the map's `p` hold exactly what the
+//! i8 rows stand for (`scale · q`), while the kernel sums the i8 rows
+//! themselves (`facenmf_core::rows`).
 
 use anyhow::{anyhow, Result};
 use rayon::prelude::*;
@@ -16,7 +24,7 @@ use serde::Serialize;
 
 use crate::chip::Chip;
 use crate::features::FeatureChoice;
-use crate::model::{MetricName, Model};
+use crate::model::{Method, MetricName, Model};
 use crate::reference::nnls::{relative_gap, Basis};
 use crate::reference::{knn, lbp};
 
@@ -95,11 +103,17 @@ pub fn run(model: &Model, thumbs: &[Vec<f32>]) -> Result<CheckReport> {
                 .map(|v| v.to_bits())
                 .eq(x.iter().map(|v| v.to_bits()));
             let x = x.as_slice();
-            let exact = basis.encode(x);
             let w32: Vec<f64> = seen.embedding.raw.iter().map(|&v| f64::from(v)).collect();
-            let (o32, o64) = (basis.objective(x, &w32), basis.objective(x, &exact));
-            let o0 = basis.objective(x, &vec![0.0; model.k]);
-            let gap = relative_gap(o32, o64, o0);
+            let (exact, gap) = match model.method {
+                Method::Nmf => {
+                    let exact = basis.encode(x);
+                    let (o32, o64) = (basis.objective(x, &w32), basis.objective(x, &exact));
+                    let o0 = basis.objective(x, &vec![0.0; model.k]);
+                    (exact, relative_gap(o32, o64, o0))
+                }
+                // No objective: the code is an exact affine map.
+                Method::Fisherfaces => (linear_code_f64(model, x), 0.0),
+            };
             let diffs: Vec<f64> = w32.iter().zip(&exact).map(|(a, b)| (a - b).abs()).collect();
             let y_ref: Vec<f32> = project_f64(model, &exact)
                 .iter()
@@ -136,6 +150,23 @@ pub fn run(model: &Model, thumbs: &[Vec<f32>]) -> Result<CheckReport> {
             && agreement >= MIN_AGREEMENT
             && objective_gap <= MAX_OBJECTIVE_GAP,
     })
+}
+
+/// The linear stage of a Fisherfaces model in f64: `W x + c`.
+pub fn linear_code_f64(model: &Model, x: &[f32]) -> Vec<f64> {
+    let d = model.d();
+    model
+        .basis
+        .chunks(d)
+        .zip(&model.encoder_bias)
+        .map(|(row, &c)| {
+            row.iter()
+                .zip(x)
+                .map(|(&w, &v)| f64::from(w) * f64::from(v))
+                .sum::<f64>()
+                + f64::from(c)
+        })
+        .collect()
 }
 
 /// The model's projection of a code, in f64.

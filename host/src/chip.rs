@@ -14,7 +14,7 @@
 use anyhow::{anyhow, ensure, Result};
 use facenmf_core::gallery::{self, Decision, Identity, Metric};
 use facenmf_core::thumbnail::{Crop, PixelFormat, Thumbnailer};
-use facenmf_core::{Encoder, FeatureExtractor, Projection, Rule};
+use facenmf_core::{Coder, FeatureExtractor, Projection, Rule};
 use rayon::prelude::*;
 
 use crate::data::Dataset;
@@ -77,7 +77,7 @@ pub struct Chip<'m> {
     model: &'m Model,
     thumbnailer: Thumbnailer,
     features: FeatureExtractor,
-    encoder: Encoder<'m>,
+    encoder: Coder<'m>,
     /// Root and normalisation, without the map.
     prepare: Projection<'m>,
     /// Root, normalisation and map: what the gallery compares.
@@ -95,7 +95,7 @@ impl<'m> Chip<'m> {
             model,
             thumbnailer: model.geometry.thumbnailer()?,
             features: model.feature_extractor()?,
-            encoder: model.encoder()?,
+            encoder: model.coder()?,
             prepare: Projection::new_checked(model.k, model.sqrt, model.normalize, None)
                 .map_err(|e| anyhow!("projection: {e}"))?,
             projection: model.projection()?,

@@ -14,6 +14,10 @@
 //! SCORE COHORT_LEN
 //! BASIS: [[f32; D]; K]  GRAM: [[f32; K]; K]
 //! MAP: Option<&[[f32; K]; M]>  BIAS: Option<&[f32; M]>
+//!   (a quantised model: BASIS: [[i8; D]; K]  BASIS_SCALES: [f32; K]
+//!    MAP: Option<&[[i8; K]; M]>  MAP_SCALES: [f32; M] with a map;
+//!    a Fisherfaces model: ENCODER_BIAS: [f32; K] instead of GRAM, and its
+//!    BASIS is the linear stage's rows W)
 //! TEMPLATES: [(u16, [f32; M]); N]  CLASS_NAMES: [&str; CLASSES]
 //! COHORT: [[f32; M]; COHORT_LEN]
 //! fn thumbnailer() -> Result<Thumbnailer, Error>
@@ -38,10 +42,14 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::features::FeatureChoice;
-use crate::model::{MetricName, Model};
+use crate::model::{Method, MetricName, Model};
+use crate::quant::QuantRows;
 
-/// Values a line in the arrays.
+/// Values a line in the f32 arrays.
 const PER_LINE: usize = 8;
+
+/// Values a line in the i8 arrays.
+const PER_LINE_I8: usize = 16;
 
 /// The Rust source of `model` (validated first).
 pub fn render(model: &Model) -> Result<String> {
@@ -78,9 +86,11 @@ pub fn render(model: &Model) -> Result<String> {
     s.push_str("use facenmf_core::gallery::Metric;\n");
     s.push_str("use facenmf_core::recognise::Error;\n");
     s.push_str("use facenmf_core::thumbnail::{Crop, PixelFormat};\n");
-    s.push_str(
-        "use facenmf_core::{Encoder, Gallery, LinearMap, Projection, Recogniser, StopRule, Thumbnailer};\n\n",
-    );
+    // In rustfmt's order and layout (the Fisherfaces line is too long for one).
+    s.push_str(match model.method {
+        Method::Nmf => "use facenmf_core::{Encoder, Gallery, LinearMap, Projection, Recogniser, StopRule, Thumbnailer};\n\n",
+        Method::Fisherfaces => "use facenmf_core::{\n    Gallery, LinearEncoder, LinearMap, Projection, Recogniser, StopRule, Thumbnailer,\n};\n\n",
+    });
     let [cx, cy, cw, ch] = g.crop;
     let consts: [(&str, &str, String); 15] = [
         ("FRAME_WIDTH", "usize", g.frame_width.to_string()),
@@ -124,20 +134,9 @@ pub fn render(model: &Model) -> Result<String> {
     writeln!(s, "pub const MODEL_ID: u64 = 0x{id:016x};\n")?;
     s.push_str(&decision_consts);
 
-    matrix(&mut s, "BASIS", "[[f32; D]; K]", &model.basis, d)?;
-    matrix(&mut s, "GRAM", "[[f32; K]; K]", &model.gram, k)?;
-    match &model.map {
-        Some(map) => {
-            matrix(&mut s, "MAP_DATA", "[[f32; K]; M]", &map.p, k)?;
-            matrix(&mut s, "BIAS_DATA", "[f32; M]", &map.bias, usize::MAX)?;
-            s.push_str("pub static MAP: Option<&[[f32; K]; M]> = Some(&MAP_DATA);\n");
-            s.push_str("pub static BIAS: Option<&[f32; M]> = Some(&BIAS_DATA);\n\n");
-        }
-        None => {
-            s.push_str("pub static MAP: Option<&[[f32; K]; M]> = None;\n");
-            s.push_str("pub static BIAS: Option<&[f32; M]> = None;\n\n");
-        }
-    }
+    basis_arrays(&mut s, model)?;
+    stage_arrays(&mut s, model)?;
+    map_arrays(&mut s, model)?;
     s.push_str("#[rustfmt::skip]\npub static TEMPLATES: [(u16, [f32; M]); N] = [\n");
     for t in &model.templates {
         writeln!(s, "    ({}, [", t.label)?;
@@ -150,8 +149,97 @@ pub fn render(model: &Model) -> Result<String> {
         writeln!(s, "    {name:?},")?;
     }
     s.push_str("];\n");
-    s.push_str(CONSTRUCTORS);
+    s.push_str(
+        &CONSTRUCTORS
+            .replace("{ENCODER}", encoder_call(model))
+            .replace("{MAP}", map_call(model)),
+    );
     Ok(s)
+}
+
+/// The basis: `BASIS: [[f32; D]; K]`, or for a quantised model
+/// `BASIS: [[i8; D]; K]` and `BASIS_SCALES: [f32; K]`.
+fn basis_arrays(s: &mut String, model: &Model) -> Result<()> {
+    match &model.quant {
+        None => matrix(s, "BASIS", "[[f32; D]; K]", &model.basis, model.d()),
+        Some(q) => {
+            matrix_i8(s, "BASIS", "[[i8; D]; K]", &q.basis.q, model.d())?;
+            matrix(s, "BASIS_SCALES", "[f32; K]", &q.basis.scales, usize::MAX)
+        }
+    }
+}
+
+/// The code stage's own data: `GRAM: [[f32; K]; K]` (NMF) or
+/// `ENCODER_BIAS: [f32; K]` (Fisherfaces' linear stage).
+fn stage_arrays(s: &mut String, model: &Model) -> Result<()> {
+    match model.method {
+        Method::Nmf => matrix(s, "GRAM", "[[f32; K]; K]", &model.gram, model.k),
+        Method::Fisherfaces => matrix(
+            s,
+            "ENCODER_BIAS",
+            "[f32; K]",
+            &model.encoder_bias,
+            usize::MAX,
+        ),
+    }
+}
+
+/// The code stage of the constructors, over the arrays of [`basis_arrays`]
+/// and [`stage_arrays`].
+fn encoder_call(model: &Model) -> &'static str {
+    match (model.method, &model.quant) {
+        (Method::Nmf, None) => "Encoder::from_arrays(&BASIS, &GRAM, RULE)?",
+        (Method::Nmf, Some(_)) => "Encoder::from_i8_arrays(&BASIS, &BASIS_SCALES, &GRAM, RULE)?",
+        (Method::Fisherfaces, None) => "LinearEncoder::from_arrays(&BASIS, &ENCODER_BIAS)?",
+        (Method::Fisherfaces, Some(_)) => {
+            "LinearEncoder::from_i8_arrays(&BASIS, &BASIS_SCALES, &ENCODER_BIAS)?"
+        }
+    }
+}
+
+/// The map's i8 rows, when the model stores its map quantised.
+fn quantised_map(model: &Model) -> Option<&QuantRows> {
+    model.quant.as_ref().and_then(|q| q.map.as_ref())
+}
+
+/// The map: `MAP_DATA: [[f32; K]; M]` (or `[[i8; K]; M]` and `MAP_SCALES:
+/// [f32; M]` when quantised), `BIAS_DATA`, and the `MAP` and `BIAS` options.
+fn map_arrays(s: &mut String, model: &Model) -> Result<()> {
+    let k = model.k;
+    let (ty, map_ty) = match quantised_map(model) {
+        None => ("[[f32; K]; M]", "Option<&[[f32; K]; M]>"),
+        Some(_) => ("[[i8; K]; M]", "Option<&[[i8; K]; M]>"),
+    };
+    match (&model.map, quantised_map(model)) {
+        (Some(map), None) => matrix(s, "MAP_DATA", ty, &map.p, k)?,
+        (Some(_), Some(q)) => {
+            matrix_i8(s, "MAP_DATA", ty, &q.q, k)?;
+            matrix(s, "MAP_SCALES", "[f32; M]", &q.scales, usize::MAX)?;
+        }
+        (None, _) => {}
+    }
+    match &model.map {
+        Some(map) => {
+            matrix(s, "BIAS_DATA", "[f32; M]", &map.bias, usize::MAX)?;
+            writeln!(s, "pub static MAP: {map_ty} = Some(&MAP_DATA);")?;
+            s.push_str("pub static BIAS: Option<&[f32; M]> = Some(&BIAS_DATA);\n\n");
+        }
+        None => {
+            writeln!(s, "pub static MAP: {map_ty} = None;")?;
+            s.push_str("pub static BIAS: Option<&[f32; M]> = None;\n\n");
+        }
+    }
+    Ok(())
+}
+
+/// The map of the constructors, over the arrays of [`map_arrays`].
+fn map_call(model: &Model) -> &'static str {
+    match (&model.map, quantised_map(model)) {
+        (Some(_), Some(_)) => {
+            "Some(LinearMap::from_i8_arrays(&MAP_DATA, &MAP_SCALES, BIAS)?)"
+        }
+        _ => "match MAP {\n        Some(p) => Some(LinearMap::from_arrays(p, BIAS)?),\n        None => None,\n    }",
+    }
 }
 
 /// The constructors at the end of every exported model: the recogniser the
@@ -177,11 +265,8 @@ pub fn recogniser_with<const N: usize>(
     thumbnailer: Thumbnailer,
 ) -> Result<Recogniser<'static, M, N>, Error> {
     let features = FeatureExtractor::new_checked(WIDTH, HEIGHT, FEATURES)?;
-    let encoder = Encoder::from_arrays(&BASIS, &GRAM, RULE)?;
-    let map = match MAP {
-        Some(p) => Some(LinearMap::from_arrays(p, BIAS)?),
-        None => None,
-    };
+    let encoder = {ENCODER};
+    let map = {MAP};
     let projection = Projection::new_checked(K, SQRT, NORMALIZE, map)?;
     let mut gallery = Gallery::new_checked(&TEMPLATES)?;
     gallery.set_threshold(THRESHOLD);
@@ -268,6 +353,23 @@ fn matrix(s: &mut String, name: &str, ty: &str, values: &[f32], cols: usize) -> 
             rows(s, row, "        ")?;
             s.push_str("    ],\n");
         }
+    }
+    s.push_str("];\n\n");
+    Ok(())
+}
+
+/// A `static` of a row-major i8 matrix with rows of `cols` values.
+fn matrix_i8(s: &mut String, name: &str, ty: &str, values: &[i8], cols: usize) -> Result<()> {
+    writeln!(s, "#[rustfmt::skip]\npub static {name}: {ty} = [")?;
+    for row in values.chunks(cols) {
+        s.push_str("    [\n");
+        for line in row.chunks(PER_LINE_I8) {
+            s.push_str("        ");
+            let parts: Vec<String> = line.iter().map(i8::to_string).collect();
+            s.push_str(&parts.join(", "));
+            s.push_str(",\n");
+        }
+        s.push_str("    ],\n");
     }
     s.push_str("];\n\n");
     Ok(())

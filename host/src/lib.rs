@@ -13,6 +13,7 @@
 //! - [`model`]: the trained model that drives evaluation, export and check.
 //! - [`decision`]: the open-set score a model's threshold applies to, and
 //!   its cohort.
+//! - [`quant`]: i8 rows with a scale a row: quantising the basis and map.
 //! - [`budget`]: flash, RAM and multiply-adds of a model on the chip.
 //! - [`check`]: the chip's kernel against the reference on a model's test set.
 //! - [`export`]: the model as Rust `const` data for the firmware.
@@ -53,6 +54,7 @@ pub mod nmf;
 pub mod openset;
 pub mod plot;
 pub mod qemu;
+pub mod quant;
 pub mod recognise;
 pub mod reference;
 pub mod selftest;

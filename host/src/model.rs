@@ -11,11 +11,14 @@ use std::path::Path;
 use anyhow::{bail, ensure, Context, Result};
 use facenmf_core::gallery::{self, Metric};
 use facenmf_core::thumbnail::{Crop, PixelFormat, Thumbnailer};
-use facenmf_core::{Encoder, FeatureExtractor, LinearMap, Projection, StopRule};
+use facenmf_core::{
+    Coder, Encoder, FeatureExtractor, LinearEncoder, LinearMap, Projection, Rows, StopRule, Storage,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::decision::DecisionRule;
 use crate::features::FeatureChoice;
+use crate::quant::{Quant, Quantised};
 
 /// Version of the JSON layout.
 pub const FORMAT_VERSION: u32 = 1;
@@ -36,6 +39,25 @@ impl From<MetricName> for Metric {
             MetricName::SquaredL2 => Metric::SquaredL2,
             MetricName::Cosine => Metric::Cosine,
         }
+    }
+}
+
+/// How features become a code (`facenmf train --method`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// NMF codes against a non-negative basis (the chip's NNLS encoder).
+    #[default]
+    Nmf,
+    /// Fisherfaces: whitened PCA as a linear stage `code = W (x − μ)`, then
+    /// L2 and the LDA map (no encoder iterations).
+    Fisherfaces,
+}
+
+impl Method {
+    /// Whether this is the NMF default (absent from the JSON).
+    pub fn is_nmf(&self) -> bool {
+        matches!(self, Self::Nmf)
     }
 }
 
@@ -116,12 +138,22 @@ pub struct Model {
     /// (absent from the JSON of raw models, which load as raw).
     #[serde(default, skip_serializing_if = "FeatureChoice::is_raw")]
     pub features: FeatureChoice,
-    /// Components K.
+    /// How features become a code (absent from the JSON of NMF models).
+    #[serde(default, skip_serializing_if = "Method::is_nmf")]
+    pub method: Method,
+    /// Components K (the code's length; P rows for Fisherfaces).
     pub k: usize,
-    /// The NMF basis `H`, row-major K x D.
+    /// The NMF basis `H` (Fisherfaces: the rows `W` of the linear stage),
+    /// row-major K x D; for a quantised model the values
+    /// its i8 rows stand for (`scale · q`, exact; see [`crate::quant`]).
     pub basis: Vec<f32>,
-    /// `G = H Hᵀ`, computed in f64 and rounded, row-major K x K.
+    /// `G = H Hᵀ` (of the dequantised basis for a quantised model),
+    /// computed in f64 and rounded, row-major K x K; empty for Fisherfaces.
     pub gram: Vec<f32>,
+    /// Fisherfaces: the bias `c = −W μ` of the linear stage (K values);
+    /// empty (and absent from the JSON) for NMF.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub encoder_bias: Vec<f32>,
     /// Encoder sweep cap.
     pub max_sweeps: u16,
     /// Encoder relative tolerance.
@@ -130,8 +162,13 @@ pub struct Model {
     pub sqrt: bool,
     /// L2 normalisation of the code (after the root).
     pub normalize: bool,
-    /// Optional affine map (e.g. LDA).
+    /// Optional affine map (e.g. LDA); for a quantised map, `p` holds the
+    /// values its i8 rows stand for.
     pub map: Option<Map>,
+    /// The basis (and map) as i8 rows with a scale a row, as the chip
+    /// stores them; absent from the JSON of f32 models, which load as f32.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quant: Option<Quantised>,
     /// Gallery templates.
     pub templates: Vec<Template>,
     /// Person names, by label.
@@ -207,20 +244,52 @@ impl Model {
         StopRule::new(self.max_sweeps, self.tol)
     }
 
-    /// The kernel's encoder over this model's basis.
-    pub fn encoder(&self) -> Result<Encoder<'_>> {
-        Encoder::new_checked(&self.basis, &self.gram, self.k, self.d(), self.rule())
-            .map_err(|e| anyhow::anyhow!("model encoder: {e}"))
+    /// How the chip stores the basis.
+    pub fn quant_kind(&self) -> Quant {
+        if self.quant.is_some() {
+            Quant::I8
+        } else {
+            Quant::F32
+        }
     }
 
-    /// The kernel's projection of this model.
+    /// The kernel's code stage of this model: the NMF encoder over its
+    /// basis, or the linear stage of Fisherfaces (over the i8 rows for a
+    /// quantised model).
+    pub fn coder(&self) -> Result<Coder<'_>> {
+        let storage = match &self.quant {
+            None => Storage::F32(&self.basis),
+            Some(q) => q.basis.storage(),
+        };
+        let coder = match self.method {
+            Method::Nmf => Rows::new_checked("basis", storage, self.k, self.d(), true)
+                .and_then(|rows| Encoder::from_rows(rows, &self.gram, self.rule()))
+                .map(Coder::from),
+            Method::Fisherfaces => {
+                Rows::new_checked("encoder rows", storage, self.k, self.d(), false)
+                    .and_then(|rows| LinearEncoder::new_checked(rows, &self.encoder_bias))
+                    .map(Coder::from)
+            }
+        };
+        coder.map_err(|e| anyhow::anyhow!("model encoder: {e}"))
+    }
+
+    /// The kernel's projection of this model (its map's i8 rows when the
+    /// map is quantised).
     pub fn projection(&self) -> Result<Projection<'_>> {
-        let map = match &self.map {
-            None => None,
-            Some(m) => Some(
+        let quant_map = self.quant.as_ref().and_then(|q| q.map.as_ref());
+        let map = match (&self.map, quant_map) {
+            (None, None) => None,
+            (Some(m), None) => Some(
                 LinearMap::new_checked(&m.p, Some(&m.bias), m.m, self.k)
                     .map_err(|e| anyhow::anyhow!("model map: {e}"))?,
             ),
+            (Some(m), Some(q)) => Some(
+                Rows::new_checked("linear map", q.storage(), m.m, self.k, false)
+                    .and_then(|rows| LinearMap::from_rows(rows, Some(&m.bias)))
+                    .map_err(|e| anyhow::anyhow!("model map: {e}"))?,
+            ),
+            (None, Some(_)) => anyhow::bail!("model has a quantised map but no map"),
         };
         Projection::new_checked(self.k, self.sqrt, self.normalize, map)
             .map_err(|e| anyhow::anyhow!("model projection: {e}"))
@@ -228,7 +297,8 @@ impl Model {
 
     /// Checks every size and value as the chip will: geometry, features
     /// (they fit the thumbnail), basis (K x D with D the feature length,
-    /// finite, non-negative), Gram matrix (consistent with the basis), map, templates
+    /// finite, non-negative; a quantised basis and map equal to what their
+    /// i8 rows stand for), Gram matrix (consistent with the basis), map, templates
     /// (length M, finite, labels in range), k, threshold.
     pub fn validate(&self) -> Result<()> {
         ensure!(
@@ -246,7 +316,24 @@ impl Model {
             self.d(),
             self.features
         );
-        self.encoder()?;
+        if let Some(q) = &self.quant {
+            q.basis
+                .check_against("basis", &self.basis, self.k, self.d())?;
+            if let (Some(qm), Some(m)) = (&q.map, &self.map) {
+                qm.check_against("map", &m.p, m.m, self.k)?;
+            }
+        }
+        match self.method {
+            Method::Nmf => ensure!(
+                self.encoder_bias.is_empty(),
+                "an NMF model has no encoder bias"
+            ),
+            Method::Fisherfaces => ensure!(
+                self.gram.is_empty(),
+                "a Fisherfaces model has no Gram matrix"
+            ),
+        }
+        self.coder()?;
         self.projection()?;
         ensure!(!self.templates.is_empty(), "model has no gallery template");
         ensure!(!self.class_names.is_empty(), "model has no class name");

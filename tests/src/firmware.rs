@@ -250,14 +250,17 @@ pub fn synthetic_set(seed: u64, s: SyntheticShape) -> SyntheticSet {
             height: h,
         },
         features: Default::default(),
+        method: Default::default(),
         k: s.k,
         basis,
         gram,
+        encoder_bias: Vec::new(),
         max_sweeps: 50,
         tol: 1e-4,
         sqrt: true,
         normalize: true,
         map: Some(map),
+        quant: None,
         templates: Vec::new(),
         class_names: (0..s.known)
             .map(|i| {

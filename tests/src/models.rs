@@ -3,7 +3,10 @@
 use std::collections::BTreeMap;
 
 use facenmf_host::features::FeatureChoice;
-use facenmf_host::model::{gram_of, Geometry, Map, MetricName, Model, Template, FORMAT_VERSION};
+use facenmf_host::model::{
+    gram_of, Geometry, Map, Method, MetricName, Model, Template, FORMAT_VERSION,
+};
+use facenmf_host::quant::{quantise, Quantised};
 
 use crate::gen::Rng;
 
@@ -75,14 +78,17 @@ pub fn random_model_of(seed: u64, shape: Shape, features: FeatureChoice) -> Mode
             height: h,
         },
         features,
+        method: Default::default(),
         k: shape.k,
         basis,
         gram,
+        encoder_bias: Vec::new(),
         max_sweeps: 40,
         tol: 1e-4,
         sqrt: true,
         normalize: true,
         map,
+        quant: None,
         templates,
         class_names: (0..shape.classes)
             .map(|c| format!("Person \"{c}\" Ünïcode"))
@@ -94,4 +100,38 @@ pub fn random_model_of(seed: u64, shape: Shape, features: FeatureChoice) -> Mode
         split: None,
         provenance: BTreeMap::from([("dataset".to_string(), format!("random, seed {seed}"))]),
     }
+}
+
+/// `model` with its basis and map stored as i8 rows (the host's
+/// quantisation, `facenmf_host::quant`): the f32 copies become the values
+/// the rows stand for and the Gram matrix (of an NMF model) is theirs; the
+/// templates and a linear stage's bias stay.
+pub fn quantised(mut model: Model) -> Model {
+    let (k, d) = (model.k, model.d());
+    let basis = quantise(&model.basis, k, d).expect("finite basis");
+    model.basis = basis.dequantised();
+    if model.method == Method::Nmf {
+        model.gram = gram_of(&model.basis, k, d);
+    }
+    let map = model.map.as_mut().map(|map| {
+        let q = quantise(&map.p, map.m, k).expect("finite map");
+        map.p = q.dequantised();
+        q
+    });
+    model.quant = Some(Quantised { basis, map });
+    model
+}
+
+/// `model` made a Fisherfaces model: its basis shifted to signed rows of a
+/// linear stage (`code = W x + c`), a bias, no Gram matrix, no square root.
+pub fn fisherfaces(mut model: Model, seed: u64) -> Model {
+    let mut rng = Rng::new(seed);
+    model.method = Method::Fisherfaces;
+    for v in &mut model.basis {
+        *v -= 0.3;
+    }
+    model.gram = Vec::new();
+    model.encoder_bias = (0..model.k).map(|_| rng.uniform() - 0.5).collect();
+    model.sqrt = false;
+    model
 }

@@ -4,7 +4,7 @@
 use facenmf_host::check;
 use facenmf_host::features::FeatureChoice;
 use facenmf_tests::gen::Rng;
-use facenmf_tests::models::{random_model, random_model_of, Shape};
+use facenmf_tests::models::{quantised, random_model, random_model_of, Shape};
 
 const SHAPE: Shape = Shape {
     frame: (12, 16),
@@ -44,6 +44,19 @@ fn lbp_model_passes_with_the_reference_features() {
     assert_eq!(report.agreement, 1.0, "{report:?}");
     // Thumbnails of the wrong size are refused, not encoded.
     assert!(check::run(&model, &thumbs(1, 3, model.d())).is_err());
+}
+
+/// A quantised model is checked against the float64 reference of its own
+/// dequantised basis and map: it passes.
+#[test]
+fn quantised_model_passes_against_its_dequantised_reference() {
+    let lbp = FeatureChoice::Lbp { rows: 2, cols: 2 };
+    let mut model = quantised(random_model_of(5, SHAPE, lbp));
+    (model.max_sweeps, model.tol) = (5000, 1e-7);
+    let report = check::run(&model, &thumbs(1, 200, model.geometry.d())).unwrap();
+    assert!(report.pass, "{report:?}");
+    assert!(report.objective_gap <= 1e-5, "{report:?}");
+    assert_eq!(report.agreement, 1.0, "{report:?}");
 }
 
 #[test]

@@ -7,8 +7,8 @@ use std::process::Command;
 
 use facenmf_host::export;
 use facenmf_host::features::FeatureChoice;
-use facenmf_host::model::Model;
-use facenmf_tests::models::{random_model, random_model_of, Shape};
+use facenmf_host::model::{Method, Model};
+use facenmf_tests::models::{fisherfaces, quantised, random_model, random_model_of, Shape};
 
 const SHAPE: Shape = Shape {
     frame: (20, 26),
@@ -26,13 +26,28 @@ fn workspace() -> PathBuf {
         .to_path_buf()
 }
 
-/// Every f32 of the model in the order the dump program prints them.
+/// Every f32 of the model in the order the dump program prints them (for a
+/// quantised model, its i8 values widened to f32 and its scales).
 fn values(model: &Model) -> Vec<u32> {
     let mut v: Vec<f32> = vec![model.tol, model.threshold.unwrap_or(f32::INFINITY)];
-    v.extend(&model.basis);
+    let widen = |q: &[i8]| q.iter().map(|&q| f32::from(q)).collect::<Vec<f32>>();
+    match &model.quant {
+        None => v.extend(&model.basis),
+        Some(q) => {
+            v.extend(widen(&q.basis.q));
+            v.extend(&q.basis.scales);
+        }
+    }
     v.extend(&model.gram);
+    v.extend(&model.encoder_bias);
     if let Some(map) = &model.map {
-        v.extend(&map.p);
+        match model.quant.as_ref().and_then(|q| q.map.as_ref()) {
+            None => v.extend(&map.p),
+            Some(q) => {
+                v.extend(widen(&q.q));
+                v.extend(&q.scales);
+            }
+        }
         v.extend(&map.bias);
     }
     for t in &model.templates {
@@ -45,7 +60,9 @@ fn values(model: &Model) -> Vec<u32> {
     v.into_iter().map(f32::to_bits).collect()
 }
 
-const DUMP: &str = r#"
+/// The dump program's start for an f32 model: its values, and the
+/// kernel's constructors over its arrays.
+const DUMP_F32: &str = r#"
 use export_check::model::*;
 fn main() {
     let mut v: Vec<f32> = vec![RULE.tol, THRESHOLD];
@@ -66,12 +83,71 @@ fn main() {
     // The kernel accepts the exported arrays as they are.
     let enc = facenmf_core::Encoder::from_arrays(&BASIS, &GRAM, RULE).expect("encoder");
     let map = facenmf_core::LinearMap::from_arrays(MAP.unwrap(), BIAS).expect("map");
+    let (scales, stage) = (0, core::mem::size_of_val(&GRAM));
+"#;
+
+/// The same for an f32 Fisherfaces model (a linear stage and its bias, no
+/// Gram matrix).
+const DUMP_FISHER: &str = r#"
+use export_check::model::*;
+fn main() {
+    let mut v: Vec<f32> = vec![RULE.tol, THRESHOLD];
+    v.extend(BASIS.iter().flatten());
+    v.extend(ENCODER_BIAS.iter());
+    if let (Some(p), Some(c)) = (MAP, BIAS) {
+        v.extend(p.iter().flatten());
+        v.extend(c.iter());
+    }
+    for (l, t) in TEMPLATES.iter() {
+        v.push(f32::from(*l));
+        v.extend(t.iter());
+    }
+    for x in v {
+        println!("{:08x}", x.to_bits());
+    }
+    // The kernel accepts the exported arrays as they are.
+    let enc = facenmf_core::LinearEncoder::from_arrays(&BASIS, &ENCODER_BIAS).expect("encoder");
+    let map = facenmf_core::LinearMap::from_arrays(MAP.unwrap(), BIAS).expect("map");
+    let (scales, stage) = (0, core::mem::size_of_val(&ENCODER_BIAS));
+"#;
+
+/// The same for a quantised model (i8 basis and map with their scales).
+const DUMP_I8: &str = r#"
+use export_check::model::*;
+fn main() {
+    let mut v: Vec<f32> = vec![RULE.tol, THRESHOLD];
+    v.extend(BASIS.iter().flatten().map(|&q| f32::from(q)));
+    v.extend(BASIS_SCALES.iter());
+    v.extend(GRAM.iter().flatten());
+    if let (Some(p), Some(c)) = (MAP, BIAS) {
+        v.extend(p.iter().flatten().map(|&q| f32::from(q)));
+        v.extend(MAP_SCALES.iter());
+        v.extend(c.iter());
+    }
+    for (l, t) in TEMPLATES.iter() {
+        v.push(f32::from(*l));
+        v.extend(t.iter());
+    }
+    for x in v {
+        println!("{:08x}", x.to_bits());
+    }
+    // The kernel accepts the exported arrays as they are.
+    let enc = facenmf_core::Encoder::from_i8_arrays(&BASIS, &BASIS_SCALES, &GRAM, RULE).expect("encoder");
+    let map = facenmf_core::LinearMap::from_i8_arrays(&MAP_DATA, &MAP_SCALES, BIAS).expect("map");
+    assert!(enc.basis().is_quantised());
+    let scales = core::mem::size_of_val(&BASIS_SCALES) + core::mem::size_of_val(&MAP_SCALES);
+    let stage = core::mem::size_of_val(&GRAM);
+"#;
+
+/// The dump program's end: what both kinds of model share.
+const DUMP_TAIL: &str = r#"
     facenmf_core::Projection::new_checked(K, SQRT, NORMALIZE, Some(map)).expect("projection");
     facenmf_core::Gallery::<M, 0>::new_checked(&TEMPLATES).expect("gallery");
     assert_eq!((enc.k(), enc.d()), (K, D));
     println!("names {}", CLASS_NAMES.join("|"));
-    let flash = core::mem::size_of_val(&BASIS)
-        + core::mem::size_of_val(&GRAM)
+    let flash = scales
+        + stage
+        + core::mem::size_of_val(&BASIS)
         + MAP.map_or(0, |p| core::mem::size_of_val(p))
         + BIAS.map_or(0, |b| core::mem::size_of_val(b))
         + core::mem::size_of_val(&TEMPLATES)
@@ -146,6 +222,46 @@ fn model_with_a_cohort_decision_exports_it() {
     assert!(plain.contains("pub const COHORT_LEN: usize = 0;"));
 }
 
+/// A quantised model (i8 basis and map with a scale a row) exports its i8
+/// arrays and scales, reads back bit for bit, builds its recogniser through
+/// the i8 constructors, and the budget counts its real bytes.
+#[test]
+fn quantised_model_exports_i8_rows_and_builds_its_recogniser() {
+    let lbp = FeatureChoice::Lbp { rows: 2, cols: 2 };
+    let model = quantised(random_model_of(7, SHAPE, lbp));
+    let text = export::render(&model).unwrap();
+    for line in [
+        "pub static BASIS: [[i8; D]; K] = [",
+        "pub static BASIS_SCALES: [f32; K] = [",
+        "pub static MAP_DATA: [[i8; K]; M] = [",
+        "pub static MAP_SCALES: [f32; M] = [",
+        "pub static MAP: Option<&[[i8; K]; M]> = Some(&MAP_DATA);",
+        "Encoder::from_i8_arrays(&BASIS, &BASIS_SCALES, &GRAM, RULE)?",
+        "LinearMap::from_i8_arrays(&MAP_DATA, &MAP_SCALES, BIAS)?",
+    ] {
+        assert!(text.contains(line), "no `{line}` in the export");
+    }
+    // 5 x 236 i8 + 5 scales, Gram 5 x 5, map 3 x 5 i8 + 3 scales + 3 bias,
+    // 7 templates of (4 + 3 x 4) bytes.
+    let flash = facenmf_host::budget::Shape::of(&model)
+        .budget(0, 0)
+        .flash_bytes;
+    assert_eq!(flash, 5 * 236 + 20 + 100 + 15 + 12 + 12 + 7 * 16);
+    round_trip(
+        &model,
+        "lbp-i8",
+        "features Lbp { grid: Grid { rows: 2, cols: 2 } } 236 284",
+    );
+}
+
+/// A Fisherfaces model exports its linear stage (rows and bias, no Gram
+/// matrix), reads back bit for bit and builds its recogniser.
+#[test]
+fn fisherfaces_model_exports_its_linear_stage() {
+    let model = fisherfaces(random_model(7, SHAPE), 2);
+    round_trip(&model, "fisher", "features Raw 48 48");
+}
+
 /// Exports `model` into a scratch crate, checks the file (deterministic,
 /// rustfmt-clean), runs its dump on the host (every value's bits, the
 /// constructors, the `features` line) and builds it for the chip.
@@ -168,7 +284,12 @@ fn round_trip(model: &Model, tag: &str, features_line: &str) {
         "#![no_std]\n#[rustfmt::skip]\npub mod model;\n",
     )
     .unwrap();
-    std::fs::write(krate.join("src/bin/dump.rs"), DUMP).unwrap();
+    let head = match (model.method, &model.quant) {
+        (Method::Fisherfaces, None) => DUMP_FISHER,
+        (_, Some(_)) => DUMP_I8,
+        (Method::Nmf, None) => DUMP_F32,
+    };
+    std::fs::write(krate.join("src/bin/dump.rs"), format!("{head}{DUMP_TAIL}")).unwrap();
     let path = krate.join("src/model.rs");
     let bytes = export::write(&model, &path).unwrap();
     assert_eq!(bytes, std::fs::metadata(&path).unwrap().len() as usize);
@@ -339,6 +460,7 @@ fn model_json_carries_the_features() {
         !text.contains("\"features\""),
         "raw model JSON names features"
     );
+    assert!(!text.contains("\"quant\""), "f32 model JSON names quant");
     assert_eq!(raw.features, FeatureChoice::Raw);
 
     let lbp = random_model_of(11, SHAPE, FeatureChoice::Lbp { rows: 2, cols: 2 });
@@ -374,5 +496,66 @@ fn model_json_carries_the_features() {
     assert!(
         err.contains("parsing model") && err.contains("hog:2x2"),
         "{err}"
+    );
+}
+
+/// A quantised model's JSON carries its i8 rows and scales and reads back
+/// exactly; rows that do not stand for the model's f32 basis or map, a bad
+/// scale or a negative basis value are refused by name.
+#[test]
+fn model_json_carries_the_quantised_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("model.json");
+    let model = quantised(random_model(11, SHAPE));
+    model.save(&path).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("\"quant\":{\"basis\":{\"q\":["),
+        "{}",
+        &text[..300]
+    );
+    assert_eq!(Model::load(&path).unwrap(), model);
+    assert_eq!(model.quant_kind(), facenmf_host::quant::Quant::I8);
+
+    let refused = |m: &Model| format!("{:#}", m.validate().unwrap_err());
+    let mut basis = model.clone();
+    basis.basis[7] += 0.25;
+    assert!(
+        refused(&basis).contains("basis at (0, 7) is not its quantised value"),
+        "{}",
+        refused(&basis)
+    );
+    let mut map = model.clone();
+    map.map.as_mut().unwrap().p[4] += 1.0;
+    assert!(
+        refused(&map).contains("map at (0, 4) is not its quantised value"),
+        "{}",
+        refused(&map)
+    );
+    let mut scale = model.clone();
+    let q = scale.quant.as_mut().unwrap();
+    q.basis.scales[2] = -q.basis.scales[2];
+    scale.basis = q.basis.dequantised();
+    assert!(
+        refused(&scale).contains("row scales is negative at (2, 0)"),
+        "{}",
+        refused(&scale)
+    );
+    let mut negative = model.clone();
+    let q = negative.quant.as_mut().unwrap();
+    let j = q.basis.q.iter().position(|&v| v > 0).unwrap();
+    q.basis.q[j] = -q.basis.q[j];
+    negative.basis = q.basis.dequantised();
+    assert!(
+        refused(&negative).contains("basis is negative at"),
+        "{}",
+        refused(&negative)
+    );
+    let mut short = model.clone();
+    short.quant.as_mut().unwrap().basis.q.pop();
+    assert!(
+        refused(&short).contains("quantised basis holds 239 values and 5 scales, expected 5 x 48"),
+        "{}",
+        refused(&short)
     );
 }

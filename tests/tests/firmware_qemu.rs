@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 
 use facenmf_host::export;
 use facenmf_host::features::FeatureChoice;
-use facenmf_host::model::Model;
+use facenmf_host::model::{Method, Model};
+use facenmf_host::quant::Quant;
 use facenmf_host::train::{self, Spec};
 use facenmf_tests::data_dir;
 use facenmf_tests::firmware::Profile;
@@ -145,18 +146,38 @@ fn firmware_runs_the_default_lfw_model_and_agrees_with_the_host() {
     lfw_model_in_qemu(&Spec::default(), "firmware_qemu_lfw");
 }
 
-/// The same with the feature stage on the chip: LBP histograms over 8 x 6
-/// cells of a 64 x 48 thumbnail (D = 2832). K = 30 keeps the model (347 KB)
-/// and the 64 built-in frames (362 KB) within the board's 768 KB of flash.
+/// The same with the feature stage on the chip and a quantised model: LBP
+/// histograms over 8 x 6 cells of a 64 x 48 thumbnail (D = 2832), K = 96,
+/// the basis and the LDA map as i8 rows with a scale a row (`--quant i8`):
+/// the model (331 KB; 1.1 MB in f32) and the 64 built-in frames (362 KB)
+/// fit the board's 768 KB of flash.
 #[test]
-fn firmware_runs_an_lbp_lfw_model_and_agrees_with_the_host() {
+fn firmware_runs_a_quantised_lbp_lfw_model_and_agrees_with_the_host() {
     let mut spec = Spec {
         thumb: (64, 48),
         features: FeatureChoice::Lbp { rows: 8, cols: 6 },
+        quant: Quant::I8,
         ..Spec::default()
     };
-    spec.nmf.n_components = 30;
-    lfw_model_in_qemu(&spec, "firmware_qemu_lfw_lbp");
+    spec.nmf.n_components = 96;
+    lfw_model_in_qemu(&spec, "firmware_qemu_lfw_lbp_i8");
+}
+
+/// The Fisherfaces baseline on the chip: the same LBP features, whitened
+/// PCA of P = 96 rows as the linear stage (i8 rows, no encoder sweeps),
+/// L2, the i8 LDA map, class means (287 KB, so the 64 frames fit beside it).
+#[test]
+fn firmware_runs_a_fisherfaces_lbp_lfw_model_and_agrees_with_the_host() {
+    let mut spec = Spec {
+        thumb: (64, 48),
+        features: FeatureChoice::Lbp { rows: 8, cols: 6 },
+        method: Method::Fisherfaces,
+        sqrt: false,
+        quant: Quant::I8,
+        ..Spec::default()
+    };
+    spec.nmf.n_components = 96;
+    lfw_model_in_qemu(&spec, "firmware_qemu_lfw_fisher");
 }
 
 /// Trains `spec` on the shared LFW set and checks the first 64 frames of
@@ -212,6 +233,8 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
             "BASIS",
             "GRAM",
             "MAP_DATA",
+            "MAP_SCALES",
+            "ENCODER_BIAS",
             "TEMPLATES",
             "COHORT",
             "FRAMES",
@@ -282,10 +305,16 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
     let map_macs = if model.map.is_some() { m * k } else { 0 };
     // The decision's cohort: one distance a cohort vector.
     let cohort_macs = model.decision.as_ref().map_or(0, |r| r.cohort.len() as u64);
+    // The linear stage of Fisherfaces runs no sweep.
+    let sweep_k2 = if model.method == Method::Nmf {
+        k * k
+    } else {
+        0
+    };
     let macs: Vec<u64> = chip
         .frames
         .iter()
-        .map(|f| d * k + u64::from(f.sweeps) * k * k + map_macs + n * m + cohort_macs)
+        .map(|f| d * k + u64::from(f.sweeps) * sweep_k2 + map_macs + n * m + cohort_macs)
         .collect();
     let total_i: u64 = instructions.iter().sum();
     let total_m: u64 = macs.iter().sum();
@@ -297,18 +326,26 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
     let sweeps: f64 =
         chip.frames.iter().map(|f| f64::from(f.sweeps)).sum::<f64>() / frames_n as f64;
     let known = chip.frames.iter().filter(|f| f.known).count();
-    let model_bytes: u64 = [
-        "BASIS",
-        "GRAM",
-        "MAP_DATA",
-        "BIAS_DATA",
-        "TEMPLATES",
-        "COHORT",
-    ]
-    .iter()
-    .filter_map(|w| sizes.symbols.iter().find(|(s, _)| s.contains(w)))
-    .map(|(_, (_, size))| *size)
-    .sum();
+    // Every model array once (an i8 model's scales beside its rows).
+    let model_bytes: u64 = sizes
+        .symbols
+        .iter()
+        .filter(|(s, _)| {
+            [
+                "BASIS",
+                "GRAM",
+                "MAP_DATA",
+                "MAP_SCALES",
+                "BIAS_DATA",
+                "ENCODER_BIAS",
+                "TEMPLATES",
+                "COHORT",
+            ]
+            .iter()
+            .any(|w| s.contains(w))
+        })
+        .map(|(_, (_, size))| *size)
+        .sum();
     for (name, (addr, _)) in &sizes.symbols {
         if ["BASIS", "GRAM", "TEMPLATES"]
             .iter()
@@ -338,7 +375,7 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
         .collect();
     println!(
         "\n=== facenmf firmware in QEMU (netduinoplus2, Cortex-M4F)\n\
-         model: D = {d} ({} features of {}x{}), K = {k}, M = {m}, N = {n} templates, {} classes, {} frames ({} known after the threshold)\n\
+         model: D = {d} ({} features of {}x{}), K = {k} ({:?} rows, {:?}), M = {m}, N = {n} templates, {} classes, {} frames ({} known after the threshold)\n\
          agreement: {}/{} labels equal the host's; {bit_equal}/{} frames bit-identical (code, vector, distance); worst relative difference otherwise {worst_rel:e}\n\
          instructions per inference: mean {mean_i:.0}, min {}, max {} (exact, TCG plugin)\n\
          multiply-adds per inference: mean {mean_m:.0} = D·K {} + sweeps·K² ({sweeps:.2} sweeps avg) + M·K {map_macs} + N·M {} + cohort C·M {cohort_macs}\n\
@@ -352,6 +389,8 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
         model.features,
         model.geometry.width,
         model.geometry.height,
+        model.quant_kind(),
+        model.method,
         model.class_names.len(),
         frames.len(),
         known,

@@ -12,8 +12,9 @@ use super::calibrate::CalibrateArgs;
 use super::dataset::SourceArgs;
 use super::parse;
 use crate::features::FeatureChoice;
-use crate::model::MetricName;
+use crate::model::{Method, MetricName};
 use crate::nmf::Solver;
+use crate::quant::Quant;
 use crate::train::{GalleryKind, Spec};
 
 /// Options of `facenmf train`.
@@ -29,7 +30,12 @@ pub struct TrainArgs {
     /// --thumb 64x48).
     #[arg(long, value_name = "FEATURES", default_value = "raw")]
     pub features: FeatureChoice,
-    /// NMF components K.
+    /// How features become a code: `nmf` (the NNLS encoder), or
+    /// `fisherfaces` (whitened PCA as a linear stage, no square root, then
+    /// L2, LDA and class means as for NMF).
+    #[arg(long, value_enum, default_value = "nmf")]
+    pub method: Method,
+    /// NMF components K (Fisherfaces: PCA components P).
     #[arg(long, default_value_t = 96)]
     pub components: usize,
     /// NMF solver.
@@ -117,6 +123,10 @@ pub struct TrainArgs {
     /// Fit the NMF basis on the located faces too (else only the map and class means see them).
     #[arg(long)]
     pub located_in_basis: bool,
+    /// How the chip stores the basis and the LDA map: `f32`, or `i8` rows
+    /// with one f32 scale a row (a quarter of the flash).
+    #[arg(long, value_enum, default_value = "f32")]
+    pub quant: Quant,
     /// Where to save the model (JSON).
     #[arg(long, default_value = "model.json")]
     pub out: PathBuf,
@@ -148,7 +158,8 @@ impl TrainArgs {
                 ..d.nmf
             },
             rule: StopRule::new(self.sweeps, self.encode_tol),
-            sqrt: !self.no_sqrt,
+            // Fisherfaces codes are signed: no square root.
+            sqrt: !self.no_sqrt && self.method == Method::Nmf,
             normalize: !self.no_normalize,
             lda: !self.no_lda,
             gallery: self.gallery,
@@ -164,6 +175,8 @@ impl TrainArgs {
                 zoom: self.augment_zoom,
             },
             map_dims: self.map_dims,
+            method: self.method,
+            quant: self.quant,
         }
     }
 }
@@ -293,10 +306,16 @@ pub fn run(args: TrainArgs) -> Result<()> {
             report.n_test,
             100.0 * report.accuracy
         );
-        println!(
-            "  NMF {} iterations in {:.1} s, rel. error {:.4}, K = {}",
-            report.n_iter, report.fit_seconds, report.rel_error, report.k
-        );
+        match model.method {
+            Method::Nmf => println!(
+                "  NMF {} iterations in {:.1} s, rel. error {:.4}, K = {}",
+                report.n_iter, report.fit_seconds, report.rel_error, report.k
+            ),
+            Method::Fisherfaces => println!(
+                "  whitened PCA in {:.1} s, P = {}",
+                report.fit_seconds, report.k
+            ),
+        }
         println!(
             "  on the chip: {} KB flash, {} MAC per face at most",
             budget.flash_bytes / 1024,

@@ -68,6 +68,9 @@ pub fn run(
                 map: base.lda,
                 n: ds.class_names.len(),
                 c: 0,
+                quant: base.quant,
+                map_quant: base.quant,
+                method: base.method,
             };
             if shape.budget(0, 0).flash_bytes > 2 * FLASH_LIMIT {
                 continue; // the basis alone cannot fit: do not fit it

@@ -3,11 +3,14 @@
 //! (the chip's feature stage; raw pixels or LBP) → NMF basis fitted on the
 //! training features → codes by the chip's NNLS → square root and L2
 //! normalisation → LDA fitted on the training codes → gallery templates
-//! (class means, or every training face) → [`Model`].
+//! (class means, or every training face) → [`Model`]. With `--quant i8` the
+//! basis is quantised before the codes and the map before the templates, so
+//! both are learned through what the chip stores.
 //!
 //! The model is scored on its test thumbnails by [`crate::chip::Chip`],
 //! the chip's encoder, projection and vote.
 
+pub mod fisher;
 pub mod gallery;
 pub mod grid;
 pub mod hash;
@@ -29,9 +32,10 @@ use crate::features::FeatureChoice;
 use crate::learn::augment::Augment;
 use crate::learn::lda::Lda;
 use crate::model::{
-    gram_of, Geometry, Map, MetricName, Model, SplitInfo, Template, FORMAT_VERSION,
+    gram_of, Geometry, Map, Method, MetricName, Model, SplitInfo, Template, FORMAT_VERSION,
 };
 use crate::nmf::{self, NmfParams};
+use crate::quant::{quantise, Quant, Quantised};
 
 /// Everything that defines a device model besides the data.
 #[derive(Debug, Clone)]
@@ -70,6 +74,15 @@ pub struct Spec {
     /// Most directions the LDA map keeps (`None`: one fewer than the people
     /// it is fitted on, at most K).
     pub map_dims: Option<usize>,
+    /// How features become a code: NMF (`nmf.n_components` components) or
+    /// Fisherfaces (whitened PCA of `nmf.n_components` rows as a linear
+    /// stage; `sqrt` should be off).
+    pub method: Method,
+    /// How the chip stores the basis and the map: f32, or i8 rows with a
+    /// scale a row (the codes, the map and the templates are then learned
+    /// through the quantised basis, and the templates through the quantised
+    /// map).
+    pub quant: Quant,
 }
 
 /// The default device recipe (see the README's device-model table).
@@ -107,6 +120,8 @@ impl Default for Spec {
                 ..Augment::NONE
             },
             map_dims: None,
+            method: Method::Nmf,
+            quant: Quant::F32,
         }
     }
 }
@@ -180,11 +195,15 @@ pub fn test_split(model: &Model, ds: &Dataset) -> Result<Dataset> {
     Ok(split_thumbnails(ds, g.crop, (g.height, g.width), split)?.1)
 }
 
-/// A fitted NMF basis with its zero components dropped.
+/// A fitted NMF basis with its zero components dropped, or the rows and
+/// bias of a linear stage (Fisherfaces).
 #[derive(Debug, Clone)]
 pub struct FittedBasis {
     /// `k × d`, row-major.
     pub h: Vec<f32>,
+    /// Fisherfaces: the training features' mean μ (`d` values; the linear
+    /// stage's bias is `−W μ` of the rows the chip stores); empty for NMF.
+    pub mean: Vec<f32>,
     /// Components kept.
     pub k: usize,
     /// NMF iterations.
@@ -212,9 +231,12 @@ pub struct Extra {
     pub identities: Option<Dataset>,
 }
 
-/// Fits the NMF basis of `spec` on the features of the training thumbnails
-/// (the chip's feature stage).
+/// Fits the NMF basis of `spec` (or, for Fisherfaces, its whitened PCA) on
+/// the features of the training thumbnails (the chip's feature stage).
 pub fn fit_basis(train: &Dataset, spec: &Spec) -> Result<FittedBasis> {
+    if spec.method == Method::Fisherfaces {
+        return fisher::fit_whitening(train, spec);
+    }
     let extractor = spec.features.extractor(train.width, train.height)?;
     let d = extractor.output_len();
     let fit = if extractor.is_identity() {
@@ -235,6 +257,7 @@ pub fn fit_basis(train: &Dataset, spec: &Spec) -> Result<FittedBasis> {
             .iter()
             .flat_map(|&i| fit.h[i * d..(i + 1) * d].iter().copied())
             .collect(),
+        mean: Vec::new(),
         k: alive.len(),
         n_iter: fit.n_iter,
         rel_error: fit.rel_error,
@@ -268,6 +291,24 @@ pub fn assemble_with(
         basis.h.len(),
         spec.features
     );
+    // The basis the chip stores: the fitted one, or what its i8 rows stand for.
+    let (h, quant) = match spec.quant {
+        Quant::F32 => (basis.h.clone(), None),
+        Quant::I8 => {
+            let q = quantise(&basis.h, k, d).context("quantising the basis")?;
+            (
+                q.dequantised(),
+                Some(Quantised {
+                    basis: q,
+                    map: None,
+                }),
+            )
+        }
+    };
+    let encoder_bias = match spec.method {
+        Method::Nmf => Vec::new(),
+        Method::Fisherfaces => fisher::bias(&h, &basis.mean, k, d),
+    };
     let mut model = Model {
         format_version: FORMAT_VERSION,
         geometry: Geometry {
@@ -278,14 +319,20 @@ pub fn assemble_with(
             height: spec.thumb.0,
         },
         features: spec.features,
+        method: spec.method,
         k,
-        basis: basis.h.clone(),
-        gram: gram_of(&basis.h, k, d),
+        gram: match spec.method {
+            Method::Nmf => gram_of(&h, k, d),
+            Method::Fisherfaces => Vec::new(),
+        },
+        basis: h,
+        encoder_bias,
         max_sweeps: spec.rule.max_sweeps,
         tol: spec.rule.tol,
         sqrt: spec.sqrt,
         normalize: spec.normalize,
         map: None,
+        quant,
         templates: vec![],
         class_names: ds.class_names.clone(),
         metric: spec.metric,
@@ -340,7 +387,7 @@ pub fn assemble_with(
                 classes,
             )?,
         };
-        let lda = Lda::fit_dims(
+        let mut lda = Lda::fit_dims(
             &map_codes,
             &map_labels,
             k,
@@ -348,6 +395,12 @@ pub fn assemble_with(
             1e-6,
             spec.map_dims.unwrap_or(usize::MAX),
         );
+        if let Some(q) = &mut model.quant {
+            // The templates are the class means through the map the chip stores.
+            let map = quantise(&lda.map, lda.m, k).context("quantising the map")?;
+            lda.map = map.dequantised();
+            q.map = Some(map);
+        }
         let mapped = lda.apply(&codes);
         model.map = Some(Map {
             m: lda.m,
@@ -479,10 +532,8 @@ pub fn train_with(
             ),
         );
     }
-    provenance.extend([
-        ("dataset_sha256".to_string(), dataset_hash(ds)),
-        ("split".to_string(), format!("test_size {} seed {} stratify {}", spec.test_size, spec.seed, spec.stratify)),
-        (
+    let fitted = match spec.method {
+        Method::Nmf => (
             "nmf".to_string(),
             format!(
                 "{:?} K {} (kept {k}) max_iter {} tol {} init {:?} seed {}; {} iterations, rel. error {:.4}",
@@ -496,6 +547,18 @@ pub fn train_with(
                 fit.rel_error
             ),
         ),
+        Method::Fisherfaces => (
+            "fisherfaces".to_string(),
+            format!(
+                "whitened PCA, P {} (kept {k}), seed {}",
+                spec.nmf.n_components, spec.nmf.seed
+            ),
+        ),
+    };
+    provenance.extend([
+        fitted,
+        ("dataset_sha256".to_string(), dataset_hash(ds)),
+        ("split".to_string(), format!("test_size {} seed {} stratify {}", spec.test_size, spec.seed, spec.stratify)),
         (
             "recipe".to_string(),
             format!(
