@@ -1,12 +1,15 @@
 //! The image pyramid: the frame shrunk by scales `first · stepⁱ` (fixed point,
 //! Q16), each level resampled bilinearly in integers.
 //!
-//! Level `i` of a `W x H` frame at scale `s` is `round(W / s) x round(H / s)`;
-//! its pixel `(lx, ly)` samples the frame at `((lx + ½) · s − ½, (ly + ½) · s − ½)`
-//! (pixel centres aligned, as OpenCV's `INTER_LINEAR`), with the coordinate
-//! clamped to the frame and its fraction cut to 8 bits. A window of the
-//! cascade at `(lx, ly)` of level `i` covers the frame box of side
-//! `window · s` at `(lx · s, ly · s)` (rounded). Windows are tried every
+//! Level `i` of a `W x H` frame at scale `s` is `round(W / s) x round(H / s)`
+//! plus an optional margin of `mx` columns left and right and `my` rows above
+//! and below; its pixel `(lx, ly)` samples the frame at
+//! `((lx − mx + ½) · s − ½, (ly − my + ½) · s − ½)` (pixel centres aligned, as
+//! OpenCV's `INTER_LINEAR`), with the coordinate clamped to the frame (so the
+//! margin repeats the frame's edge) and its fraction cut to 8 bits. A window
+//! of the cascade at `(lx, ly)` of level `i` covers the frame box of side
+//! `window · s` at `((lx − mx) · s, (ly − my) · s)` (rounded; it may start
+//! left of or above the frame in the margin). Windows are tried every
 //! [`Level::step`] level pixels.
 
 use super::error::LocateError;
@@ -17,6 +20,9 @@ pub const ONE: u32 = 1 << 16;
 /// Most levels a pyramid may have.
 pub const MAX_LEVELS: usize = 64;
 
+/// Widest margin, in level pixels.
+pub const MAX_MARGIN: u8 = 32;
+
 /// Scales of the pyramid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -25,6 +31,7 @@ pub struct Pyramid {
     step: u32,
     levels: usize,
     coarse_until: u32,
+    margin: (u8, u8),
 }
 
 /// One level: its scale and size.
@@ -33,18 +40,37 @@ pub struct Pyramid {
 pub struct Level {
     /// Frame pixels per level pixel, Q16.
     pub scale: u32,
-    /// Width in level pixels.
+    /// Width in level pixels, margins included.
     pub width: usize,
-    /// Height in level pixels.
+    /// Height in level pixels, margins included.
     pub height: usize,
     /// Largest scale windowed every second pixel, Q16.
     pub coarse_until: u32,
+    /// Columns of margin on each side.
+    pub margin_x: usize,
+    /// Rows of margin above and below.
+    pub margin_y: usize,
 }
 
 impl Level {
-    /// A level coordinate or length in frame pixels (rounded to nearest).
+    /// A level length in frame pixels (rounded to nearest).
     pub const fn to_frame(&self, v: usize) -> usize {
         ((v as u64 * self.scale as u64 + (ONE as u64 / 2)) >> 16) as usize
+    }
+
+    /// The frame column of level column `v` (rounded; negative in the left margin).
+    pub const fn frame_x(&self, v: usize) -> i32 {
+        Self::signed(v, self.margin_x, self.scale)
+    }
+
+    /// The frame row of level row `v` (rounded; negative in the top margin).
+    pub const fn frame_y(&self, v: usize) -> i32 {
+        Self::signed(v, self.margin_y, self.scale)
+    }
+
+    const fn signed(v: usize, margin: usize, scale: u32) -> i32 {
+        let d = v as i64 - margin as i64;
+        ((d * scale as i64 + (ONE as i64 / 2)) >> 16) as i32
     }
 
     /// Window step in level pixels: 2 up to the pyramid's `coarse_until`
@@ -62,7 +88,7 @@ impl Pyramid {
     /// Scales `first · stepⁱ` (Q16) for at most `levels` levels: `first`
     /// at least 1 (`ONE`), `step` above 1, `levels` within [`MAX_LEVELS`].
     /// Windows are tried every second level pixel up to scale 2 and at every
-    /// pixel above (OpenCV's rule; see [`Self::coarse_until`]).
+    /// pixel above (OpenCV's rule; see [`Self::coarse_until`]); no margin.
     pub const fn new_checked(first: u32, step: u32, levels: usize) -> Result<Self, LocateError> {
         if first < ONE || step <= ONE || levels == 0 || levels > MAX_LEVELS {
             return Err(LocateError::Pyramid);
@@ -72,6 +98,7 @@ impl Pyramid {
             step,
             levels,
             coarse_until: 2 * ONE,
+            margin: (0, 0),
         })
     }
 
@@ -82,6 +109,19 @@ impl Pyramid {
             coarse_until: scale,
             ..self
         }
+    }
+
+    /// The same scales with `x` columns of margin left and right of every
+    /// level and `y` rows above and below (the frame's edge repeated), so
+    /// that windows reach past the frame's edges; each at most [`MAX_MARGIN`].
+    pub const fn with_margin(self, x: u8, y: u8) -> Result<Self, LocateError> {
+        if x > MAX_MARGIN || y > MAX_MARGIN {
+            return Err(LocateError::Pyramid);
+        }
+        Ok(Self {
+            margin: (x, y),
+            ..self
+        })
     }
 
     /// First scale, Q16.
@@ -99,8 +139,19 @@ impl Pyramid {
         self.levels
     }
 
-    /// Level `index` of a `width x height` frame, `None` when it is smaller
-    /// than `window` (w, h) or beyond the last level.
+    /// The largest scale windowed every second pixel, Q16.
+    pub const fn coarse_limit(&self) -> u32 {
+        self.coarse_until
+    }
+
+    /// Margin columns and rows of every level.
+    pub const fn margin(&self) -> (u8, u8) {
+        self.margin
+    }
+
+    /// Level `index` of a `width x height` frame, `None` when the frame at
+    /// that scale (margins aside) is smaller than `window` (w, h) or beyond
+    /// the last level.
     pub fn level(
         &self,
         index: usize,
@@ -120,11 +171,14 @@ impl Pyramid {
         }
         let shrink = |side: usize| ((side as u64 * u64::from(ONE) + scale / 2) / scale) as usize;
         let (w, h) = (shrink(width), shrink(height));
+        let (mx, my) = (usize::from(self.margin.0), usize::from(self.margin.1));
         (w >= window.0 && h >= window.1).then_some(Level {
             scale: scale as u32,
-            width: w,
-            height: h,
+            width: w + 2 * mx,
+            height: h + 2 * my,
             coarse_until: self.coarse_until,
+            margin_x: mx,
+            margin_y: my,
         })
     }
 }
@@ -132,43 +186,100 @@ impl Pyramid {
 /// Resamples `frame` (`width x height`) into `out[..level.width · level.height]`.
 /// The caller checks the lengths.
 pub fn resample(frame: &[u8], width: usize, height: usize, level: &Level, out: &mut [u8]) {
+    let mut blend = [0u16; 1024];
     for (ly, row) in out[..level.width * level.height]
         .chunks_exact_mut(level.width)
         .enumerate()
     {
-        resample_row(frame, width, height, level, ly, row);
+        resample_row(frame, width, height, level, ly, 0, row, &mut blend[..width]);
     }
 }
 
-/// Resamples row `ly` of the level into `row[..level.width]`. The caller
-/// checks the lengths and keeps `ly` below the level's height.
+/// The frame index and 8-bit fraction that level coordinate `v` (margin
+/// `margin`) samples, on a frame side of `limit` pixels: the position
+/// `(v − margin + ½)·s − ½` in Q16 is `(v − margin)·s + ⌊s/2⌋ − ½`, clamped
+/// to `0..=limit − 1`.
+#[inline(always)]
+pub fn source(v: usize, margin: usize, scale: u32, limit: usize) -> (usize, u32) {
+    let Some(d) = v.checked_sub(margin) else {
+        return (0, 0);
+    };
+    let q =
+        (d as u64 * u64::from(scale) + u64::from(scale >> 1)).saturating_sub(u64::from(ONE / 2));
+    let i = (q >> 16) as usize;
+    if i + 1 >= limit {
+        (limit - 1, 0)
+    } else {
+        (i, ((q >> 8) & 0xff) as u32)
+    }
+}
+
+/// Level row `ly`, columns `x0..x0 + n`, handed pixel by pixel to `emit`.
+///
+/// The two frame rows the level row samples are first blended vertically
+/// into `blend` (frame width, Q8, exact: at most 255 · 256), over the
+/// frame columns the level columns read; each level pixel is then the
+/// horizontal blend of two of those, rounded once: the same value as the
+/// bilinear formula
+/// `((a·(256−fx) + b·fx)·(256−fy) + (c·(256−fx) + d·fx)·fy + 2¹⁵) >> 16`,
+/// at a fraction of its cost. The caller checks the lengths
+/// (`blend` at least the frame's width) and keeps the row and columns
+/// inside the level.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+pub fn level_row(
+    frame: &[u8],
+    width: usize,
+    height: usize,
+    level: &Level,
+    ly: usize,
+    x0: usize,
+    n: usize,
+    blend: &mut [u16],
+    mut emit: impl FnMut(u8),
+) {
+    if n == 0 {
+        return;
+    }
+    let (y0, fy) = source(ly, level.margin_y, level.scale, height);
+    let y1 = (y0 + 1).min(height - 1);
+    let first = source(x0, level.margin_x, level.scale, width).0;
+    let last = (source(x0 + n - 1, level.margin_x, level.scale, width).0 + 1).min(width - 1);
+    let (r0, r1) = (&frame[y0 * width..][..width], &frame[y1 * width..][..width]);
+    let blend = &mut blend[..width];
+    for ((b, &a), &c) in blend[first..=last]
+        .iter_mut()
+        .zip(&r0[first..=last])
+        .zip(&r1[first..=last])
+    {
+        *b = (u32::from(a) * (256 - fy) + u32::from(c) * fy) as u16;
+    }
+    for lx in x0..x0 + n {
+        let (i, fx) = source(lx, level.margin_x, level.scale, width);
+        let j = (i + 1).min(width - 1);
+        let v = u32::from(blend[i]) * (256 - fx) + u32::from(blend[j]) * fx;
+        emit(((v + (1 << 15)) >> 16) as u8);
+    }
+}
+
+/// Resamples level row `ly`, columns `x0..x0 + row.len()`, into `row`
+/// (see [`level_row`]; `blend` at least the frame's width). The caller
+/// checks the lengths and keeps the row and columns inside the level.
+#[allow(clippy::too_many_arguments)]
 pub fn resample_row(
     frame: &[u8],
     width: usize,
     height: usize,
     level: &Level,
     ly: usize,
+    x0: usize,
     row: &mut [u8],
+    blend: &mut [u16],
 ) {
-    // Source position of level coordinate v, Q16, clamped at 0: (v + ½)·s − ½.
-    let source = |v: usize, limit: usize| -> (usize, u32) {
-        let q = ((2 * v as u64 + 1) * u64::from(level.scale)) / 2;
-        let q = q.saturating_sub(u64::from(ONE / 2));
-        let i = (q >> 16) as usize;
-        if i + 1 >= limit {
-            (limit - 1, 0)
-        } else {
-            (i, ((q >> 8) & 0xff) as u32)
+    let mut out = row.iter_mut();
+    level_row(frame, width, height, level, ly, x0, out.len(), blend, |p| {
+        if let Some(o) = out.next() {
+            *o = p;
         }
-    };
-    let (y0, fy) = source(ly, height);
-    let y1 = (y0 + 1).min(height - 1);
-    let (r0, r1) = (&frame[y0 * width..][..width], &frame[y1 * width..][..width]);
-    for (lx, o) in row[..level.width].iter_mut().enumerate() {
-        let (x0, fx) = source(lx, width);
-        let x1 = (x0 + 1).min(width - 1);
-        let top = u32::from(r0[x0]) * (256 - fx) + u32::from(r0[x1]) * fx;
-        let bottom = u32::from(r1[x0]) * (256 - fx) + u32::from(r1[x1]) * fx;
-        *o = ((top * (256 - fy) + bottom * fy + (1 << 15)) >> 16) as u8;
-    }
+    });
 }

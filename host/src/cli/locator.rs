@@ -196,16 +196,33 @@ pub fn run(cmd: LocatorCommand) -> Result<()> {
                 pct(s.false_alarms, s.face_free)
             );
             println!(
-                "windows per frame {:.0}; host {:.2} ms per frame (one thread)",
-                s.windows, s.host_ms
+                "windows per frame {:.0}, stages {:.0}, level pixels {:.0}; seeds {:.1} (buffer full on {} frames); host {:.2} ms per frame (one thread)",
+                s.windows,
+                s.levels.iter().map(|l| l.stages).sum::<f64>(),
+                s.levels.iter().map(|l| l.pixels).sum::<f64>(),
+                s.seeds.0,
+                s.seeds.1,
+                s.host_ms
             );
-            println!("| level | scale | size | windows/frame | stages/frame |");
-            println!("|---|---|---|---|---|");
-            for (i, l) in s.levels.iter().enumerate() {
+            println!(
+                "| pass | level | scale | size | pixels/frame | windows/frame | stages/frame |"
+            );
+            println!("|---|---|---|---|---|---|---|");
+            let mut index = [0usize; 2];
+            for l in &s.levels {
+                let i = &mut index[usize::from(!l.coarse)];
                 println!(
-                    "| {i} | {:.3} | {}x{} | {:.0} | {:.0} |",
-                    l.scale, l.size.0, l.size.1, l.windows, l.stages
+                    "| {} | {} | {:.3} | {}x{} | {:.0} | {:.0} | {:.0} |",
+                    if l.coarse { "coarse" } else { "fine" },
+                    i,
+                    l.scale,
+                    l.size.0,
+                    l.size.1,
+                    l.pixels,
+                    l.windows,
+                    l.stages
                 );
+                *i += 1;
             }
             Ok(())
         }
