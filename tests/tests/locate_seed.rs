@@ -130,6 +130,7 @@ fn the_seeded_search_accepts_only_what_the_full_search_accepts() {
     let accepted = |loc: &HostLocator, px: &[u8]| -> Vec<(i16, i16, u16)> {
         let core = loc.core().unwrap();
         let mut blend = vec![0u16; core.blend_len()];
+        let mut columns = vec![0u32; core.columns_len()];
         let mut table = vec![0u32; core.table_len()];
         let mut mask = vec![0u32; core.mask_len()];
         let mut candidates = vec![Candidate::EMPTY; CANDIDATES];
@@ -138,6 +139,7 @@ fn the_seeded_search_accepts_only_what_the_full_search_accepts() {
         let mut found = 0;
         let mut work = Workspace {
             blend: &mut blend,
+            columns: &mut columns,
             table: &mut table,
             candidates: &mut candidates,
             seeds: &mut seeds,

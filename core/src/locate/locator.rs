@@ -18,8 +18,8 @@ use super::cascade::LbpCascade;
 use super::error::LocateError;
 use super::group::{group, Candidate, Face};
 use super::integral::{clear_top, table_len};
-use super::pyramid::{level_row, Level, Pyramid};
-use super::seed::{mark, marked, mask_bits, region, Region, Seeding};
+use super::pyramid::{blend_rows, columns, pixel, Level, Pyramid};
+use super::seed::{clusters, mark, marked, mask_bits, Region, Seeding, CLUSTERS};
 
 /// Largest frame side accepted (integral sums stay exact in `u32`).
 pub const MAX_SIDE: usize = 1024;
@@ -41,8 +41,10 @@ pub struct Locator<'a> {
 /// faces by the caller's choice, the same on every machine that must agree).
 #[derive(Debug)]
 pub struct Workspace<'w> {
-    /// Two frame rows blended vertically (see [`super::pyramid::level_row`]).
+    /// Two frame rows blended vertically (see [`super::pyramid::blend_rows`]).
     pub blend: &'w mut [u16],
+    /// The frame column each level column samples (see [`super::pyramid::columns`]).
+    pub columns: &'w mut [u32],
     /// Its integral table.
     pub table: &'w mut [u32],
     /// Accepted windows; more than it holds are counted and dropped.
@@ -190,10 +192,20 @@ impl<'a> Locator<'a> {
         [self.level(0), self.coarse_level(0)]
     }
 
-    /// Entries of the blend row buffer: the frame's width. Levels are
-    /// resampled a row at a time straight into the integral table.
+    /// Entries of the blend row buffer: the frame's width plus one. Levels
+    /// are resampled a row at a time straight into the integral table.
     pub const fn blend_len(&self) -> usize {
-        self.width
+        self.width + 1
+    }
+
+    /// Entries of the column buffer: the widest level's width.
+    pub fn columns_len(&self) -> usize {
+        self.largest()
+            .iter()
+            .flatten()
+            .map(|l| l.width)
+            .max()
+            .unwrap_or(0)
     }
 
     /// Entries of the largest level's integral table.
@@ -235,6 +247,7 @@ impl<'a> Locator<'a> {
         step: usize,
         mask: Option<&[u32]>,
         blend: &mut [u16],
+        xs: &mut [u32],
         table: &mut [u32],
         mut found: impl FnMut(usize, usize, Result<i32, usize>),
     ) -> (Counts, u32) {
@@ -242,30 +255,28 @@ impl<'a> Locator<'a> {
         let (cols, rows) = (region.x1 + ww - region.x0, region.y1 + wh - region.y0);
         let stride = cols + 1;
         clear_top(cols, table);
+        let xs = &mut xs[..cols];
+        columns(level, region.x0, self.width, xs);
+        let blend = &mut blend[..=self.width];
         for r in 0..rows {
-            // Table row r + 1 = row r + the running sum of level row r.
-            let (above, rest) = table[r * stride..].split_at_mut(stride);
-            let here = &mut rest[..stride];
-            here[0] = 0;
-            let mut run = 0u32;
-            let mut c = 0;
-            level_row(
+            blend_rows(
                 frame,
                 self.width,
                 self.height,
                 level,
                 region.y0 + r,
-                region.x0,
-                cols,
+                xs,
                 blend,
-                |p| {
-                    run += u32::from(p);
-                    c += 1;
-                    if let (Some(h), Some(a)) = (here.get_mut(c), above.get(c)) {
-                        *h = a + run;
-                    }
-                },
             );
+            // Table row r + 1 = table row r + the running sum of level row r.
+            let (above, rest) = table[r * stride..].split_at_mut(stride);
+            let here = &mut rest[..stride];
+            here[0] = 0;
+            let mut run = 0u32;
+            for ((h, &a), &e) in here[1..].iter_mut().zip(&above[1..]).zip(xs.iter()) {
+                run += pixel(blend, e);
+                *h = a + run;
+            }
         }
         let first = |v: usize| v.div_ceil(step) * step;
         let mut c = Counts::default();
@@ -315,6 +326,7 @@ impl<'a> Locator<'a> {
             }
         };
         need("blend row", self.blend_len(), work.blend.len())?;
+        need("columns", self.columns_len(), work.columns.len())?;
         need("integral", self.table_len(), work.table.len())?;
         need("seed mask", self.mask_len(), work.mask.len())?;
         let window = self.window();
@@ -338,6 +350,7 @@ impl<'a> Locator<'a> {
                     usize::from(seeding.stride),
                     None,
                     work.blend,
+                    work.columns,
                     work.table,
                     |x, y, verdict| {
                         let passed = verdict.map_or_else(|s| s, |_| usize::MAX);
@@ -379,21 +392,40 @@ impl<'a> Locator<'a> {
             let side_w = level.to_frame(window.0).min(usize::from(u16::MAX)) as u16;
             let side_h = level.to_frame(window.1).min(usize::from(u16::MAX)) as u16;
             let before = found as u32 + dropped;
-            let searched = match seeded {
-                Some(s) => region(&s, &work.seeds[..seeds], &level, window).map(|r| {
-                    mark(&s, &work.seeds[..seeds], &level, window, &r, work.mask);
-                    (r, true)
-                }),
-                None => Region::whole(&level, window).map(|r| (r, false)),
+            let mut regions = [Region {
+                x0: 0,
+                y0: 0,
+                x1: 0,
+                y1: 0,
+            }; CLUSTERS];
+            let count = match seeded {
+                Some(s) => clusters(&s, &work.seeds[..seeds], &level, window, &mut regions),
+                None => match Region::whole(&level, window) {
+                    Some(r) => {
+                        regions[0] = r;
+                        1
+                    }
+                    None => 0,
+                },
             };
-            let (c, pixels) = match searched {
-                Some((r, masked)) => self.scan(
+            let mut c = Counts::default();
+            let mut pixels = 0;
+            for r in &regions[..count] {
+                let mask = match seeded {
+                    Some(s) => {
+                        mark(&s, &work.seeds[..seeds], &level, window, r, work.mask);
+                        Some(&*work.mask)
+                    }
+                    None => None,
+                };
+                let (rc, rp) = self.scan(
                     frame,
                     &level,
-                    r,
+                    *r,
                     level.step(),
-                    masked.then_some(&*work.mask),
+                    mask,
                     work.blend,
+                    work.columns,
                     work.table,
                     |x, y, verdict| {
                         if let Ok(score) = verdict {
@@ -413,9 +445,11 @@ impl<'a> Locator<'a> {
                             }
                         }
                     },
-                ),
-                None => (Counts::default(), 0),
-            };
+                );
+                c.windows += rc.windows;
+                c.stages += rc.stages;
+                pixels += rp;
+            }
             windows += c.windows;
             report(LevelReport {
                 index,

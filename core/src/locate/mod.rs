@@ -32,4 +32,4 @@ pub use error::LocateError;
 pub use group::{Candidate, Face, CANDIDATES, FACES};
 pub use locator::{LevelReport, Located, Locator, Workspace, MAX_SIDE};
 pub use pyramid::{Level, Pyramid};
-pub use seed::{Region, Seeding, SEEDS};
+pub use seed::{Region, Seeding, CLUSTERS, SEEDS};

@@ -183,15 +183,21 @@ impl Pyramid {
     }
 }
 
-/// Resamples `frame` (`width x height`) into `out[..level.width · level.height]`.
-/// The caller checks the lengths.
+/// Resamples `frame` (`width x height`, at most [`super::MAX_SIDE`] wide)
+/// into `out[..level.width · level.height]`. The caller checks the lengths.
 pub fn resample(frame: &[u8], width: usize, height: usize, level: &Level, out: &mut [u8]) {
-    let mut blend = [0u16; 1024];
+    let mut blend = [0u16; super::MAX_SIDE + 1];
+    let mut cols = [0u32; super::MAX_SIDE + 2 * MAX_MARGIN as usize];
+    let cols = &mut cols[..level.width];
+    columns(level, 0, width, cols);
     for (ly, row) in out[..level.width * level.height]
         .chunks_exact_mut(level.width)
         .enumerate()
     {
-        resample_row(frame, width, height, level, ly, 0, row, &mut blend[..width]);
+        blend_rows(frame, width, height, level, ly, cols, &mut blend[..=width]);
+        for (o, &e) in row.iter_mut().zip(cols.iter()) {
+            *o = pixel(&blend[..=width], e) as u8;
+        }
     }
 }
 
@@ -214,72 +220,56 @@ pub fn source(v: usize, margin: usize, scale: u32, limit: usize) -> (usize, u32)
     }
 }
 
-/// Level row `ly`, columns `x0..x0 + n`, handed pixel by pixel to `emit`.
-///
-/// The two frame rows the level row samples are first blended vertically
-/// into `blend` (frame width, Q8, exact: at most 255 · 256), over the
-/// frame columns the level columns read; each level pixel is then the
-/// horizontal blend of two of those, rounded once: the same value as the
-/// bilinear formula
-/// `((a·(256−fx) + b·fx)·(256−fy) + (c·(256−fx) + d·fx)·fy + 2¹⁵) >> 16`,
-/// at a fraction of its cost. The caller checks the lengths
-/// (`blend` at least the frame's width) and keeps the row and columns
-/// inside the level.
-#[allow(clippy::too_many_arguments)]
-#[inline(always)]
-pub fn level_row(
+/// Writes into `out` the frame column that level columns `x0..x0 +
+/// out.len()` sample, with its 8-bit fraction: `index << 8 | fraction` (see
+/// [`source`]). Computed once a level region, read for every row.
+pub fn columns(level: &Level, x0: usize, width: usize, out: &mut [u32]) {
+    for (lx, o) in (x0..).zip(out.iter_mut()) {
+        let (i, fx) = source(lx, level.margin_x, level.scale, width);
+        *o = (i as u32) << 8 | fx;
+    }
+}
+
+/// Blends the two frame rows that level row `ly` samples, vertically, into
+/// `blend[first..=last + 1]` (Q8, exact: at most 255 · 256), over the frame
+/// columns `cols` (from [`columns`]) read: `first` the first one's index,
+/// `last` the last one's. `blend` is the frame's width plus one long; its
+/// entry past a row's last column is a copy, so that [`pixel`] may always
+/// read the entry after its index. The caller keeps `ly` inside the level
+/// and `cols` non-empty.
+pub fn blend_rows(
     frame: &[u8],
     width: usize,
     height: usize,
     level: &Level,
     ly: usize,
-    x0: usize,
-    n: usize,
+    cols: &[u32],
     blend: &mut [u16],
-    mut emit: impl FnMut(u8),
 ) {
-    if n == 0 {
+    let (Some(&a), Some(&b)) = (cols.first(), cols.last()) else {
         return;
-    }
+    };
+    let (first, last) = ((a >> 8) as usize, (((b >> 8) as usize) + 1).min(width - 1));
     let (y0, fy) = source(ly, level.margin_y, level.scale, height);
     let y1 = (y0 + 1).min(height - 1);
-    let first = source(x0, level.margin_x, level.scale, width).0;
-    let last = (source(x0 + n - 1, level.margin_x, level.scale, width).0 + 1).min(width - 1);
     let (r0, r1) = (&frame[y0 * width..][..width], &frame[y1 * width..][..width]);
-    let blend = &mut blend[..width];
-    for ((b, &a), &c) in blend[first..=last]
+    for ((o, &p), &q) in blend[first..=last]
         .iter_mut()
         .zip(&r0[first..=last])
         .zip(&r1[first..=last])
     {
-        *b = (u32::from(a) * (256 - fy) + u32::from(c) * fy) as u16;
+        *o = (u32::from(p) * (256 - fy) + u32::from(q) * fy) as u16;
     }
-    for lx in x0..x0 + n {
-        let (i, fx) = source(lx, level.margin_x, level.scale, width);
-        let j = (i + 1).min(width - 1);
-        let v = u32::from(blend[i]) * (256 - fx) + u32::from(blend[j]) * fx;
-        emit(((v + (1 << 15)) >> 16) as u8);
-    }
+    blend[last + 1] = blend[last];
 }
 
-/// Resamples level row `ly`, columns `x0..x0 + row.len()`, into `row`
-/// (see [`level_row`]; `blend` at least the frame's width). The caller
-/// checks the lengths and keeps the row and columns inside the level.
-#[allow(clippy::too_many_arguments)]
-pub fn resample_row(
-    frame: &[u8],
-    width: usize,
-    height: usize,
-    level: &Level,
-    ly: usize,
-    x0: usize,
-    row: &mut [u8],
-    blend: &mut [u16],
-) {
-    let mut out = row.iter_mut();
-    level_row(frame, width, height, level, ly, x0, out.len(), blend, |p| {
-        if let Some(o) = out.next() {
-            *o = p;
-        }
-    });
+/// The level pixel of column entry `e` (from [`columns`]) over a blended
+/// row: the horizontal blend of two blended entries, rounded once. The
+/// same value as the bilinear formula
+/// `((a·(256−fx) + b·fx)·(256−fy) + (c·(256−fx) + d·fx)·fy + 2¹⁵) >> 16`.
+#[inline(always)]
+pub fn pixel(blend: &[u16], e: u32) -> u32 {
+    let (i, fx) = ((e >> 8) as usize, e & 0xff);
+    let v = u32::from(blend[i]) * (256 - fx) + u32::from(blend[i + 1]) * fx;
+    (v + (1 << 15)) >> 16
 }

@@ -19,6 +19,9 @@ use super::pyramid::{Level, Pyramid, ONE};
 /// figure, so that a full buffer changes the search the same way everywhere.
 pub const SEEDS: usize = 64;
 
+/// Most separate regions a fine level is searched in (see [`clusters`]).
+pub const CLUSTERS: usize = 8;
+
 /// The coarse pass and how far its seeds reach.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -87,6 +90,14 @@ impl Region {
             x1: level.width - window.0,
             y1: level.height - window.1,
         })
+    }
+
+    fn intersects(&self, other: &Self) -> bool {
+        self.x0 <= other.x1 && other.x0 <= self.x1 && self.y0 <= other.y1 && other.y0 <= self.y1
+    }
+
+    fn area(&self) -> usize {
+        (self.x1 - self.x0 + 1) * (self.y1 - self.y0 + 1)
     }
 
     fn union(self, other: Self) -> Self {
@@ -166,6 +177,71 @@ pub fn region(
         out = Some(out.map_or(r, |o| o.union(r)));
     });
     out
+}
+
+/// The regions `seeds` reach on `level`, merged into at most [`CLUSTERS`]
+/// bounding regions that share no window position, written to `out`;
+/// returns how many. A reached region joins the cluster it overlaps (and
+/// clusters that then overlap merge); with every slot taken it joins the
+/// cluster whose bounding region grows least. The fine level is resampled
+/// and searched cluster by cluster, so two faces far apart cost two small
+/// images instead of one large one.
+pub fn clusters(
+    seeding: &Seeding,
+    seeds: &[Candidate],
+    level: &Level,
+    window: (usize, usize),
+    out: &mut [Region; CLUSTERS],
+) -> usize {
+    let mut n = 0usize;
+    reached(seeding, seeds, level, window, |r| {
+        let mut r = r;
+        // Absorb every cluster r overlaps, then put r back; repeat until
+        // r overlaps none.
+        let mut i = 0;
+        while i < n {
+            if out[i].intersects(&r) {
+                r = r.union(out[i]);
+                n -= 1;
+                out[i] = out[n];
+                i = 0;
+            } else {
+                i += 1;
+            }
+        }
+        if n < CLUSTERS {
+            out[n] = r;
+            n += 1;
+            return;
+        }
+        // Full: grow the cluster that grows least, then absorb the ones it
+        // now overlaps.
+        let mut best = 0;
+        let mut growth = usize::MAX;
+        for (i, c) in out.iter().enumerate() {
+            let g = c.union(r).area() - c.area();
+            if g < growth {
+                (best, growth) = (i, g);
+            }
+        }
+        let mut m = out[best].union(r);
+        n -= 1;
+        out[best] = out[n];
+        let mut i = 0;
+        while i < n {
+            if out[i].intersects(&m) {
+                m = m.union(out[i]);
+                n -= 1;
+                out[i] = out[n];
+                i = 0;
+            } else {
+                i += 1;
+            }
+        }
+        out[n] = m;
+        n += 1;
+    });
+    n
 }
 
 /// Bits a mask of `bounds`'s windows takes: one a window position, row by row.

@@ -370,6 +370,7 @@ mod whole {
     static mut CODE: [f32; K] = [0.0; K];
     static mut TABLE: [u32; loc::TABLE_LEN] = [0; loc::TABLE_LEN];
     static mut BLEND: [u16; loc::BLEND_LEN] = [0; loc::BLEND_LEN];
+    static mut COLUMNS: [u32; loc::COLUMNS_LEN] = [0; loc::COLUMNS_LEN];
     static mut MASK: [u32; loc::MASK_LEN] = [0; loc::MASK_LEN];
     static mut CANDIDATE: [Candidate; CANDIDATES] = [Candidate::EMPTY; CANDIDATES];
     static mut SEED: [Candidate; SEEDS] = [Candidate::EMPTY; SEEDS];
@@ -417,6 +418,7 @@ mod whole {
         let mut work = unsafe {
             LocateWork {
                 blend: &mut *addr_of_mut!(BLEND),
+                columns: &mut *addr_of_mut!(COLUMNS),
                 table: &mut *addr_of_mut!(TABLE),
                 candidates: &mut *addr_of_mut!(CANDIDATE),
                 seeds: &mut *addr_of_mut!(SEED),

@@ -229,6 +229,7 @@ impl HostLocator {
     pub fn run(&self, frame: &[u8]) -> Result<Answer> {
         let core = self.core()?;
         let mut blend = vec![0u16; core.blend_len()];
+        let mut columns = vec![0u32; core.columns_len()];
         let mut table = vec![0u32; core.table_len()];
         let mut candidates = vec![Candidate::default(); CANDIDATES];
         let mut seeds = vec![Candidate::default(); SEEDS];
@@ -237,6 +238,7 @@ impl HostLocator {
         let mut levels = Vec::new();
         let mut work = Workspace {
             blend: &mut blend,
+            columns: &mut columns,
             table: &mut table,
             candidates: &mut candidates,
             seeds: &mut seeds,
