@@ -61,8 +61,8 @@ pub struct SeedingConfig {
 impl Default for SeedingConfig {
     fn default() -> Self {
         Self {
-            first_scale: 1.45,
-            scale_step: 1.25,
+            first_scale: 1.6,
+            scale_step: 1.3,
             stride: 2,
             stages: 10,
             reach: 0.25,
