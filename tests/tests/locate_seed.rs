@@ -4,11 +4,14 @@
 //! written out per window) at a side within the ratio; the seeded search
 //! accepts only windows the full search accepts, and finds most of them on
 //! real frames; a level with a margin is the level without it, shifted, with
-//! the frame's edge repeated.
+//! the frame's edge repeated. The clusters a fine level is searched in are
+//! disjoint and hold every reached window.
 
 use facenmf_core::locate::pyramid::{resample, ONE};
-use facenmf_core::locate::seed::{mark, marked, mask_bits, region};
-use facenmf_core::locate::{Candidate, Face, Pyramid, Seeding, Workspace, CANDIDATES, SEEDS};
+use facenmf_core::locate::seed::{clusters, mark, marked, mask_bits, region};
+use facenmf_core::locate::{
+    Candidate, Face, Pyramid, Region, Seeding, Workspace, CANDIDATES, CLUSTERS, SEEDS,
+};
 use facenmf_host::locate::config::{HostLocator, LocatorConfig};
 use facenmf_host::locate::frames_in::read_gray;
 use facenmf_tests::{data_dir, opencv};
@@ -49,7 +52,7 @@ proptest! {
         my in 0u8..5,
         stride_reach in 0u16..200,
         ratio in ONE + 1..2 * ONE,
-        seeds in proptest::collection::vec((-20i16..160, -20i16..120, 20u16..110), 0..6),
+        seeds in proptest::collection::vec((-20i16..160, -20i16..120, 20u16..110), 0..14),
     ) {
         let pyramid = Pyramid::new_checked(scale, ONE + ONE / 10, 1).unwrap().with_margin(mx, my).unwrap();
         let Some(level) = pyramid.level(0, 160, 120, (24, 24)) else { return Ok(()) };
@@ -57,6 +60,18 @@ proptest! {
         let seeds: Vec<Candidate> = seeds.iter().map(|&(x, y, side)| Candidate { x, y, w: side, h: side, score: 0, group: 0 }).collect();
         let side = level.to_frame(24) as u64;
         let want = |x: usize, y: usize| seeds.iter().any(|s| reaches(s, &seeding, level.scale, (level.margin_x, level.margin_y), 24, side, x, y));
+        // Clusters: disjoint, and every reached window in exactly one.
+        let mut cl = [Region { x0: 0, y0: 0, x1: 0, y1: 0 }; CLUSTERS];
+        let n = clusters(&seeding, &seeds, &level, (24, 24), &mut cl);
+        for y in 0..=level.height - 24 {
+            for x in 0..=level.width - 24 {
+                let holding = cl[..n].iter().filter(|r| (r.x0..=r.x1).contains(&x) && (r.y0..=r.y1).contains(&y)).count();
+                prop_assert!(holding <= 1, "window ({}, {}) in {} clusters", x, y, holding);
+                if want(x, y) {
+                    prop_assert_eq!(holding, 1, "reached window ({}, {}) in no cluster", x, y);
+                }
+            }
+        }
         match region(&seeding, &seeds, &level, (24, 24)) {
             None => {
                 for y in 0..=level.height - 24 {

@@ -3,10 +3,11 @@
 //! A coarse pyramid (few scales, windows every [`Seeding::stride`] level
 //! pixels) is scanned first; every window that passes at least
 //! [`Seeding::stages`] stages of the cascade is a *seed*. The fine pyramid
-//! then evaluates, on each level, only the windows of one region: the
-//! bounding box of the windows whose side is within [`Seeding::ratio`] of a
-//! seed's side and whose centre is within [`Seeding::reach`] of that seed's
-//! centre. A fine level with no seed near its scale is skipped. A face the
+//! then evaluates, on each level, only the windows whose side is within
+//! [`Seeding::ratio`] of a seed's side and whose centre is within
+//! [`Seeding::reach`] of that seed's centre ([`mark`]), resampling the level
+//! only over the bounding regions of those windows ([`clusters`]). A fine
+//! level with no seed near its scale is skipped. A face the
 //! full fine search accepts is found as well whenever a coarse window near
 //! it passes the first stages, which the measurements in `docs/locator.md`
 //! count. More seeds than the buffer holds search every fine level whole.

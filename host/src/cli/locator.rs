@@ -3,12 +3,12 @@
 
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 
 use crate::chip::Chip;
 use crate::frames::Truth;
-use crate::locate::config::{HostLocator, LocatorConfig};
+use crate::locate::config::{HostLocator, LocatorConfig, SeedingConfig};
 use crate::locate::endtoend::end_to_end_with;
 use crate::locate::fit::fit_map;
 use crate::locate::recognise::locate;
@@ -82,6 +82,16 @@ pub struct FitArgs {
     /// Accepted windows a face needs, minus one.
     #[arg(long, default_value_t = 3)]
     pub min_neighbours: u16,
+    /// Level pixels of repeated frame edge, `COLUMNS,ROWS`: columns left
+    /// and right, rows above and below.
+    #[arg(long, value_delimiter = ',', default_value = "3,0")]
+    pub margin: Vec<u8>,
+    /// Search every fine level whole (no coarse pass).
+    #[arg(long)]
+    pub full_search: bool,
+    /// Stages a coarse window must pass to seed the fine search.
+    #[arg(long, default_value_t = 10)]
+    pub seed_stages: u16,
 }
 
 /// Options of `facenmf locator eval`.
@@ -143,12 +153,24 @@ pub fn run(cmd: LocatorCommand) -> Result<()> {
         }
         LocatorCommand::Fit(a) => {
             let truth = Truth::read(&a.frames)?;
+            let &[columns, rows] = a.margin.as_slice() else {
+                bail!(
+                    "--margin takes two numbers, COLUMNS,ROWS (got {:?})",
+                    a.margin
+                );
+            };
+            let seeding = (!a.full_search).then(|| SeedingConfig {
+                stages: a.seed_stages,
+                ..SeedingConfig::default()
+            });
             let config = LocatorConfig {
                 cascade: a.cascade,
                 first_scale: a.first_scale,
                 scale_step: a.scale_step,
                 min_neighbours: a.min_neighbours,
                 coarse_until: a.coarse_until,
+                margin: [columns, rows],
+                seeding,
                 ..LocatorConfig::default()
             };
             let loc = HostLocator::new(config, truth.width, truth.height)?;

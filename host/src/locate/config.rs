@@ -33,10 +33,12 @@ pub struct LocatorConfig {
     /// Detector box → model crop, Q12.
     pub map: [i32; 4],
     /// Level pixels of margin (the frame's edge repeated) left and right,
-    /// above and below every level, so windows reach past the frame's edges.
+    /// above and below every level, so windows reach past the frame's edges
+    /// (absent from a file: none).
     #[serde(default)]
     pub margin: [u8; 2],
-    /// The coarse pass that limits the fine search; none: every level whole.
+    /// The coarse pass that limits the fine search; none (also when absent
+    /// from a file): every level whole.
     #[serde(default)]
     pub seeding: Option<SeedingConfig>,
 }
