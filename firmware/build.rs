@@ -98,6 +98,8 @@ fn locator(out: &std::path::Path) {
         "FEATURES",
         "WEAKS",
         "STAGES",
+        "TABLE_LEN",
+        "SEEDING",
     ] {
         if !text.contains(&format!("pub const {name}")) {
             fail(&format!(

@@ -11,7 +11,6 @@
 //! [`luma_in_place`] turns a YUYV frame into its gray luma in the same
 //! buffer, for cameras that send YUYV (the DISC1's OV7670).
 
-use facenmf_core::locate::pyramid::ONE;
 use facenmf_core::locate::{LevelReport, LocateError, Located, Locator, Workspace as LocateWork};
 use facenmf_core::recognise::{Error as RecogniseError, Recogniser, Recognition};
 use facenmf_core::thumbnail::{Crop, PixelFormat};
@@ -104,21 +103,6 @@ impl<'m, const M: usize, const N: usize> Spotter<'m, M, N> {
             .recognise(gray, thumb, code, out)
             .map_err(SpotError::Recognise)
     }
-}
-
-/// Side of the first pyramid level for a frame side `side` and a first
-/// scale `first` (Q16), as `facenmf_core::locate::Pyramid::level` rounds it.
-pub const fn first_level_side(side: usize, first: u32) -> usize {
-    let f = first as u64;
-    ((side as u64 * ONE as u64 + f / 2) / f) as usize
-}
-
-/// Entries of the integral table the locator needs for `width x height`
-/// frames with a first pyramid scale of `first` (Q16, at least 1): the first
-/// level's `(w + 1) · (h + 1)` as `Locator::table_len` gives it, for sizing a
-/// `static` buffer (the locator checks the buffer on every frame).
-pub const fn table_len(width: usize, height: usize, first: u32) -> usize {
-    (first_level_side(width, first) + 1) * (first_level_side(height, first) + 1)
 }
 
 /// Turns the YUYV frame in `frame` (Y0 U Y1 V …) into its luma, one byte a

@@ -148,7 +148,10 @@ fn the_located_firmware_agrees_with_the_host_on_whole_frames() {
                 "facenmf_mark",
                 "TABLE",
                 "CANDIDATE",
-                "LEVEL",
+                "SEED",
+                "BLEND",
+                "COLUMNS",
+                "MASK",
                 "FACE",
                 "FRAME",
                 "THUMB",
@@ -271,8 +274,8 @@ fn the_located_firmware_agrees_with_the_host_on_whole_frames() {
          locator instructions a frame (generated frames): mean {mean_locate:.0}, min {}, max {}; {:.1} ms at 168 MHz (one instruction a cycle)\n\
          locator instructions a frame (bad frames): {:?}\n\
          recognition of the crop: mean {:.0} instructions\n\
-         per pyramid level (mean over all frames, {levels} levels): {}\n\
-         static RAM {} bytes (integral table {}, level row {}, candidates {}, faces {}, frame {}, thumbnail {}, code {}); peak stack {} of {} bytes\n\
+         per pyramid level, coarse pass first (mean over all frames, {levels} levels): {}\n\
+         static RAM {} bytes (integral table {}, blend row {}, columns {}, seed mask {}, candidates {}, seeds {}, faces {}, frame {}, thumbnail {}, code {}); peak stack {} of {} bytes\n\
          flash {} bytes; QEMU run {:.1} s wall",
         frames.len(),
         with_face.len(),
@@ -285,8 +288,11 @@ fn the_located_firmware_agrees_with_the_host_on_whole_frames() {
         level_means.join(" "),
         sizes.ram,
         ram_of("TABLE"),
-        ram_of("LEVEL"),
+        ram_of("BLEND"),
+        ram_of("COLUMNS"),
+        ram_of("MASK"),
         ram_of("CANDIDATE"),
+        ram_of("SEED"),
         ram_of("FACE"),
         ram_of("FRAME"),
         ram_of("THUMB"),

@@ -192,32 +192,36 @@ impl<'a> LbpCascade<'a> {
 pub fn code(table: &[u32], stride: usize, x: usize, y: usize, f: LbpFeature) -> u8 {
     let (w, h) = (usize::from(f.w), usize::from(f.h));
     let base = (y + usize::from(f.y)) * stride + x + usize::from(f.x);
+    let dy = h * stride;
+    // Row `k` of the 4x4 corner grid: one slice of `3w + 1` entries, so
+    // that its four reads need no further bounds check.
     let row = |k: usize| -> [u32; 4] {
-        let r = &table[base + k * h * stride..];
+        let r = &table[base + k * dy..][..=3 * w];
         [r[0], r[w], r[2 * w], r[3 * w]]
     };
-    let p = [row(0), row(1), row(2), row(3)];
-    let block = |bx: usize, by: usize| {
-        p[by + 1][bx + 1]
-            .wrapping_sub(p[by + 1][bx])
-            .wrapping_sub(p[by][bx + 1])
-            .wrapping_add(p[by][bx])
+    let (p0, p1, p2, p3) = (row(0), row(1), row(2), row(3));
+    // Block sums of a row of blocks between corner rows `a` (top) and `b`.
+    let blocks = |a: [u32; 4], b: [u32; 4]| -> [u32; 3] {
+        let col = |i: usize| b[i].wrapping_sub(a[i]);
+        let (c0, c1, c2, c3) = (col(0), col(1), col(2), col(3));
+        [
+            c1.wrapping_sub(c0),
+            c2.wrapping_sub(c1),
+            c3.wrapping_sub(c2),
+        ]
     };
-    let centre = block(1, 1);
-    // (column, row) of the block behind each bit, bit 7 first.
-    const ORDER: [(usize, usize); 8] = [
-        (0, 0),
-        (1, 0),
-        (2, 0),
-        (2, 1),
-        (2, 2),
-        (1, 2),
-        (0, 2),
-        (0, 1),
-    ];
-    let mut c = 0u8;
-    for (bx, by) in ORDER {
-        c = (c << 1) | u8::from(block(bx, by) >= centre);
-    }
-    c
+    let top = blocks(p0, p1);
+    let mid = blocks(p1, p2);
+    let bot = blocks(p2, p3);
+    let centre = mid[1];
+    // Bit 7 the top-left block, then clockwise (OpenCV's order).
+    let bit = |v: u32, shift: u32| u8::from(v >= centre) << shift;
+    bit(top[0], 7)
+        | bit(top[1], 6)
+        | bit(top[2], 5)
+        | bit(mid[2], 4)
+        | bit(bot[2], 3)
+        | bit(bot[1], 2)
+        | bit(bot[0], 1)
+        | bit(mid[0], 0)
 }

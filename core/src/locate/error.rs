@@ -37,8 +37,11 @@ pub enum LocateError {
         height: usize,
     },
     /// Pyramid parameters: the first scale is below 1, the step not above 1,
-    /// or too many levels.
+    /// too many levels or too wide a margin.
     Pyramid,
+    /// Seeding parameters: a stride outside 1..=8, no stage, a side ratio
+    /// not in (1, 4] or a reach beyond 4 seed sides.
+    Seeding,
     /// A work buffer is shorter than the frame geometry needs.
     Buffer {
         /// Which buffer: `"level row"`, `"integral"` or `"candidates"`.
@@ -77,7 +80,11 @@ impl core::fmt::Display for LocateError {
             }
             Self::Pyramid => write!(
                 f,
-                "pyramid: first scale must be >= 1, step > 1, at most 64 levels"
+                "pyramid: first scale must be >= 1, step > 1, at most 64 levels, margins at most 32"
+            ),
+            Self::Seeding => write!(
+                f,
+                "seeding: stride 1..=8, at least 1 stage, ratio in (1, 4], reach at most 4 sides"
             ),
             Self::Buffer {
                 which,

@@ -15,14 +15,15 @@ pub const CANDIDATES: usize = 256;
 /// Room for grouped faces that the host and the boards give the locator.
 pub const FACES: usize = 16;
 
-/// A window the cascade accepted, in frame pixels.
+/// A window the cascade accepted, in frame pixels (it may start left of or
+/// above the frame when the pyramid has a margin).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Candidate {
     /// First column.
-    pub x: u16,
+    pub x: i16,
     /// First row.
-    pub y: u16,
+    pub y: i16,
     /// Width.
     pub w: u16,
     /// Height.
@@ -45,14 +46,15 @@ impl Candidate {
     };
 }
 
-/// A face: a group of candidates, in frame pixels.
+/// A face: a group of candidates, in frame pixels (it may start left of or
+/// above the frame, see [`Candidate`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Face {
     /// First column.
-    pub x: u16,
+    pub x: i16,
     /// First row.
-    pub y: u16,
+    pub y: i16,
     /// Width.
     pub w: u16,
     /// Height.
@@ -78,17 +80,17 @@ impl Face {
 fn similar(a: &Candidate, b: &Candidate) -> bool {
     // |edge difference| <= 0.1 · (min w + min h), times 10 to stay in integers.
     let delta = u32::from(a.w.min(b.w)) + u32::from(a.h.min(b.h));
-    let close = |p: u32, q: u32| p.abs_diff(q) * 10 <= delta;
+    let close = |p: i32, q: i32| p.abs_diff(q) * 10 <= delta;
     let (ax, ay, bx, by) = (
-        u32::from(a.x),
-        u32::from(a.y),
-        u32::from(b.x),
-        u32::from(b.y),
+        i32::from(a.x),
+        i32::from(a.y),
+        i32::from(b.x),
+        i32::from(b.y),
     );
     close(ax, bx)
         && close(ay, by)
-        && close(ax + u32::from(a.w), bx + u32::from(b.w))
-        && close(ay + u32::from(a.h), by + u32::from(b.h))
+        && close(ax + i32::from(a.w), bx + i32::from(b.w))
+        && close(ay + i32::from(a.h), by + i32::from(b.h))
 }
 
 fn root(c: &[Candidate], mut i: usize) -> usize {
@@ -128,11 +130,11 @@ pub fn group(candidates: &mut [Candidate], min_neighbours: u16, faces: &mut [Fac
         if usize::from(candidates[r].group) != r {
             continue;
         }
-        let (mut sx, mut sy, mut sw, mut sh, mut m) = (0u32, 0u32, 0u32, 0u32, 0u32);
+        let (mut sx, mut sy, mut sw, mut sh, mut m) = (0i32, 0i32, 0u32, 0u32, 0u32);
         let mut score = i32::MIN;
         for c in candidates[r..].iter().filter(|c| usize::from(c.group) == r) {
-            sx += u32::from(c.x);
-            sy += u32::from(c.y);
+            sx += i32::from(c.x);
+            sy += i32::from(c.y);
             sw += u32::from(c.w);
             sh += u32::from(c.h);
             m += 1;
@@ -142,9 +144,11 @@ pub fn group(candidates: &mut [Candidate], min_neighbours: u16, faces: &mut [Fac
             continue;
         }
         let mean = |s: u32| ((s + m / 2) / m) as u16;
+        // Rounded half up, also below zero.
+        let mean_signed = |s: i32| (s + (m / 2) as i32).div_euclid(m as i32) as i16;
         faces[count] = Face {
-            x: mean(sx),
-            y: mean(sy),
+            x: mean_signed(sx),
+            y: mean_signed(sy),
             w: mean(sw),
             h: mean(sh),
             neighbours: m as u16,

@@ -1,6 +1,11 @@
 //! The whole locator: frame → pyramid levels → cascade on every window →
 //! grouped faces → the chosen face → the crop.
 //!
+//! With [`Seeding`] a coarse pass runs first and each fine level is searched
+//! only in the region its seeds reach (see [`super::seed`]); without it every
+//! fine level is searched whole. Each searched region is resampled a row at
+//! a time straight into its own integral table.
+//!
 //! The chosen face is the most confident of the grouped faces (the most
 //! accepted windows), ties going to the larger one; it is mapped to the
 //! model's crop by [`BoxMap`]. Choosing by confidence rather than size
@@ -12,8 +17,9 @@ use super::boxmap::BoxMap;
 use super::cascade::LbpCascade;
 use super::error::LocateError;
 use super::group::{group, Candidate, Face};
-use super::integral::{add_row, clear_top, table_len};
-use super::pyramid::{resample_row, Level, Pyramid};
+use super::integral::{clear_top, table_len};
+use super::pyramid::{blend_rows, columns, pixel, Level, Pyramid};
+use super::seed::{clusters, mark, marked, mask_bits, Region, Seeding, CLUSTERS};
 
 /// Largest frame side accepted (integral sums stay exact in `u32`).
 pub const MAX_SIDE: usize = 1024;
@@ -23,22 +29,31 @@ pub const MAX_SIDE: usize = 1024;
 pub struct Locator<'a> {
     cascade: LbpCascade<'a>,
     pyramid: Pyramid,
+    seeding: Option<Seeding>,
     map: BoxMap,
     min_neighbours: u16,
     width: usize,
     height: usize,
 }
 
-/// The caller's work buffers (sized by [`Locator::level_len`],
-/// [`Locator::table_len`]; candidates and faces by the caller's choice).
+/// The caller's work buffers (sized by [`Locator::blend_len`],
+/// [`Locator::table_len`], [`Locator::mask_len`]; candidates, seeds and
+/// faces by the caller's choice, the same on every machine that must agree).
 #[derive(Debug)]
 pub struct Workspace<'w> {
-    /// One row of a pyramid level.
-    pub level: &'w mut [u8],
+    /// Two frame rows blended vertically (see [`super::pyramid::blend_rows`]).
+    pub blend: &'w mut [u16],
+    /// The frame column each level column samples (see [`super::pyramid::columns`]).
+    pub columns: &'w mut [u32],
     /// Its integral table.
     pub table: &'w mut [u32],
     /// Accepted windows; more than it holds are counted and dropped.
     pub candidates: &'w mut [Candidate],
+    /// Seeds of the coarse pass; more than it holds search every fine level whole.
+    pub seeds: &'w mut [Candidate],
+    /// The windows of one fine level that seeds reach, a bit each (sized by
+    /// [`Locator::mask_len`]; may be empty without seeding).
+    pub mask: &'w mut [u32],
     /// Grouped faces, the chosen one first after [`Locator::locate`].
     pub faces: &'w mut [Face],
 }
@@ -47,15 +62,19 @@ pub struct Workspace<'w> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct LevelReport {
-    /// Level index.
+    /// Level index (within its pass).
     pub index: usize,
+    /// True for a level of the coarse (seeding) pass.
+    pub coarse: bool,
     /// The level.
     pub level: Level,
+    /// Level pixels resampled (the searched region's image).
+    pub pixels: u32,
     /// Windows the cascade ran on.
     pub windows: u32,
     /// Stages evaluated over all windows (a window rejected at stage `s` counts `s + 1`).
     pub stages: u32,
-    /// Windows accepted.
+    /// Windows accepted (coarse pass: seeds).
     pub accepted: u32,
 }
 
@@ -69,10 +88,20 @@ pub struct Located {
     pub chosen: Option<Face>,
     /// The crop the model's thumbnail takes, with `chosen`.
     pub crop: Option<Crop>,
-    /// Windows evaluated over all levels.
+    /// Windows evaluated over all levels of both passes.
     pub windows: u32,
     /// Accepted windows dropped because the candidate buffer was full.
     pub dropped: u32,
+    /// Seeds of the coarse pass (0 without seeding); above the seed
+    /// buffer's length every fine level was searched whole.
+    pub seeds: u32,
+}
+
+/// What a scan of one region counts.
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
+    windows: u32,
+    stages: u32,
 }
 
 impl<'a> Locator<'a> {
@@ -94,11 +123,21 @@ impl<'a> Locator<'a> {
         Ok(Self {
             cascade,
             pyramid,
+            seeding: None,
             map,
             min_neighbours,
             width,
             height,
         })
+    }
+
+    /// The same locator with a coarse pass whose seeds limit the fine
+    /// search (see [`super::seed`]).
+    pub const fn with_seeding(self, seeding: Seeding) -> Self {
+        Self {
+            seeding: Some(seeding),
+            ..self
+        }
     }
 
     /// The cascade.
@@ -109,6 +148,11 @@ impl<'a> Locator<'a> {
     /// The pyramid.
     pub const fn pyramid(&self) -> &Pyramid {
         &self.pyramid
+    }
+
+    /// The coarse pass, if any.
+    pub const fn seeding(&self) -> Option<Seeding> {
+        self.seeding
     }
 
     /// The box map.
@@ -130,27 +174,129 @@ impl<'a> Locator<'a> {
         (self.cascade.width(), self.cascade.height())
     }
 
-    /// Level `index`, `None` past the last.
+    /// Level `index` of the fine pyramid, `None` past the last.
     pub fn level(&self, index: usize) -> Option<Level> {
         self.pyramid
             .level(index, self.width, self.height, self.window())
     }
 
-    /// Bytes of the level row buffer: the widest level's width (0 when the
-    /// frame is smaller than the window). Levels are resampled a row at a
-    /// time straight into the integral table.
-    pub fn level_len(&self) -> usize {
-        self.level(0).map_or(0, |l| l.width)
+    /// Level `index` of the coarse pyramid, `None` past the last or without seeding.
+    pub fn coarse_level(&self, index: usize) -> Option<Level> {
+        self.seeding?
+            .pyramid
+            .level(index, self.width, self.height, self.window())
+    }
+
+    /// The first (largest) levels of both pyramids.
+    fn largest(&self) -> [Option<Level>; 2] {
+        [self.level(0), self.coarse_level(0)]
+    }
+
+    /// Entries of the blend row buffer: the frame's width plus one. Levels
+    /// are resampled a row at a time straight into the integral table.
+    pub const fn blend_len(&self) -> usize {
+        self.width + 1
+    }
+
+    /// Entries of the column buffer: the widest level's width.
+    pub fn columns_len(&self) -> usize {
+        self.largest()
+            .iter()
+            .flatten()
+            .map(|l| l.width)
+            .max()
+            .unwrap_or(0)
     }
 
     /// Entries of the largest level's integral table.
     pub fn table_len(&self) -> usize {
-        self.level(0).map_or(0, |l| table_len(l.width, l.height))
+        self.largest()
+            .iter()
+            .flatten()
+            .map(|l| table_len(l.width, l.height))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Words of the seed mask: a bit for every window position of the
+    /// largest fine level; 0 without seeding.
+    pub fn mask_len(&self) -> usize {
+        match (self.seeding, self.level(0)) {
+            (Some(_), Some(l)) => {
+                Region::whole(&l, self.window()).map_or(0, |r| mask_bits(&r).div_ceil(32))
+            }
+            _ => 0,
+        }
     }
 
     /// [`Self::locate_with`] without the per-level reports.
     pub fn locate(&self, frame: &[u8], work: &mut Workspace<'_>) -> Result<Located, LocateError> {
         self.locate_with(frame, work, |_| {})
+    }
+
+    /// Resamples `region` of `level` into the integral table and runs the
+    /// cascade on its windows every `step` level pixels (on the level's grid
+    /// of multiples of `step`) that `mask` holds (all without a mask),
+    /// handing each window's result to `found`.
+    #[allow(clippy::too_many_arguments)]
+    fn scan(
+        &self,
+        frame: &[u8],
+        level: &Level,
+        region: Region,
+        step: usize,
+        mask: Option<&[u32]>,
+        blend: &mut [u16],
+        xs: &mut [u32],
+        table: &mut [u32],
+        mut found: impl FnMut(usize, usize, Result<i32, usize>),
+    ) -> (Counts, u32) {
+        let (ww, wh) = self.window();
+        let (cols, rows) = (region.x1 + ww - region.x0, region.y1 + wh - region.y0);
+        let stride = cols + 1;
+        clear_top(cols, table);
+        let xs = &mut xs[..cols];
+        columns(level, region.x0, self.width, xs);
+        let blend = &mut blend[..=self.width];
+        for r in 0..rows {
+            blend_rows(
+                frame,
+                self.width,
+                self.height,
+                level,
+                region.y0 + r,
+                xs,
+                blend,
+            );
+            // Table row r + 1 = table row r + the running sum of level row r.
+            let (above, rest) = table[r * stride..].split_at_mut(stride);
+            let here = &mut rest[..stride];
+            here[0] = 0;
+            let mut run = 0u32;
+            for ((h, &a), &e) in here[1..].iter_mut().zip(&above[1..]).zip(xs.iter()) {
+                run += pixel(blend, e);
+                *h = a + run;
+            }
+        }
+        let first = |v: usize| v.div_ceil(step) * step;
+        let mut c = Counts::default();
+        for y in (first(region.y0)..=region.y1).step_by(step) {
+            for x in (first(region.x0)..=region.x1).step_by(step) {
+                if mask.is_some_and(|m| !marked(m, &region, x, y)) {
+                    continue;
+                }
+                c.windows += 1;
+                let verdict = self
+                    .cascade
+                    .evaluate(table, stride, x - region.x0, y - region.y0);
+                c.stages += match verdict {
+                    Err(stage) => stage as u32 + 1,
+                    Ok(_) => self.cascade.stages().len() as u32,
+                };
+                found(x, y, verdict);
+            }
+        }
+        (c, (cols * rows) as u32)
     }
 
     /// Finds the faces of `frame` (`width · height` gray bytes), calling
@@ -179,44 +325,115 @@ impl<'a> Locator<'a> {
                 Ok(())
             }
         };
-        need("level row", self.level_len(), work.level.len())?;
+        need("blend row", self.blend_len(), work.blend.len())?;
+        need("columns", self.columns_len(), work.columns.len())?;
         need("integral", self.table_len(), work.table.len())?;
-        let (ww, wh) = self.window();
+        need("seed mask", self.mask_len(), work.mask.len())?;
+        let window = self.window();
+        let mut windows = 0u32;
+
+        // Coarse pass: seeds.
+        let mut seeds = 0usize;
+        if let Some(seeding) = self.seeding {
+            let mut index = 0;
+            while let Some(level) = self.coarse_level(index) {
+                let Some(whole) = Region::whole(&level, window) else {
+                    break;
+                };
+                let side_w = level.to_frame(window.0).min(usize::from(u16::MAX)) as u16;
+                let side_h = level.to_frame(window.1).min(usize::from(u16::MAX)) as u16;
+                let before = seeds;
+                let (c, pixels) = self.scan(
+                    frame,
+                    &level,
+                    whole,
+                    usize::from(seeding.stride),
+                    None,
+                    work.blend,
+                    work.columns,
+                    work.table,
+                    |x, y, verdict| {
+                        let passed = verdict.map_or_else(|s| s, |_| usize::MAX);
+                        if passed >= usize::from(seeding.stages) {
+                            if let Some(slot) = work.seeds.get_mut(seeds) {
+                                *slot = Candidate {
+                                    x: level.frame_x(x) as i16,
+                                    y: level.frame_y(y) as i16,
+                                    w: side_w,
+                                    h: side_h,
+                                    score: passed.min(i32::MAX as usize) as i32,
+                                    group: 0,
+                                };
+                            }
+                            seeds += 1;
+                        }
+                    },
+                );
+                windows += c.windows;
+                report(LevelReport {
+                    index,
+                    coarse: true,
+                    level,
+                    pixels,
+                    windows: c.windows,
+                    stages: c.stages,
+                    accepted: (seeds - before) as u32,
+                });
+                index += 1;
+            }
+        }
+        let seeded = self.seeding.filter(|_| seeds <= work.seeds.len());
+
+        // Fine pass: candidates.
         let mut found = 0usize;
         let mut dropped = 0u32;
-        let mut windows = 0u32;
         let mut index = 0;
         while let Some(level) = self.level(index) {
-            clear_top(level.width, work.table);
-            for ly in 0..level.height {
-                let row = &mut work.level[..level.width];
-                resample_row(frame, self.width, self.height, &level, ly, row);
-                add_row(row, ly, work.table);
-            }
-            let stride = level.width + 1;
-            let step = level.step();
-            let mut r = LevelReport {
-                index,
-                level,
-                windows: 0,
-                stages: 0,
-                accepted: 0,
+            let side_w = level.to_frame(window.0).min(usize::from(u16::MAX)) as u16;
+            let side_h = level.to_frame(window.1).min(usize::from(u16::MAX)) as u16;
+            let before = found as u32 + dropped;
+            let mut regions = [Region {
+                x0: 0,
+                y0: 0,
+                x1: 0,
+                y1: 0,
+            }; CLUSTERS];
+            let count = match seeded {
+                Some(s) => clusters(&s, &work.seeds[..seeds], &level, window, &mut regions),
+                None => match Region::whole(&level, window) {
+                    Some(r) => {
+                        regions[0] = r;
+                        1
+                    }
+                    None => 0,
+                },
             };
-            let side_w = level.to_frame(ww).min(usize::from(u16::MAX)) as u16;
-            let side_h = level.to_frame(wh).min(usize::from(u16::MAX)) as u16;
-            for y in (0..=level.height - wh).step_by(step) {
-                for x in (0..=level.width - ww).step_by(step) {
-                    r.windows += 1;
-                    match self.cascade.evaluate(work.table, stride, x, y) {
-                        Err(stage) => r.stages += stage as u32 + 1,
-                        Ok(score) => {
-                            r.stages += self.cascade.stages().len() as u32;
-                            r.accepted += 1;
+            let mut c = Counts::default();
+            let mut pixels = 0;
+            for r in &regions[..count] {
+                let mask = match seeded {
+                    Some(s) => {
+                        mark(&s, &work.seeds[..seeds], &level, window, r, work.mask);
+                        Some(&*work.mask)
+                    }
+                    None => None,
+                };
+                let (rc, rp) = self.scan(
+                    frame,
+                    &level,
+                    *r,
+                    level.step(),
+                    mask,
+                    work.blend,
+                    work.columns,
+                    work.table,
+                    |x, y, verdict| {
+                        if let Ok(score) = verdict {
                             match work.candidates.get_mut(found) {
                                 Some(slot) => {
                                     *slot = Candidate {
-                                        x: level.to_frame(x) as u16,
-                                        y: level.to_frame(y) as u16,
+                                        x: level.frame_x(x) as i16,
+                                        y: level.frame_y(y) as i16,
                                         w: side_w,
                                         h: side_h,
                                         score,
@@ -227,11 +444,22 @@ impl<'a> Locator<'a> {
                                 None => dropped += 1,
                             }
                         }
-                    }
-                }
+                    },
+                );
+                c.windows += rc.windows;
+                c.stages += rc.stages;
+                pixels += rp;
             }
-            windows += r.windows;
-            report(r);
+            windows += c.windows;
+            report(LevelReport {
+                index,
+                coarse: false,
+                level,
+                pixels,
+                windows: c.windows,
+                stages: c.stages,
+                accepted: found as u32 + dropped - before,
+            });
             index += 1;
         }
         let faces = group(
@@ -257,6 +485,7 @@ impl<'a> Locator<'a> {
             crop: chosen.and_then(|f| self.map.crop(&f, self.width, self.height)),
             windows,
             dropped,
+            seeds: seeds.min(u32::MAX as usize) as u32,
         })
     }
 }

@@ -6,6 +6,7 @@
 //! - [`integral`]: the summed-area table and rectangle sums.
 //! - [`cascade`]: the LBP cascade and its evaluation on one window.
 //! - [`pyramid`]: the scales and the bilinear integer resampling of a level.
+//! - [`seed`]: the coarse pass whose seeds limit the fine search.
 //! - [`group`]: accepted windows → faces (OpenCV's `groupRectangles`).
 //! - [`boxmap`]: the detector's box → the crop of the model's thumbnail.
 //! - [`locator`]: all of it over a frame, with caller-provided buffers.
@@ -23,6 +24,7 @@ pub mod group;
 pub mod integral;
 pub mod locator;
 pub mod pyramid;
+pub mod seed;
 
 pub use boxmap::BoxMap;
 pub use cascade::{LbpCascade, LbpFeature, LbpStage, LbpWeak, MAX_WINDOW};
@@ -30,3 +32,4 @@ pub use error::LocateError;
 pub use group::{Candidate, Face, CANDIDATES, FACES};
 pub use locator::{LevelReport, Located, Locator, Workspace, MAX_SIDE};
 pub use pyramid::{Level, Pyramid};
+pub use seed::{Region, Seeding, CLUSTERS, SEEDS};

@@ -1,12 +1,15 @@
 //! The image pyramid: the frame shrunk by scales `first · stepⁱ` (fixed point,
 //! Q16), each level resampled bilinearly in integers.
 //!
-//! Level `i` of a `W x H` frame at scale `s` is `round(W / s) x round(H / s)`;
-//! its pixel `(lx, ly)` samples the frame at `((lx + ½) · s − ½, (ly + ½) · s − ½)`
-//! (pixel centres aligned, as OpenCV's `INTER_LINEAR`), with the coordinate
-//! clamped to the frame and its fraction cut to 8 bits. A window of the
-//! cascade at `(lx, ly)` of level `i` covers the frame box of side
-//! `window · s` at `(lx · s, ly · s)` (rounded). Windows are tried every
+//! Level `i` of a `W x H` frame at scale `s` is `round(W / s) x round(H / s)`
+//! plus an optional margin of `mx` columns left and right and `my` rows above
+//! and below; its pixel `(lx, ly)` samples the frame at
+//! `((lx − mx + ½) · s − ½, (ly − my + ½) · s − ½)` (pixel centres aligned, as
+//! OpenCV's `INTER_LINEAR`), with the coordinate clamped to the frame (so the
+//! margin repeats the frame's edge) and its fraction cut to 8 bits. A window
+//! of the cascade at `(lx, ly)` of level `i` covers the frame box of side
+//! `window · s` at `((lx − mx) · s, (ly − my) · s)` (rounded; it may start
+//! left of or above the frame in the margin). Windows are tried every
 //! [`Level::step`] level pixels.
 
 use super::error::LocateError;
@@ -17,6 +20,9 @@ pub const ONE: u32 = 1 << 16;
 /// Most levels a pyramid may have.
 pub const MAX_LEVELS: usize = 64;
 
+/// Widest margin, in level pixels.
+pub const MAX_MARGIN: u8 = 32;
+
 /// Scales of the pyramid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -25,6 +31,7 @@ pub struct Pyramid {
     step: u32,
     levels: usize,
     coarse_until: u32,
+    margin: (u8, u8),
 }
 
 /// One level: its scale and size.
@@ -33,18 +40,37 @@ pub struct Pyramid {
 pub struct Level {
     /// Frame pixels per level pixel, Q16.
     pub scale: u32,
-    /// Width in level pixels.
+    /// Width in level pixels, margins included.
     pub width: usize,
-    /// Height in level pixels.
+    /// Height in level pixels, margins included.
     pub height: usize,
     /// Largest scale windowed every second pixel, Q16.
     pub coarse_until: u32,
+    /// Columns of margin on each side.
+    pub margin_x: usize,
+    /// Rows of margin above and below.
+    pub margin_y: usize,
 }
 
 impl Level {
-    /// A level coordinate or length in frame pixels (rounded to nearest).
+    /// A level length in frame pixels (rounded to nearest).
     pub const fn to_frame(&self, v: usize) -> usize {
         ((v as u64 * self.scale as u64 + (ONE as u64 / 2)) >> 16) as usize
+    }
+
+    /// The frame column of level column `v` (rounded; negative in the left margin).
+    pub const fn frame_x(&self, v: usize) -> i32 {
+        Self::signed(v, self.margin_x, self.scale)
+    }
+
+    /// The frame row of level row `v` (rounded; negative in the top margin).
+    pub const fn frame_y(&self, v: usize) -> i32 {
+        Self::signed(v, self.margin_y, self.scale)
+    }
+
+    const fn signed(v: usize, margin: usize, scale: u32) -> i32 {
+        let d = v as i64 - margin as i64;
+        ((d * scale as i64 + (ONE as i64 / 2)) >> 16) as i32
     }
 
     /// Window step in level pixels: 2 up to the pyramid's `coarse_until`
@@ -62,7 +88,7 @@ impl Pyramid {
     /// Scales `first · stepⁱ` (Q16) for at most `levels` levels: `first`
     /// at least 1 (`ONE`), `step` above 1, `levels` within [`MAX_LEVELS`].
     /// Windows are tried every second level pixel up to scale 2 and at every
-    /// pixel above (OpenCV's rule; see [`Self::coarse_until`]).
+    /// pixel above (OpenCV's rule; see [`Self::coarse_until`]); no margin.
     pub const fn new_checked(first: u32, step: u32, levels: usize) -> Result<Self, LocateError> {
         if first < ONE || step <= ONE || levels == 0 || levels > MAX_LEVELS {
             return Err(LocateError::Pyramid);
@@ -72,6 +98,7 @@ impl Pyramid {
             step,
             levels,
             coarse_until: 2 * ONE,
+            margin: (0, 0),
         })
     }
 
@@ -82,6 +109,19 @@ impl Pyramid {
             coarse_until: scale,
             ..self
         }
+    }
+
+    /// The same scales with `x` columns of margin left and right of every
+    /// level and `y` rows above and below (the frame's edge repeated), so
+    /// that windows reach past the frame's edges; each at most [`MAX_MARGIN`].
+    pub const fn with_margin(self, x: u8, y: u8) -> Result<Self, LocateError> {
+        if x > MAX_MARGIN || y > MAX_MARGIN {
+            return Err(LocateError::Pyramid);
+        }
+        Ok(Self {
+            margin: (x, y),
+            ..self
+        })
     }
 
     /// First scale, Q16.
@@ -99,8 +139,19 @@ impl Pyramid {
         self.levels
     }
 
-    /// Level `index` of a `width x height` frame, `None` when it is smaller
-    /// than `window` (w, h) or beyond the last level.
+    /// The largest scale windowed every second pixel, Q16.
+    pub const fn coarse_limit(&self) -> u32 {
+        self.coarse_until
+    }
+
+    /// Margin columns and rows of every level.
+    pub const fn margin(&self) -> (u8, u8) {
+        self.margin
+    }
+
+    /// Level `index` of a `width x height` frame, `None` when the frame at
+    /// that scale (margins aside) is smaller than `window` (w, h) or beyond
+    /// the last level.
     pub fn level(
         &self,
         index: usize,
@@ -120,55 +171,105 @@ impl Pyramid {
         }
         let shrink = |side: usize| ((side as u64 * u64::from(ONE) + scale / 2) / scale) as usize;
         let (w, h) = (shrink(width), shrink(height));
+        let (mx, my) = (usize::from(self.margin.0), usize::from(self.margin.1));
         (w >= window.0 && h >= window.1).then_some(Level {
             scale: scale as u32,
-            width: w,
-            height: h,
+            width: w + 2 * mx,
+            height: h + 2 * my,
             coarse_until: self.coarse_until,
+            margin_x: mx,
+            margin_y: my,
         })
     }
 }
 
-/// Resamples `frame` (`width x height`) into `out[..level.width · level.height]`.
-/// The caller checks the lengths.
+/// Resamples `frame` (`width x height`, at most [`super::MAX_SIDE`] wide)
+/// into `out[..level.width · level.height]`. The caller checks the lengths.
 pub fn resample(frame: &[u8], width: usize, height: usize, level: &Level, out: &mut [u8]) {
+    let mut blend = [0u16; super::MAX_SIDE + 1];
+    let mut cols = [0u32; super::MAX_SIDE + 2 * MAX_MARGIN as usize];
+    let cols = &mut cols[..level.width];
+    columns(level, 0, width, cols);
     for (ly, row) in out[..level.width * level.height]
         .chunks_exact_mut(level.width)
         .enumerate()
     {
-        resample_row(frame, width, height, level, ly, row);
+        blend_rows(frame, width, height, level, ly, cols, &mut blend[..=width]);
+        for (o, &e) in row.iter_mut().zip(cols.iter()) {
+            *o = pixel(&blend[..=width], e) as u8;
+        }
     }
 }
 
-/// Resamples row `ly` of the level into `row[..level.width]`. The caller
-/// checks the lengths and keeps `ly` below the level's height.
-pub fn resample_row(
+/// The frame index and 8-bit fraction that level coordinate `v` (margin
+/// `margin`) samples, on a frame side of `limit` pixels: the position
+/// `(v − margin + ½)·s − ½` in Q16 is `(v − margin)·s + ⌊s/2⌋ − ½`, clamped
+/// to `0..=limit − 1`.
+#[inline(always)]
+pub fn source(v: usize, margin: usize, scale: u32, limit: usize) -> (usize, u32) {
+    let Some(d) = v.checked_sub(margin) else {
+        return (0, 0);
+    };
+    let q =
+        (d as u64 * u64::from(scale) + u64::from(scale >> 1)).saturating_sub(u64::from(ONE / 2));
+    let i = (q >> 16) as usize;
+    if i + 1 >= limit {
+        (limit - 1, 0)
+    } else {
+        (i, ((q >> 8) & 0xff) as u32)
+    }
+}
+
+/// Writes into `out` the frame column that level columns `x0..x0 +
+/// out.len()` sample, with its 8-bit fraction: `index << 8 | fraction` (see
+/// [`source`]). Computed once a level region, read for every row.
+pub fn columns(level: &Level, x0: usize, width: usize, out: &mut [u32]) {
+    for (lx, o) in (x0..).zip(out.iter_mut()) {
+        let (i, fx) = source(lx, level.margin_x, level.scale, width);
+        *o = (i as u32) << 8 | fx;
+    }
+}
+
+/// Blends the two frame rows that level row `ly` samples, vertically, into
+/// `blend[first..=last + 1]` (Q8, exact: at most 255 · 256), over the frame
+/// columns `cols` (from [`columns`]) read: `first` the first one's index,
+/// `last` the last one's. `blend` is the frame's width plus one long; its
+/// entry past a row's last column is a copy, so that [`pixel`] may always
+/// read the entry after its index. The caller keeps `ly` inside the level
+/// and `cols` non-empty.
+pub fn blend_rows(
     frame: &[u8],
     width: usize,
     height: usize,
     level: &Level,
     ly: usize,
-    row: &mut [u8],
+    cols: &[u32],
+    blend: &mut [u16],
 ) {
-    // Source position of level coordinate v, Q16, clamped at 0: (v + ½)·s − ½.
-    let source = |v: usize, limit: usize| -> (usize, u32) {
-        let q = ((2 * v as u64 + 1) * u64::from(level.scale)) / 2;
-        let q = q.saturating_sub(u64::from(ONE / 2));
-        let i = (q >> 16) as usize;
-        if i + 1 >= limit {
-            (limit - 1, 0)
-        } else {
-            (i, ((q >> 8) & 0xff) as u32)
-        }
+    let (Some(&a), Some(&b)) = (cols.first(), cols.last()) else {
+        return;
     };
-    let (y0, fy) = source(ly, height);
+    let (first, last) = ((a >> 8) as usize, (((b >> 8) as usize) + 1).min(width - 1));
+    let (y0, fy) = source(ly, level.margin_y, level.scale, height);
     let y1 = (y0 + 1).min(height - 1);
     let (r0, r1) = (&frame[y0 * width..][..width], &frame[y1 * width..][..width]);
-    for (lx, o) in row[..level.width].iter_mut().enumerate() {
-        let (x0, fx) = source(lx, width);
-        let x1 = (x0 + 1).min(width - 1);
-        let top = u32::from(r0[x0]) * (256 - fx) + u32::from(r0[x1]) * fx;
-        let bottom = u32::from(r1[x0]) * (256 - fx) + u32::from(r1[x1]) * fx;
-        *o = ((top * (256 - fy) + bottom * fy + (1 << 15)) >> 16) as u8;
+    for ((o, &p), &q) in blend[first..=last]
+        .iter_mut()
+        .zip(&r0[first..=last])
+        .zip(&r1[first..=last])
+    {
+        *o = (u32::from(p) * (256 - fy) + u32::from(q) * fy) as u16;
     }
+    blend[last + 1] = blend[last];
+}
+
+/// The level pixel of column entry `e` (from [`columns`]) over a blended
+/// row: the horizontal blend of two blended entries, rounded once. The
+/// same value as the bilinear formula
+/// `((a·(256−fx) + b·fx)·(256−fy) + (c·(256−fx) + d·fx)·fy + 2¹⁵) >> 16`.
+#[inline(always)]
+pub fn pixel(blend: &[u16], e: u32) -> u32 {
+    let (i, fx) = ((e >> 8) as usize, e & 0xff);
+    let v = u32::from(blend[i]) * (256 - fx) + u32::from(blend[i + 1]) * fx;
+    (v + (1 << 15)) >> 16
 }

@@ -344,13 +344,12 @@ mod whole {
 
     use facenmf_core::gallery::Identity;
     use facenmf_core::locate::{
-        BoxMap, Candidate, Face, LbpCascade, Locator, Pyramid, Workspace as LocateWork, CANDIDATES,
-        FACES,
+        Candidate, Face, Workspace as LocateWork, CANDIDATES, FACES, SEEDS,
     };
     use facenmf_core::thumbnail::{Crop, PixelFormat};
     use facenmf_core::Thumbnailer;
     use facenmf_firmware::frames::{Frames, Replay, Synthetic};
-    use facenmf_firmware::locate::{first_level_side, table_len, Spotter};
+    use facenmf_firmware::locate::Spotter;
     use facenmf_firmware::Camera;
     use facenmf_wire::hex::HexSlice;
     use facenmf_wire::{ErrorAt, ErrorLine, FaceBox, FaceLine, FrameLine};
@@ -364,33 +363,21 @@ mod whole {
     pub const WIDTH: usize = 160;
     /// Frame height (QQVGA).
     pub const HEIGHT: usize = 120;
-    const TABLE_LEN: usize = table_len(WIDTH, HEIGHT, loc::PYRAMID.0);
-    const LEVEL_LEN: usize = first_level_side(WIDTH, loc::PYRAMID.0);
+    const _: () = assert!(loc::FRAME.0 == WIDTH && loc::FRAME.1 == HEIGHT);
 
     static mut FRAME: [u8; FRAME_LEN] = [0; FRAME_LEN];
     static mut THUMB: [f32; model::WORK_LEN] = [0.0; model::WORK_LEN];
     static mut CODE: [f32; K] = [0.0; K];
-    static mut TABLE: [u32; TABLE_LEN] = [0; TABLE_LEN];
-    static mut LEVEL: [u8; LEVEL_LEN] = [0; LEVEL_LEN];
+    static mut TABLE: [u32; loc::TABLE_LEN] = [0; loc::TABLE_LEN];
+    static mut BLEND: [u16; loc::BLEND_LEN] = [0; loc::BLEND_LEN];
+    static mut COLUMNS: [u32; loc::COLUMNS_LEN] = [0; loc::COLUMNS_LEN];
+    static mut MASK: [u32; loc::MASK_LEN] = [0; loc::MASK_LEN];
     static mut CANDIDATE: [Candidate; CANDIDATES] = [Candidate::EMPTY; CANDIDATES];
+    static mut SEED: [Candidate; SEEDS] = [Candidate::EMPTY; SEEDS];
     static mut FACE: [Face; FACES] = [Face::EMPTY; FACES];
 
     fn spotter() -> Spotter<'static, M, 0> {
-        let cascade = LbpCascade::new_checked(
-            loc::WINDOW.0,
-            loc::WINDOW.1,
-            &loc::FEATURES,
-            &loc::WEAKS,
-            &loc::STAGES,
-        )
-        .unwrap_or_else(|e| fail(&e));
-        let pyramid = Pyramid::new_checked(loc::PYRAMID.0, loc::PYRAMID.1, loc::PYRAMID.2)
-            .unwrap_or_else(|e| fail(&e))
-            .coarse_until(loc::PYRAMID.3);
-        let map: BoxMap = loc::BOX_MAP;
-        let locator =
-            Locator::new_checked(cascade, pyramid, map, loc::MIN_NEIGHBOURS, WIDTH, HEIGHT)
-                .unwrap_or_else(|e| fail(&e));
+        let locator = loc::locator().unwrap_or_else(|e| fail(&e));
         let thumbnailer = Thumbnailer::new_checked(
             WIDTH,
             HEIGHT,
@@ -420,22 +407,24 @@ mod whole {
     ) -> u32 {
         // SAFETY: runs once (from main, which never returns); these are the
         // only borrows of the buffers.
-        let (frame, thumb, code, table, level, candidates, faces) = unsafe {
+        let (frame, thumb, code) = unsafe {
             (
                 &mut *addr_of_mut!(FRAME),
                 &mut *addr_of_mut!(THUMB),
                 &mut *addr_of_mut!(CODE),
-                &mut *addr_of_mut!(TABLE),
-                &mut *addr_of_mut!(LEVEL),
-                &mut *addr_of_mut!(CANDIDATE),
-                &mut *addr_of_mut!(FACE),
             )
         };
-        let mut work = LocateWork {
-            level,
-            table,
-            candidates,
-            faces,
+        // SAFETY: as above.
+        let mut work = unsafe {
+            LocateWork {
+                blend: &mut *addr_of_mut!(BLEND),
+                columns: &mut *addr_of_mut!(COLUMNS),
+                table: &mut *addr_of_mut!(TABLE),
+                candidates: &mut *addr_of_mut!(CANDIDATE),
+                seeds: &mut *addr_of_mut!(SEED),
+                mask: &mut *addr_of_mut!(MASK),
+                faces: &mut *addr_of_mut!(FACE),
+            }
         };
         let mut out = [0.0f32; M];
         let mut errors = 0;

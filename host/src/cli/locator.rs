@@ -3,11 +3,11 @@
 
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 
 use crate::frames::Truth;
-use crate::locate::config::{HostLocator, LocatorConfig};
+use crate::locate::config::{HostLocator, LocatorConfig, SeedingConfig};
 use crate::locate::fit::fit_map;
 use crate::locate::score::{run_folder, summarise};
 
@@ -59,6 +59,16 @@ pub struct FitArgs {
     /// Accepted windows a face needs, minus one.
     #[arg(long, default_value_t = 3)]
     pub min_neighbours: u16,
+    /// Level pixels of repeated frame edge, `COLUMNS,ROWS`: columns left
+    /// and right, rows above and below.
+    #[arg(long, value_delimiter = ',', default_value = "3,0")]
+    pub margin: Vec<u8>,
+    /// Search every fine level whole (no coarse pass).
+    #[arg(long)]
+    pub full_search: bool,
+    /// Stages a coarse window must pass to seed the fine search.
+    #[arg(long, default_value_t = 10)]
+    pub seed_stages: u16,
 }
 
 /// Options of `facenmf locator eval`.
@@ -78,12 +88,24 @@ pub fn run(cmd: LocatorCommand) -> Result<()> {
         LocatorCommand::Endtoend(a) => super::endtoend::run(a),
         LocatorCommand::Fit(a) => {
             let truth = Truth::read(&a.frames)?;
+            let &[columns, rows] = a.margin.as_slice() else {
+                bail!(
+                    "--margin takes two numbers, COLUMNS,ROWS (got {:?})",
+                    a.margin
+                );
+            };
+            let seeding = (!a.full_search).then(|| SeedingConfig {
+                stages: a.seed_stages,
+                ..SeedingConfig::default()
+            });
             let config = LocatorConfig {
                 cascade: a.cascade,
                 first_scale: a.first_scale,
                 scale_step: a.scale_step,
                 min_neighbours: a.min_neighbours,
                 coarse_until: a.coarse_until,
+                margin: [columns, rows],
+                seeding,
                 ..LocatorConfig::default()
             };
             let loc = HostLocator::new(config, truth.width, truth.height)?;
@@ -131,16 +153,33 @@ pub fn run(cmd: LocatorCommand) -> Result<()> {
                 pct(s.false_alarms, s.face_free)
             );
             println!(
-                "windows per frame {:.0}; host {:.2} ms per frame (one thread)",
-                s.windows, s.host_ms
+                "windows per frame {:.0}, stages {:.0}, level pixels {:.0}; seeds {:.1} (buffer full on {} frames); host {:.2} ms per frame (one thread)",
+                s.windows,
+                s.levels.iter().map(|l| l.stages).sum::<f64>(),
+                s.levels.iter().map(|l| l.pixels).sum::<f64>(),
+                s.seeds.0,
+                s.seeds.1,
+                s.host_ms
             );
-            println!("| level | scale | size | windows/frame | stages/frame |");
-            println!("|---|---|---|---|---|");
-            for (i, l) in s.levels.iter().enumerate() {
+            println!(
+                "| pass | level | scale | size | pixels/frame | windows/frame | stages/frame |"
+            );
+            println!("|---|---|---|---|---|---|---|");
+            let mut index = [0usize; 2];
+            for l in &s.levels {
+                let i = &mut index[usize::from(!l.coarse)];
                 println!(
-                    "| {i} | {:.3} | {}x{} | {:.0} | {:.0} |",
-                    l.scale, l.size.0, l.size.1, l.windows, l.stages
+                    "| {} | {} | {:.3} | {}x{} | {:.0} | {:.0} | {:.0} |",
+                    if l.coarse { "coarse" } else { "fine" },
+                    i,
+                    l.scale,
+                    l.size.0,
+                    l.size.1,
+                    l.pixels,
+                    l.windows,
+                    l.stages
                 );
+                *i += 1;
             }
             Ok(())
         }

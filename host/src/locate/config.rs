@@ -6,13 +6,13 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, Context, Result};
 use facenmf_core::locate::pyramid::ONE;
 use facenmf_core::locate::{
-    BoxMap, Candidate, Face, LevelReport, Located, Locator, Pyramid, Workspace,
+    BoxMap, Candidate, Face, LevelReport, Located, Locator, Pyramid, Seeding, Workspace,
 };
 use serde::{Deserialize, Serialize};
 
 use super::opencv::{load, OwnedCascade, DEFAULT_CASCADE};
 
-pub use facenmf_core::locate::{CANDIDATES, FACES};
+pub use facenmf_core::locate::{CANDIDATES, FACES, SEEDS};
 
 /// Settings of a locator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,6 +32,78 @@ pub struct LocatorConfig {
     pub min_neighbours: u16,
     /// Detector box → model crop, Q12.
     pub map: [i32; 4],
+    /// Level pixels of margin (the frame's edge repeated) left and right,
+    /// above and below every level, so windows reach past the frame's edges
+    /// (absent from a file: none).
+    #[serde(default)]
+    pub margin: [u8; 2],
+    /// The coarse pass that limits the fine search; none (also when absent
+    /// from a file): every level whole.
+    #[serde(default)]
+    pub seeding: Option<SeedingConfig>,
+}
+
+/// The coarse pass of a locator (see `facenmf_core::locate::seed`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeedingConfig {
+    /// Smallest coarse scale.
+    pub first_scale: f64,
+    /// Scale step of the coarse pyramid.
+    pub scale_step: f64,
+    /// Window step of the coarse pass, level pixels.
+    pub stride: u8,
+    /// A coarse window passing this many stages is a seed.
+    pub stages: u16,
+    /// Largest centre distance of a fine window from a seed, in seed sides.
+    pub reach: f64,
+    /// Largest side ratio of a fine window to a seed, either way.
+    pub ratio: f64,
+}
+
+impl Default for SeedingConfig {
+    fn default() -> Self {
+        Self {
+            first_scale: 1.6,
+            scale_step: 1.3,
+            stride: 2,
+            stages: 10,
+            reach: 0.25,
+            ratio: 1.3,
+        }
+    }
+}
+
+fn q16(v: f64, what: &str) -> Result<u32> {
+    let q = (v * f64::from(ONE)).round();
+    if !(q.is_finite() && (0.0..=f64::from(u32::MAX)).contains(&q)) {
+        return Err(anyhow!("{what} {v} is out of range"));
+    }
+    Ok(q as u32)
+}
+
+impl SeedingConfig {
+    /// The core's seeding with the frame margin of the fine pass.
+    pub fn seeding(&self, margin: [u8; 2]) -> Result<Seeding> {
+        let pyramid = Pyramid::new_checked(
+            q16(self.first_scale, "seeding first scale")?,
+            q16(self.scale_step, "seeding scale step")?,
+            32,
+        )
+        .and_then(|p| p.with_margin(margin[0], margin[1]))
+        .map_err(|e| anyhow!("seeding: {e}"))?;
+        let reach = (self.reach * 256.0).round();
+        if !(0.0..=f64::from(u16::MAX)).contains(&reach) {
+            return Err(anyhow!("seeding reach {} is out of range", self.reach));
+        }
+        Seeding::new_checked(
+            pyramid,
+            self.stride,
+            self.stages,
+            reach as u16,
+            q16(self.ratio, "seeding ratio")?,
+        )
+        .map_err(|e| anyhow!("{e}"))
+    }
 }
 
 impl Default for LocatorConfig {
@@ -44,6 +116,8 @@ impl Default for LocatorConfig {
             coarse_until: 2.0,
             min_neighbours: 3,
             map: [0, 0, 4096, 4096],
+            margin: [3, 0],
+            seeding: Some(SeedingConfig::default()),
         }
     }
 }
@@ -90,7 +164,10 @@ impl LocatorConfig {
         }
         let coarse = q(self.coarse_until).clamp(0.0, f64::from(u32::MAX)) as u32;
         Pyramid::new_checked(first as u32, step as u32, self.levels)
-            .map(|p| p.coarse_until(coarse))
+            .and_then(|p| {
+                p.coarse_until(coarse)
+                    .with_margin(self.margin[0], self.margin[1])
+            })
             .map_err(|e| anyhow!("{e}"))
     }
 }
@@ -135,7 +212,7 @@ impl HostLocator {
 
     /// The core's locator.
     pub fn core(&self) -> Result<Locator<'_>> {
-        Locator::new_checked(
+        let core = Locator::new_checked(
             self.cascade.view()?,
             self.config.pyramid()?,
             self.config.box_map(),
@@ -143,21 +220,31 @@ impl HostLocator {
             self.width,
             self.height,
         )
-        .map_err(|e| anyhow!("locator: {e}"))
+        .map_err(|e| anyhow!("locator: {e}"))?;
+        Ok(match &self.config.seeding {
+            Some(s) => core.with_seeding(s.seeding(self.config.margin)?),
+            None => core,
+        })
     }
 
     /// Runs the core locator on one frame.
     pub fn run(&self, frame: &[u8]) -> Result<Answer> {
         let core = self.core()?;
-        let mut level = vec![0u8; core.level_len()];
+        let mut blend = vec![0u16; core.blend_len()];
+        let mut columns = vec![0u32; core.columns_len()];
         let mut table = vec![0u32; core.table_len()];
         let mut candidates = vec![Candidate::default(); CANDIDATES];
+        let mut seeds = vec![Candidate::default(); SEEDS];
         let mut faces = vec![Face::default(); FACES];
+        let mut mask = vec![0u32; core.mask_len()];
         let mut levels = Vec::new();
         let mut work = Workspace {
-            level: &mut level,
+            blend: &mut blend,
+            columns: &mut columns,
             table: &mut table,
             candidates: &mut candidates,
+            seeds: &mut seeds,
+            mask: &mut mask,
             faces: &mut faces,
         };
         let located = core

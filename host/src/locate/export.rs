@@ -1,5 +1,8 @@
 //! A locator as Rust `const` data for the firmware: the cascade's tables,
-//! the pyramid, the neighbour count and the box map, in the core's types.
+//! the pyramid, the coarse pass, the neighbour count and the box map, in
+//! the core's types; the buffer sizes for the locator's frame size; and
+//! `locator()`, which builds the checked core locator from them (one place
+//! for every board).
 
 use std::fmt::Write;
 
@@ -25,8 +28,57 @@ pub fn rust_source(loc: &HostLocator) -> Result<String> {
     )?;
     writeln!(
         s,
-        "use facenmf_core::locate::{{BoxMap, LbpFeature, LbpStage, LbpWeak}};\n"
+        "use facenmf_core::locate::{{BoxMap, LbpCascade, LbpFeature, LbpStage, LbpWeak, LocateError, Locator, Pyramid, Seeding}};\n"
     )?;
+    let core = loc.core()?;
+    writeln!(
+        s,
+        "/// Frame width and height the locator was exported for."
+    )?;
+    writeln!(
+        s,
+        "pub const FRAME: (usize, usize) = ({}, {});",
+        loc.width, loc.height
+    )?;
+    writeln!(
+        s,
+        "/// Buffers for such frames: blend row entries, level columns, integral table entries, seed-mask words."
+    )?;
+    writeln!(s, "pub const BLEND_LEN: usize = {};", core.blend_len())?;
+    writeln!(s, "pub const COLUMNS_LEN: usize = {};", core.columns_len())?;
+    writeln!(s, "pub const TABLE_LEN: usize = {};", core.table_len())?;
+    writeln!(s, "pub const MASK_LEN: usize = {};", core.mask_len())?;
+    writeln!(
+        s,
+        "/// Level pixels of margin (the frame's edge repeated): columns left and right, rows above and below."
+    )?;
+    let margin = p.margin();
+    writeln!(
+        s,
+        "pub const MARGIN: (u8, u8) = ({}, {});",
+        margin.0, margin.1
+    )?;
+    writeln!(
+        s,
+        "/// Coarse pass: first scale, step (Q16), most levels, window stride, stages of a seed, reach (per 256 of a seed side), side ratio (Q16)."
+    )?;
+    match core.seeding() {
+        Some(sd) => writeln!(
+            s,
+            "pub const SEEDING: Option<(u32, u32, usize, u8, u16, u16, u32)> = Some(({}, {}, {}, {}, {}, {}, {}));",
+            sd.pyramid.first(),
+            sd.pyramid.step(),
+            sd.pyramid.levels(),
+            sd.stride,
+            sd.stages,
+            sd.reach,
+            sd.ratio
+        )?,
+        None => writeln!(
+            s,
+            "pub const SEEDING: Option<(u32, u32, usize, u8, u16, u16, u32)> = None;"
+        )?,
+    }
     writeln!(s, "/// Window width and height.")?;
     writeln!(
         s,
@@ -97,5 +149,27 @@ pub fn rust_source(loc: &HostLocator) -> Result<String> {
         )?;
     }
     writeln!(s, "];")?;
+    s.push_str(LOCATOR_FN);
     Ok(s)
 }
+
+/// The generated `locator()`: the checked core locator from the constants.
+const LOCATOR_FN: &str = r#"
+/// The locator for `FRAME`-sized frames, checked once.
+pub fn locator() -> Result<Locator<'static>, LocateError> {
+    let cascade = LbpCascade::new_checked(WINDOW.0, WINDOW.1, &FEATURES, &WEAKS, &STAGES)?;
+    let pyramid = Pyramid::new_checked(PYRAMID.0, PYRAMID.1, PYRAMID.2)?
+        .coarse_until(PYRAMID.3)
+        .with_margin(MARGIN.0, MARGIN.1)?;
+    let locator =
+        Locator::new_checked(cascade, pyramid, BOX_MAP, MIN_NEIGHBOURS, FRAME.0, FRAME.1)?;
+    Ok(match SEEDING {
+        Some((first, step, levels, stride, stages, reach, ratio)) => {
+            let coarse =
+                Pyramid::new_checked(first, step, levels)?.with_margin(MARGIN.0, MARGIN.1)?;
+            locator.with_seeding(Seeding::new_checked(coarse, stride, stages, reach, ratio)?)
+        }
+        None => locator,
+    })
+}
+"#;

@@ -28,6 +28,10 @@ pub fn is_located(crop: &Crop, t: &TruthBox) -> bool {
 /// One level's mean cost per frame.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LevelCost {
+    /// A level of the coarse (seeding) pass.
+    pub coarse: bool,
+    /// Level pixels resampled per frame.
+    pub pixels: f64,
     /// Scale (frame pixels per level pixel).
     pub scale: f64,
     /// Level size.
@@ -53,7 +57,9 @@ pub struct Summary {
     pub false_alarms: usize,
     /// Mean windows per frame.
     pub windows: f64,
-    /// Per level.
+    /// Mean seeds per frame, and frames with more seeds than the buffer holds.
+    pub seeds: (f64, usize),
+    /// Per level, the coarse pass first.
     pub levels: Vec<LevelCost>,
     /// Host wall time per frame, one thread, ms (for orientation only).
     pub host_ms: f64,
@@ -110,6 +116,7 @@ pub fn summarise(truth: &Truth, answers: &[Answer], host_ms: f64) -> Summary {
         face_free: 0,
         false_alarms: 0,
         windows: 0.0,
+        seeds: (0.0, 0),
         levels: Vec::new(),
         host_ms,
     };
@@ -128,22 +135,35 @@ pub fn summarise(truth: &Truth, answers: &[Answer], host_ms: f64) -> Summary {
             }
         }
         s.windows += f64::from(a.located.windows);
+        s.seeds.0 += f64::from(a.located.seeds);
+        s.seeds.1 += usize::from(a.located.seeds as usize > super::config::SEEDS);
         for r in &a.levels {
-            if s.levels.len() <= r.index {
+            let at = s.levels.iter().position(|l| {
+                l.coarse == r.coarse && l.scale == f64::from(r.level.scale) / 65536.0
+            });
+            let at = at.unwrap_or_else(|| {
                 s.levels.push(LevelCost {
+                    coarse: r.coarse,
+                    pixels: 0.0,
                     scale: f64::from(r.level.scale) / 65536.0,
                     size: (r.level.width, r.level.height),
                     windows: 0.0,
                     stages: 0.0,
                 });
-            }
-            s.levels[r.index].windows += f64::from(r.windows);
-            s.levels[r.index].stages += f64::from(r.stages);
+                s.levels.len() - 1
+            });
+            s.levels[at].pixels += f64::from(r.pixels);
+            s.levels[at].windows += f64::from(r.windows);
+            s.levels[at].stages += f64::from(r.stages);
         }
     }
     let n = answers.len().max(1) as f64;
     s.windows /= n;
+    s.seeds.0 /= n;
+    s.levels
+        .sort_by(|a, b| b.coarse.cmp(&a.coarse).then(a.scale.total_cmp(&b.scale)));
     for l in &mut s.levels {
+        l.pixels /= n;
         l.windows /= n;
         l.stages /= n;
     }

@@ -1,15 +1,16 @@
 //! Runs the face locator on built-in frames, between calls of
 //! `facenmf_mark` that the firmware's QEMU plugin (`firmware/tools/icount.c`)
-//! counts: per frame, first the pyramid alone (every level resampled into the
-//! integral table), then the whole `Locator::locate`. One line a frame over
-//! semihosting with the crop, to compare with `facenmf detect` on the host.
+//! counts: per frame one mark before `Locator::locate_with`, one after each
+//! pyramid level (coarse pass first, then fine) and one at the end, so the
+//! differences are each level's instructions (resampling its searched region
+//! into the integral table and the cascade on its windows) and, last, the
+//! grouping and choice. One line a frame over semihosting with the crop and
+//! the number of levels, to compare with `facenmf detect` on the host.
 #![no_std]
 #![no_main]
 
 use cortex_m_rt::entry;
-use facenmf_core::locate::integral::{add_row, clear_top};
-use facenmf_core::locate::pyramid::resample_row;
-use facenmf_core::locate::{Candidate, Face, LbpCascade, Locator, Pyramid, Workspace};
+use facenmf_core::locate::{Candidate, Face, Workspace, CANDIDATES, FACES, SEEDS};
 use semihosting::println;
 
 #[allow(dead_code)]
@@ -17,8 +18,8 @@ mod model {
     include!(concat!(env!("OUT_DIR"), "/model.rs"));
 }
 
-const W: usize = 160;
-const H: usize = 120;
+const W: usize = model::FRAME.0;
+const H: usize = model::FRAME.1;
 static FRAMES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/frames.bin"));
 
 /// Counted by the plugin each time it runs.
@@ -35,65 +36,42 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 
 #[entry]
 fn main() -> ! {
-    let Ok(cascade) = LbpCascade::new_checked(
-        model::WINDOW.0,
-        model::WINDOW.1,
-        &model::FEATURES,
-        &model::WEAKS,
-        &model::STAGES,
-    ) else {
+    let Ok(locator) = model::locator() else {
         semihosting::process::exit(2)
     };
-    let Ok(pyramid) = Pyramid::new_checked(model::PYRAMID.0, model::PYRAMID.1, model::PYRAMID.2)
-    else {
-        semihosting::process::exit(2)
-    };
-    let pyramid = pyramid.coarse_until(model::PYRAMID.3);
-    let Ok(locator) = Locator::new_checked(
-        cascade,
-        pyramid,
-        model::BOX_MAP,
-        model::MIN_NEIGHBOURS,
-        W,
-        H,
-    ) else {
-        semihosting::process::exit(2)
-    };
-    // 161 x 121: enough for a first scale of 1.0 too.
-    let mut table = [0u32; (W + 1) * (H + 1)];
-    let mut row = [0u8; W];
-    let mut candidates = [Candidate::default(); facenmf_core::locate::CANDIDATES];
-    let mut faces = [Face::default(); facenmf_core::locate::FACES];
+    let mut table = [0u32; model::TABLE_LEN];
+    let mut blend = [0u16; model::BLEND_LEN];
+    let mut columns = [0u32; model::COLUMNS_LEN];
+    let mut mask = [0u32; model::MASK_LEN];
+    let mut candidates = [Candidate::EMPTY; CANDIDATES];
+    let mut seeds = [Candidate::EMPTY; SEEDS];
+    let mut faces = [Face::EMPTY; FACES];
     let mut work = Workspace {
-        level: &mut row,
+        blend: &mut blend,
+        columns: &mut columns,
         table: &mut table,
         candidates: &mut candidates,
+        seeds: &mut seeds,
+        mask: &mut mask,
         faces: &mut faces,
     };
     for (i, frame) in FRAMES.chunks_exact(W * H).enumerate() {
+        let mut levels = 0;
         facenmf_mark();
-        let mut index = 0;
-        while let Some(level) = locator.level(index) {
-            clear_top(level.width, work.table);
-            for ly in 0..level.height {
-                let r = &mut work.level[..level.width];
-                resample_row(frame, W, H, &level, ly, r);
-                add_row(r, ly, work.table);
-            }
-            index += 1;
-        }
-        facenmf_mark();
-        let answer = locator.locate(frame, &mut work);
+        let answer = locator.locate_with(frame, &mut work, |_| {
+            levels += 1;
+            facenmf_mark();
+        });
         facenmf_mark();
         match answer {
             Ok(a) => match a.crop {
                 Some(c) => println!(
-                    "frame={i} top={} left={} height={} width={} windows={}",
+                    "frame={i} levels={levels} top={} left={} height={} width={} windows={}",
                     c.y, c.x, c.height, c.width, a.windows
                 ),
-                None => println!("frame={i} none windows={}", a.windows),
+                None => println!("frame={i} levels={levels} none windows={}", a.windows),
             },
-            Err(_) => println!("frame={i} error"),
+            Err(_) => println!("frame={i} levels={levels} error"),
         }
     }
     semihosting::process::exit(0)

@@ -3,22 +3,22 @@
 //! by `facenmf locator export`, see `build.rs`) finds the face, and its crop
 //! becomes the recogniser's crop over the gray frame.
 //!
-//! RAM: the integral table of the first pyramid level (54,136 B at a first
-//! scale of 1.2) lies in the 64 KiB CCM (`.ccm` in `memory.x`; the CPU alone
-//! reads it, DCMI's DMA writes the frame into main SRAM), so the main SRAM
-//! keeps room for the gallery of enrolled people; 256 candidates and 16
-//! faces beside the frame buffer.
+//! RAM: the integral table of the first pyramid level (56,560 B at a first
+//! scale of 1.2 with 3 columns of margin) lies in the 64 KiB CCM (`.ccm` in
+//! `memory.x`; the CPU alone reads it, DCMI's DMA writes the frame into main
+//! SRAM), so the main SRAM keeps room for the gallery of enrolled people;
+//! the blend row, the level columns, the seed mask, 256 candidates, 64 seeds and 16 faces
+//! beside the frame buffer.
 
 use core::ptr::addr_of_mut;
 
 use facenmf_core::locate::{
-    BoxMap, Candidate, Face, LbpCascade, Locator, Pyramid, Workspace as LocateWork, CANDIDATES,
-    FACES,
+    Candidate, Face, Locator, Workspace as LocateWork, CANDIDATES, FACES, SEEDS,
 };
 use facenmf_core::recognise::{Error, Recogniser};
 use facenmf_core::thumbnail::{Crop, PixelFormat};
 use facenmf_core::Thumbnailer;
-use facenmf_firmware::locate::{first_level_side, luma_in_place, table_len};
+use facenmf_firmware::locate::luma_in_place;
 use facenmf_firmware::ov7670::{QQVGA_HEIGHT, QQVGA_WIDTH};
 
 use super::model::{HEIGHT, M, WIDTH};
@@ -28,14 +28,16 @@ use super::model::{HEIGHT, M, WIDTH};
 mod loc {
     include!(concat!(env!("OUT_DIR"), "/locator.rs"));
 }
-const TABLE_LEN: usize = table_len(QQVGA_WIDTH, QQVGA_HEIGHT, loc::PYRAMID.0);
-const LEVEL_LEN: usize = first_level_side(QQVGA_WIDTH, loc::PYRAMID.0);
+const _: () = assert!(loc::FRAME.0 == QQVGA_WIDTH && loc::FRAME.1 == QQVGA_HEIGHT);
 
 /// In CCM, not zeroed at boot: [`Finder::new`] clears it.
 #[link_section = ".ccm"]
-static mut TABLE: [u32; TABLE_LEN] = [0; TABLE_LEN];
-static mut LEVEL: [u8; LEVEL_LEN] = [0; LEVEL_LEN];
+static mut TABLE: [u32; loc::TABLE_LEN] = [0; loc::TABLE_LEN];
+static mut BLEND: [u16; loc::BLEND_LEN] = [0; loc::BLEND_LEN];
+static mut COLUMNS: [u32; loc::COLUMNS_LEN] = [0; loc::COLUMNS_LEN];
+static mut MASK: [u32; loc::MASK_LEN] = [0; loc::MASK_LEN];
 static mut CANDIDATE: [Candidate; CANDIDATES] = [Candidate::EMPTY; CANDIDATES];
+static mut SEED: [Candidate; SEEDS] = [Candidate::EMPTY; SEEDS];
 static mut FACE: [Face; FACES] = [Face::EMPTY; FACES];
 
 /// The model's thumbnailer for the gray luma of the camera's frames (QQVGA,
@@ -62,22 +64,7 @@ impl Finder {
     /// Checks the exported locator once; a bad one stops the board with a
     /// message.
     pub fn new() -> Self {
-        let cascade = LbpCascade::new_checked(
-            loc::WINDOW.0,
-            loc::WINDOW.1,
-            &loc::FEATURES,
-            &loc::WEAKS,
-            &loc::STAGES,
-        );
-        let pyramid = Pyramid::new_checked(loc::PYRAMID.0, loc::PYRAMID.1, loc::PYRAMID.2)
-            .map(|p| p.coarse_until(loc::PYRAMID.3));
-        let map: BoxMap = loc::BOX_MAP;
-        let locator = cascade.and_then(|c| {
-            pyramid.and_then(|p| {
-                Locator::new_checked(c, p, map, loc::MIN_NEIGHBOURS, QQVGA_WIDTH, QQVGA_HEIGHT)
-            })
-        });
-        let locator = match locator {
+        let locator = match loc::locator() {
             Ok(l) => l,
             Err(e) => defmt::panic!("locator: {}", e),
         };
@@ -87,9 +74,12 @@ impl Finder {
         // SAFETY: as above.
         let work = unsafe {
             LocateWork {
-                level: &mut *addr_of_mut!(LEVEL),
+                blend: &mut *addr_of_mut!(BLEND),
+                columns: &mut *addr_of_mut!(COLUMNS),
                 table,
                 candidates: &mut *addr_of_mut!(CANDIDATE),
+                seeds: &mut *addr_of_mut!(SEED),
+                mask: &mut *addr_of_mut!(MASK),
                 faces: &mut *addr_of_mut!(FACE),
             }
         };
