@@ -21,7 +21,7 @@ fn setup(gallery: GalleryKind, metric: MetricName) -> (Dataset, Model) {
         thumb: (24, 24),
         gallery,
         metric,
-        ..Spec::default()
+        ..Spec::raw()
     };
     spec.nmf.n_components = 12;
     spec.nmf.max_iter = 60;

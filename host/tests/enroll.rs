@@ -31,7 +31,7 @@ fn setup() -> (Dataset, Model) {
     let known = ds.subset(&idx).unwrap().drop_empty_classes();
     let mut spec = Spec {
         thumb: (24, 24),
-        ..Spec::default()
+        ..Spec::raw()
     };
     spec.nmf.n_components = 24;
     spec.nmf.max_iter = 150;

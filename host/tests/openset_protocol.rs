@@ -22,7 +22,7 @@ fn threshold_is_chosen_on_calibration_and_carried_to_the_chip() {
     });
     let mut spec = Spec {
         thumb: (24, 24),
-        ..Spec::default()
+        ..Spec::raw()
     };
     spec.nmf.n_components = 24;
     spec.nmf.max_iter = 150;
@@ -105,7 +105,7 @@ fn bad_protocols_are_refused() {
         per_person: 4,
         ..Default::default()
     });
-    let spec = Spec::default();
+    let spec = Spec::raw();
     let far = Protocol {
         far: 1.5,
         ..Protocol::default()

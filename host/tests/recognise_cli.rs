@@ -25,7 +25,7 @@ fn setup() -> (Dataset, Model) {
     });
     let mut spec = Spec {
         thumb: (24, 24),
-        ..Spec::default()
+        ..Spec::raw()
     };
     spec.nmf.n_components = 16;
     spec.nmf.max_iter = 100;

@@ -23,7 +23,7 @@ fn spec(augment: Augment, gallery: GalleryKind) -> Spec {
         thumb: (24, 24),
         augment,
         gallery,
-        ..Spec::default()
+        ..Spec::raw()
     };
     spec.nmf.n_components = 16;
     spec.nmf.max_iter = 100;

@@ -19,7 +19,7 @@ fn people(n: usize, seed: u64) -> Dataset {
 fn spec() -> Spec {
     let mut spec = Spec {
         thumb: (24, 24),
-        ..Spec::default()
+        ..Spec::raw()
     };
     spec.nmf.n_components = 16;
     spec.nmf.max_iter = 100;

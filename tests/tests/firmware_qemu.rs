@@ -137,13 +137,13 @@ fn firmware_applies_the_cohort_decision_as_the_host_does() {
 
 /// Real faces through the default device model: the recipe of `facenmf
 /// train` / `facenmf export` (32 x 24 thumbnails, K = 96, LDA, class means,
-/// `Spec::default()`) trained here on the shared LFW set (at most 50 images
+/// `Spec::raw()`) trained here on the shared LFW set (at most 50 images
 /// a person, scikit-learn's `resize=0.7` frames of 65 x 87), then the first
 /// 64 frames of its own test split through the chip. About a minute of
 /// training.
 #[test]
 fn firmware_runs_the_default_lfw_model_and_agrees_with_the_host() {
-    lfw_model_in_qemu(&Spec::default(), "firmware_qemu_lfw");
+    lfw_model_in_qemu(&Spec::raw(), "firmware_qemu_lfw");
 }
 
 /// The same with the feature stage on the chip and a quantised model: LBP
@@ -157,7 +157,7 @@ fn firmware_runs_a_quantised_lbp_lfw_model_and_agrees_with_the_host() {
         thumb: (64, 48),
         features: FeatureChoice::Lbp { rows: 8, cols: 6 },
         quant: Quant::I8,
-        ..Spec::default()
+        ..Spec::raw()
     };
     spec.nmf.n_components = 96;
     lfw_model_in_qemu(&spec, "firmware_qemu_lfw_lbp_i8");
@@ -174,7 +174,7 @@ fn firmware_runs_a_fisherfaces_lbp_lfw_model_and_agrees_with_the_host() {
         method: Method::Fisherfaces,
         sqrt: false,
         quant: Quant::I8,
-        ..Spec::default()
+        ..Spec::raw()
     };
     spec.nmf.n_components = 96;
     lfw_model_in_qemu(&spec, "firmware_qemu_lfw_fisher");

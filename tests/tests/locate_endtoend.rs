@@ -47,7 +47,7 @@ fn located_and_true_box_paths_agree_on_test_split_frames() {
     let ds = data_dir::load_study(&cache);
     let mut spec = Spec {
         stratify: true,
-        ..Spec::default()
+        ..Spec::raw()
     };
     spec.nmf.n_components = 32;
     spec.nmf.max_iter = 100;
@@ -306,7 +306,7 @@ fn located_and_true_box_paths_agree_on_test_split_frames() {
     // (measured on 800 frames: +15 points, docs/locator.md).
     let full = Spec {
         stratify: true,
-        ..Spec::default()
+        ..Spec::raw()
     };
     let (plain_model, _) = train::train(&ds, &full, Default::default()).unwrap();
     let how = LocatedFaces { copies: 2, ..how };

@@ -19,7 +19,7 @@ fn lfw_model_trains_and_passes_check() {
     // The default device recipe, as `facenmf export` trains it. (With fewer
     // NMF iterations the basis is less sparse, the encoder needs more sweeps
     // than its cap and `check` rightly fails.)
-    let spec = Spec::default();
+    let spec = Spec::raw();
     let (model, report) = train::train(&ds, &spec, BTreeMap::new()).unwrap();
     println!("LFW device model: {report:?}");
     assert_eq!(
@@ -48,7 +48,7 @@ fn lfw_lbp_model_trains_and_passes_check() {
     let mut spec = Spec {
         thumb: (64, 48),
         features: FeatureChoice::Lbp { rows: 8, cols: 6 },
-        ..Spec::default()
+        ..Spec::raw()
     };
     spec.nmf.n_components = 40;
     let (model, report) = train::train(&ds, &spec, BTreeMap::new()).unwrap();

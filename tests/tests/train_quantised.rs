@@ -34,7 +34,7 @@ fn olivetti_i8_model_keeps_its_accuracy_and_passes_check() {
     let ds = facenmf_host::data::source::load(&dir, &Default::default()).unwrap();
     let mut spec = Spec {
         thumb: (32, 32),
-        ..Spec::default()
+        ..Spec::raw()
     };
     spec.nmf.n_components = 40;
     let (f32_model, f32_report) = train::train(&ds, &spec, BTreeMap::new()).unwrap();
@@ -70,7 +70,7 @@ fn lfw_lbp_k96_i8_model_fits_512_kb_and_passes_check() {
         thumb: (64, 48),
         features: FeatureChoice::Lbp { rows: 8, cols: 6 },
         quant: Quant::I8,
-        ..Spec::default()
+        ..Spec::raw()
     };
     spec.nmf.n_components = 96;
     let (model, report) = train::train(&ds, &spec, BTreeMap::new()).unwrap();
@@ -100,7 +100,7 @@ fn olivetti_fisherfaces_i8_model_trains_and_passes_check() {
         method: Method::Fisherfaces,
         sqrt: false,
         quant: Quant::I8,
-        ..Spec::default()
+        ..Spec::raw()
     };
     spec.nmf.n_components = 100;
     let (model, report) = train::train(&ds, &spec, BTreeMap::new()).unwrap();

@@ -8,9 +8,11 @@ use crate::decision::ScoreChoice;
 use crate::openset::strangers;
 
 /// The decision a model calibrated on strangers carries when `--decision`
-/// is not given: the best known-named rate at 5% false accepts of those
-/// measured (docs/open-set.md), on the raw and the LBP model.
-pub const DEFAULT_DECISION: &str = "both-diff:8";
+/// is not given: the best known-named rate at 5% false accepts, on the
+/// default device model, of the decisions that add no flash (a cohort of
+/// 256 vectors adds 62 KB, beyond the 512 KB budget beside the 503 KB
+/// model; docs/device-recipe.md).
+pub const DEFAULT_DECISION: &str = "runner-up-ratio";
 
 /// Options of the open-set decision.
 #[derive(Debug, Clone, clap::Args)]
@@ -43,4 +45,13 @@ pub struct CalibrateArgs {
     /// Target false-accept rate of strangers (the model's threshold).
     #[arg(long, default_value_t = 0.05)]
     pub far: f64,
+}
+
+impl CalibrateArgs {
+    /// Whether `--decision` is left at its default (then it needs no
+    /// `--strangers`).
+    pub fn decision_is_default(&self) -> bool {
+        let default: Result<ScoreChoice, _> = DEFAULT_DECISION.parse();
+        default.is_ok_and(|d| self.decision == [d])
+    }
 }

@@ -68,7 +68,7 @@ pub fn run(args: ModelsArgs) -> Result<()> {
     let mut base = Spec {
         seed: args.seed,
         features: args.features,
-        ..Spec::default()
+        ..Spec::raw()
     };
     base.nmf.max_iter = args.max_iter;
     base.nmf.seed = u64::from(args.seed);

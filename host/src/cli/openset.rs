@@ -122,11 +122,7 @@ pub fn run(args: OpenSetArgs) -> Result<()> {
         return run_strangers(&args, dir);
     }
     anyhow::ensure!(
-        args.train
-            .calibrate
-            .decision
-            .iter()
-            .all(|d| d.to_string() == super::calibrate::DEFAULT_DECISION),
+        args.train.calibrate.decision_is_default(),
         "--decision needs --strangers DIR: without it the model compares the distance"
     );
     let (ds, _) = args.train.source.load()?;

@@ -23,12 +23,12 @@ pub struct TrainArgs {
     #[command(flatten)]
     pub source: SourceArgs,
     /// Thumbnail size HxW (the chip's input).
-    #[arg(long, value_name = "HxW", value_parser = parse::size, default_value = "32x24")]
+    #[arg(long, value_name = "HxW", value_parser = parse::size, default_value = "64x48")]
     pub thumb: (usize, usize),
     /// What the NMF is fitted on: `raw` (the thumbnail) or `lbp:RxC` (uniform
     /// LBP histograms over R x C cells of the thumbnail, e.g. lbp:8x6 with
     /// --thumb 64x48).
-    #[arg(long, value_name = "FEATURES", default_value = "raw")]
+    #[arg(long, value_name = "FEATURES", default_value = "lbp:6x5")]
     pub features: FeatureChoice,
     /// How features become a code: `nmf` (the NNLS encoder), or
     /// `fisherfaces` (whitened PCA as a linear stage, no square root, then
@@ -36,7 +36,7 @@ pub struct TrainArgs {
     #[arg(long, value_enum, default_value = "nmf")]
     pub method: Method,
     /// NMF components K (Fisherfaces: PCA components P).
-    #[arg(long, default_value_t = 96)]
+    #[arg(long, default_value_t = Spec::default().nmf.n_components)]
     pub components: usize,
     /// NMF solver.
     #[arg(long, value_enum, default_value = "hals")]
@@ -125,7 +125,7 @@ pub struct TrainArgs {
     pub located_in_basis: bool,
     /// How the chip stores the basis and the LDA map: `f32`, or `i8` rows
     /// with one f32 scale a row (a quarter of the flash).
-    #[arg(long, value_enum, default_value = "f32")]
+    #[arg(long, value_enum, default_value = "i8")]
     pub quant: Quant,
     /// Where to save the model (JSON).
     #[arg(long, default_value = "model.json")]
@@ -264,10 +264,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
         return run_calibrated(&args, dir);
     }
     anyhow::ensure!(
-        args.calibrate
-            .decision
-            .iter()
-            .all(|d| d.to_string() == super::calibrate::DEFAULT_DECISION),
+        args.calibrate.decision_is_default(),
         "--decision needs --strangers DIR: the threshold and the cohort are chosen on strangers"
     );
     let (ds, load_seconds) = args.source.load()?;

@@ -44,7 +44,7 @@ pub fn spec_for(ds: &Dataset) -> Spec {
     let w = ((32 * ds.width) as f64 / ds.height as f64).round() as usize;
     let mut spec = Spec {
         thumb: (32, w.clamp(8, 48)),
-        ..Spec::default()
+        ..Spec::raw()
     };
     let share = 1.0 - Protocol::default().stranger_share;
     let n_train = (ds.len() as f64 * share * (1.0 - spec.test_size)) as usize;

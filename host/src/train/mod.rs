@@ -85,15 +85,18 @@ pub struct Spec {
     pub quant: Quant,
 }
 
-/// The default device recipe (see the README's device-model table).
+/// The default device recipe, chosen by measurement within the chip's
+/// budget (docs/device-recipe.md): uniform LBP histograms over 6 x 5 cells
+/// of a 64 x 48 thumbnail (D = 1770), K = 192 NMF components, the basis and
+/// the LDA map as i8 rows with a scale a row (about 503 KB of flash).
 impl Default for Spec {
     fn default() -> Self {
         Self {
-            thumb: (32, 24),
-            features: FeatureChoice::Raw,
+            thumb: (64, 48),
+            features: FeatureChoice::Lbp { rows: 6, cols: 5 },
             crop: None,
             nmf: NmfParams {
-                n_components: 96,
+                n_components: 192,
                 solver: nmf::Solver::Hals,
                 max_iter: 400,
                 tol: 1e-4,
@@ -121,8 +124,24 @@ impl Default for Spec {
             },
             map_dims: None,
             method: Method::Nmf,
-            quant: Quant::F32,
+            quant: Quant::I8,
         }
+    }
+}
+
+impl Spec {
+    /// The raw-pixel recipe: the 32 x 24 thumbnail itself, K = 96, f32 (the
+    /// baseline the device recipe is compared with, and the small model of
+    /// the tests and the demo).
+    pub fn raw() -> Self {
+        let mut spec = Self {
+            thumb: (32, 24),
+            features: FeatureChoice::Raw,
+            quant: Quant::F32,
+            ..Self::default()
+        };
+        spec.nmf.n_components = 96;
+        spec
     }
 }
 
