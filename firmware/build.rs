@@ -1,9 +1,14 @@
 //! Build script of the firmware.
 //!
-//! For the chip (`target_os = "none"`) it puts `memory.x` where the linker
-//! finds it and links the binaries with cortex-m-rt's `link.x` (and defmt's
-//! `defmt.x` with the `defmt` feature). For a board (features `qemu`,
-//! `disc1`) it also
+//! For the chip (`target_os = "none"`) it puts the memory layout where the
+//! linker finds it as `memory.x` and links the binaries with cortex-m-rt's
+//! `link.x` (and defmt's `defmt.x` with the `defmt` feature). The layout is
+//! `memory-disc1.x` (code and model in 768 KiB, the last 256 KiB of flash
+//! kept for the template store) unless only the QEMU boards are built
+//! (feature `qemu` without `disc1`): they keep no store in flash, so
+//! `memory-qemu.x` gives code, model and frames the whole 1 MiB.
+//!
+//! For a board (features `qemu`, `disc1`) it also
 //! - takes the exported model from `$FACENMF_MODEL` (a path) or else
 //!   `firmware/model.rs`, and fails saying how to make one when neither exists;
 //! - for the QEMU board, takes the replay camera's frames from `$FACENMF_FRAMES` (a path,
@@ -42,9 +47,17 @@ fn main() {
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("OUT_DIR"));
     let here = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
 
-    fs::copy(here.join("memory.x"), out.join("memory.x")).expect("copy memory.x");
+    let layout = if env::var_os("CARGO_FEATURE_QEMU").is_some()
+        && env::var_os("CARGO_FEATURE_DISC1").is_none()
+    {
+        "memory-qemu.x"
+    } else {
+        "memory-disc1.x"
+    };
+    fs::copy(here.join(layout), out.join("memory.x")).expect("copy the memory layout");
     println!("cargo:rustc-link-search={}", out.display());
-    println!("cargo:rerun-if-changed=memory.x");
+    println!("cargo:rerun-if-changed=memory-disc1.x");
+    println!("cargo:rerun-if-changed=memory-qemu.x");
     println!("cargo:rustc-link-arg-bins=-Tlink.x");
     if env::var_os("CARGO_FEATURE_DEFMT").is_some() {
         println!("cargo:rustc-link-arg-bins=-Tdefmt.x");

@@ -8,7 +8,7 @@
 //! face=<i> found=0 windows=<n>                                                    (no face: no frame= line follows)
 //! frame=<i> label=<l> known=<0|1> distance=<hex> votes=<v> sweeps=<s> converged=<0|1> ticks=<t> led=<0|1> code=<hex,..> out=<hex,..> name=<name>
 //! error=<i|profile> <what>
-//! profile thumbnail=<ticks> encode=<ticks> project=<ticks> classify=<ticks>
+//! profile thumbnail=<ticks> features=<ticks> encode=<ticks> project=<ticks> classify=<ticks>
 //! done frames=<n> errors=<e> stack_peak=<bytes> stack_size=<bytes>
 //! ```
 //!

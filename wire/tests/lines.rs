@@ -167,7 +167,7 @@ proptest! {
     #[test]
     fn header_profile_done_and_error_lines_survive_format_and_parse(
         n in proptest::array::uniform7(any::<usize>()),
-        t in proptest::array::uniform4(any::<u64>()),
+        t in proptest::array::uniform5(any::<u64>()),
         e in any::<u32>(),
         at in proptest::option::of(any::<usize>()),
         what in names(),
@@ -177,9 +177,9 @@ proptest! {
         prop_assert_eq!(&text, &format!("facenmf-qemu frames={} frame_len={} d={} k={} m={} templates={} classes={}", n[0], n[1], n[2], n[3], n[4], n[5], n[6]));
         prop_assert_eq!(Line::parse(&text).unwrap(), Line::Header(header));
 
-        let profile = Profile { thumbnail: t[0], encode: t[1], project: t[2], classify: t[3] };
+        let profile = Profile { thumbnail: t[0], features: t[4], encode: t[1], project: t[2], classify: t[3] };
         let text = profile.to_string();
-        prop_assert_eq!(&text, &format!("profile thumbnail={} encode={} project={} classify={}", t[0], t[1], t[2], t[3]));
+        prop_assert_eq!(&text, &format!("profile thumbnail={} features={} encode={} project={} classify={}", t[0], t[4], t[1], t[2], t[3]));
         prop_assert_eq!(Line::parse(&text).unwrap(), Line::Profile(profile));
 
         let done = Done { frames: n[0], errors: e, stack_peak: n[1], stack_size: n[2] };
@@ -235,7 +235,7 @@ fn fields_out_of_order_missing_or_extra_are_refused_by_name() {
             LineError::Missing { field: "classes" },
         ),
         (
-            "profile thumbnail=1 encode=2 project=3 classify=99999999999999999999999",
+            "profile thumbnail=1 features=5 encode=2 project=3 classify=99999999999999999999999",
             LineError::BadValue { field: "classify" },
         ),
         ("error=3", LineError::Missing { field: "what" }),

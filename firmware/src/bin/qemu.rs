@@ -269,8 +269,7 @@ fn run<C: Camera>(
 }
 
 /// Times each stage on the frame in `ws` and prints the `profile` line. The
-/// feature stage (skipped for raw features, which are the thumbnail) runs
-/// between the thumbnail and the encoder, outside both spans.
+/// feature stage is skipped for raw features (they are the thumbnail).
 #[cfg(not(facenmf_locator))]
 fn profile(r: &Recogniser<'static, M, 0>, ws: &mut Workspace<'_, M>) {
     let mut t = [0u64; 6];
@@ -310,6 +309,7 @@ fn profile(r: &Recogniser<'static, M, 0>, ws: &mut Workspace<'_, M>) {
         "{}",
         Profile {
             thumbnail: t[1] - t[0],
+            features: t[2] - t[1],
             encode: t[3] - t[2],
             project: t[4] - t[3],
             classify: t[5] - t[4],

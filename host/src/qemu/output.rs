@@ -112,7 +112,7 @@ mod tests {
 
     const RUN: &str = "facenmf-qemu frames=1 frame_len=4 d=2 k=2 m=1 templates=1 classes=1\n\
         frame=0 label=0 known=1 distance=3b6bdd00 votes=1 sweeps=3 converged=1 ticks=9 led=1 code=3f800000,00000000 out=bf800000 name=Ada\n\
-        profile thumbnail=1 encode=2 project=3 classify=4\n\
+        profile thumbnail=1 features=5 encode=2 project=3 classify=4\n\
         done frames=1 errors=0 stack_peak=8 stack_size=16\n";
 
     #[test]

@@ -5,12 +5,15 @@ use core::fmt;
 use super::fields::Fields;
 use super::LineError;
 
-/// `profile thumbnail=<ticks> encode=<ticks> project=<ticks> classify=<ticks>`
-/// (stopwatch ticks a stage).
+/// `profile thumbnail=<ticks> features=<ticks> encode=<ticks> project=<ticks>
+/// classify=<ticks>` (stopwatch ticks a stage).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Profile {
     /// Frame to thumbnail.
     pub thumbnail: u64,
+    /// Thumbnail to features (0 ticks of work for raw features, which are
+    /// the thumbnail).
+    pub features: u64,
     /// Thumbnail to code (NNLS).
     pub encode: u64,
     /// Code to projected vector.
@@ -31,6 +34,7 @@ impl Profile {
         let mut f = Fields::new(rest);
         let profile = Self {
             thumbnail: f.number("thumbnail")?,
+            features: f.number("features")?,
             encode: f.number("encode")?,
             project: f.number("project")?,
             classify: f.number("classify")?,
@@ -44,9 +48,10 @@ impl fmt::Display for Profile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}thumbnail={} encode={} project={} classify={}",
+            "{}thumbnail={} features={} encode={} project={} classify={}",
             Self::TAG,
             self.thumbnail,
+            self.features,
             self.encode,
             self.project,
             self.classify

@@ -5,7 +5,7 @@
 //!
 //! RAM: the integral table of the first pyramid level (56,560 B at a first
 //! scale of 1.2 with 3 columns of margin) lies in the 64 KiB CCM (`.ccm` in
-//! `memory.x`; the CPU alone reads it, DCMI's DMA writes the frame into main
+//! `memory-disc1.x`; the CPU alone reads it, DCMI's DMA writes the frame into main
 //! SRAM), so the main SRAM keeps room for the gallery of enrolled people;
 //! the blend row, the level columns, the seed mask, 256 candidates, 64 seeds and 16 faces
 //! beside the frame buffer.

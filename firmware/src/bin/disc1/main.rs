@@ -95,7 +95,7 @@ const fn camera_crop() -> Crop {
 
 /// People enrolled at the door (gallery room and the store's index).
 const ENROLLED: usize = 200;
-/// The store: flash sectors 10 and 11 (see `memory.x`), offsets from 0x0800_0000.
+/// The store: flash sectors 10 and 11 (see `memory-disc1.x`), offsets from 0x0800_0000.
 const STORE_REGION: Region = Region {
     start: 0x000C_0000,
     sectors: 2,
