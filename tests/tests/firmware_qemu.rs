@@ -135,14 +135,13 @@ fn firmware_applies_the_cohort_decision_as_the_host_does() {
     check_firmware(&model_json, &set.frames, &dir);
 }
 
-/// Real faces through the default device model: the recipe of `facenmf
-/// train` / `facenmf export` (32 x 24 thumbnails, K = 96, LDA, class means,
-/// `Spec::raw()`) trained here on the shared LFW set (at most 50 images
-/// a person, scikit-learn's `resize=0.7` frames of 65 x 87), then the first
-/// 64 frames of its own test split through the chip. About a minute of
-/// training.
+/// Real faces through the raw-pixel model (`Spec::raw()`: 32 x 24
+/// thumbnails, K = 96, f32, LDA, class means) trained here on the shared
+/// LFW set (at most 50 images a person, scikit-learn's `resize=0.7` frames
+/// of 65 x 87), then the first 64 frames of its own test split through the
+/// chip.
 #[test]
-fn firmware_runs_the_default_lfw_model_and_agrees_with_the_host() {
+fn firmware_runs_the_raw_lfw_model_and_agrees_with_the_host() {
     lfw_model_in_qemu(&Spec::raw(), "firmware_qemu_lfw");
 }
 
@@ -180,22 +179,26 @@ fn firmware_runs_a_fisherfaces_lbp_lfw_model_and_agrees_with_the_host() {
     lfw_model_in_qemu(&spec, "firmware_qemu_lfw_fisher");
 }
 
-/// The device recipe of issue 18: LBP histograms over 6 x 5 cells of a
-/// 64 x 48 thumbnail (D = 1770), K = 192, the basis and the LDA map as i8
-/// rows with a scale a row. Its model arrays (about 515 KB) and the 64
-/// built-in frames (362 KB) fill more than the DISC1's 768 KiB of code
-/// sectors; the QEMU board links them into the whole 1 MiB
-/// (`firmware/memory-qemu.x`).
+/// The default device model, the recipe of `facenmf train` / `facenmf
+/// export` (`Spec::default()`): LBP histograms over 6 x 5 cells of a 64 x 48
+/// thumbnail (D = 1770), K = 192, the basis and the LDA map as i8 rows with
+/// a scale a row. Its model arrays (about 515 KB) and the 64 built-in
+/// frames (362 KB) fill more than the DISC1's 768 KiB of code sectors; the
+/// QEMU board links them into the whole 1 MiB (`firmware/memory-qemu.x`).
 #[test]
-fn firmware_runs_the_lbp_6x5_k192_i8_model() {
-    let mut spec = Spec {
-        thumb: (64, 48),
-        features: FeatureChoice::Lbp { rows: 6, cols: 5 },
-        quant: Quant::I8,
-        ..Spec::default()
-    };
-    spec.nmf.n_components = 192;
-    lfw_model_in_qemu(&spec, "firmware_qemu_lfw_lbp6x5_k192_i8");
+fn firmware_runs_the_default_lfw_model_and_agrees_with_the_host() {
+    let spec = Spec::default();
+    assert_eq!(
+        (spec.thumb, spec.features, spec.quant, spec.nmf.n_components),
+        (
+            (64, 48),
+            FeatureChoice::Lbp { rows: 6, cols: 5 },
+            Quant::I8,
+            192
+        ),
+        "the default recipe this test's figures describe"
+    );
+    lfw_model_in_qemu(&spec, "firmware_qemu_lfw_default");
 }
 
 /// Trains `spec` on the shared LFW set and checks the first 64 frames of
