@@ -1,7 +1,8 @@
 //! Aligning a located face to the model by its "distance from face space"
 //! (Turk & Pentland): around the located region, the candidate whose
-//! thumbnail the model's NMF basis reconstructs best (least relative
-//! residual `‖x − Hᵀz‖² / ‖x‖²`, `z` the chip encoder's code).
+//! features (the thumbnail's, or their LBP histograms) the model's NMF basis
+//! reconstructs best (least relative residual `‖x − Hᵀz‖² / ‖x‖²`, `z` the
+//! chip encoder's code).
 //!
 //! Candidates: the region's centre moved by `-steps..=steps` units of 1/25
 //! of its height on each axis, at scales 0.92, 0.96, 1, 1.04, 1.08 (only the
@@ -9,23 +10,39 @@
 //! encode, `(2 steps + 1)² · 5` in all: a host measurement of what alignment
 //! is worth, not (at this cost) the chip's pipeline.
 
-use anyhow::Result;
+use anyhow::{ensure, Result};
 use facenmf_core::Crop;
 
 use super::recognise::model_crop;
 use crate::chip::Chip;
+use crate::model::Method;
 
 /// Scales tried about the region's centre.
 pub const SCALES: [f64; 5] = [0.92, 0.96, 1.0, 1.04, 1.08];
 
-/// The relative reconstruction residual of the model's thumbnail of
-/// `region` (the face region, the model's crop taken inside it), in f64.
+/// The relative reconstruction residual of the features of the model's
+/// thumbnail of `region` (the face region, the model's crop taken inside
+/// it) by its NMF basis, in f64. Errors for a model without an NMF basis
+/// (Fisherfaces).
 pub fn residual(chip: &Chip<'_>, frame: &[u8], size: (usize, usize), region: Crop) -> Result<f64> {
     let m = chip.model();
+    ensure!(
+        m.method == Method::Nmf,
+        "aligning by the reconstruction residual needs an NMF model, not {:?}",
+        m.method
+    );
     let crop = model_crop(region, &m.geometry);
-    let x = chip.thumbnail_of(frame, size.0, size.1, crop)?;
-    let code = chip.embed(&x)?.raw;
+    let thumb = chip.thumbnail_of(frame, size.0, size.1, crop)?;
+    let code = chip.embed(&thumb)?.raw;
+    let x = chip.features(&thumb)?;
     let d = m.d();
+    ensure!(
+        x.len() == d && m.basis.len() == code.len() * d,
+        "the model's basis is {} values, not {} codes x {} features",
+        m.basis.len(),
+        code.len(),
+        x.len()
+    );
     let (mut r, mut n) = (0.0f64, 0.0f64);
     for (j, &xj) in x.iter().enumerate() {
         let rec: f64 = code
