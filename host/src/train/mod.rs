@@ -380,14 +380,7 @@ pub fn assemble_with(
         };
         let (mut codes, mut labels) = with_copies(train)?;
         if let Some(thumbs) = extra.and_then(|e| e.thumbs.as_ref()) {
-            ensure!(
-                (thumbs.height, thumbs.width) == (train.height, train.width),
-                "extra training thumbnails are {}x{}, the model's {}x{}",
-                thumbs.height,
-                thumbs.width,
-                train.height,
-                train.width
-            );
+            same_size(thumbs, train)?;
             let (c, l) = with_copies(thumbs)?;
             codes.extend(c);
             labels.extend(l);
@@ -446,6 +439,19 @@ pub fn assemble_with(
     };
     model.validate().context("the trained model is invalid")?;
     Ok(model)
+}
+
+/// Extra training thumbnails must be the model's thumbnail size.
+fn same_size(thumbs: &Dataset, train: &Dataset) -> Result<()> {
+    ensure!(
+        (thumbs.height, thumbs.width) == (train.height, train.width),
+        "extra training thumbnails are {}x{}, the model's {}x{}",
+        thumbs.height,
+        thumbs.width,
+        train.height,
+        train.width
+    );
+    Ok(())
 }
 
 /// The known people's codes (`known`, labels `0..classes`) followed by
@@ -525,14 +531,7 @@ pub fn train_with(
             ..
         }) => {
             let mut both = train.clone();
-            ensure!(
-                (thumbs.height, thumbs.width) == (train.height, train.width),
-                "extra training thumbnails are {}x{}, the model's {}x{}",
-                thumbs.height,
-                thumbs.width,
-                train.height,
-                train.width
-            );
+            same_size(thumbs, &train)?;
             both.images.extend_from_slice(&thumbs.images);
             both.labels.extend_from_slice(&thumbs.labels);
             fit_basis(&both, spec)?
