@@ -265,14 +265,15 @@ pub struct Score {
     pub confusions: Vec<Confusion>,
 }
 
-/// Everything `recognise` found.
+/// Everything `recognise` found: answers `A` per picture ([`Answer`]) or
+/// per whole frame (`locate::recognise::FrameAnswer`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Outcome {
-    /// One answer per readable picture, in order.
-    pub answers: Vec<Answer>,
-    /// The pictures that could not be answered, in order.
+pub struct Outcome<A = Answer> {
+    /// One answer per readable picture or frame, in order.
+    pub answers: Vec<A>,
+    /// The pictures or frames that could not be answered, in order.
     pub failures: Vec<Failure>,
-    /// The score, when some picture's person is known.
+    /// The score, when some answer's truth is known.
     pub score: Option<Score>,
 }
 

@@ -71,15 +71,7 @@ pub struct FrameAnswer {
 }
 
 /// Everything `recognise --locator` found.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FrameOutcome {
-    /// One answer per readable frame, in order.
-    pub answers: Vec<FrameAnswer>,
-    /// Frames that could not be answered, in order.
-    pub failures: Vec<Failure>,
-    /// The score, when some frame's truth is known.
-    pub score: Option<Score>,
-}
+pub type FrameOutcome = crate::recognise::Outcome<FrameAnswer>;
 
 /// One face (the chip's pipeline on `crop` of `frame`): name, nearest,
 /// distance, runner-up; the threshold given.
@@ -244,7 +236,7 @@ pub fn recognise_frames(
         }
     }
     let score = score(&chip.model().class_names, &answers, confusions);
-    Ok(FrameOutcome {
+    Ok(crate::recognise::Outcome {
         answers,
         failures,
         score,
