@@ -12,7 +12,7 @@ use super::calibrate::CalibrateArgs;
 use super::dataset::SourceArgs;
 use super::parse;
 use crate::features::FeatureChoice;
-use crate::model::{Method, MetricName};
+use crate::model::{Method, MetricName, Model};
 use crate::nmf::Solver;
 use crate::quant::Quant;
 use crate::train::{GalleryKind, Spec};
@@ -289,7 +289,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
     }
     let (model, report) =
         crate::train::train_with(&ds, &spec, provenance, extra.as_ref().map(|(e, _)| e))?;
-    model.save(&args.out)?;
+    save(&args, &model)?;
     let budget = crate::budget::Shape::of(&model).budget(usize::from(model.max_sweeps), 0);
     if args.json {
         println!(
@@ -313,20 +313,38 @@ pub fn run(args: TrainArgs) -> Result<()> {
                 report.fit_seconds, report.k
             ),
         }
-        println!(
-            "  on the chip: {} KB flash, {} MAC per face at most",
-            budget.flash_bytes / 1024,
-            budget.macs
-        );
-        println!("  model saved to {}", args.out.display());
-    }
-    if let Some(path) = &args.export {
-        crate::export::write(&model, path)?;
-        if !args.json {
-            println!("  exported to {}", path.display());
-        }
+        print_saved(&args, &budget);
     }
     Ok(())
+}
+
+/// The model file and, when asked, its export: the export is rendered
+/// before anything is written, so an error leaves no partial output.
+fn save(args: &TrainArgs, model: &Model) -> Result<()> {
+    let rust = args
+        .export
+        .as_ref()
+        .map(|_| crate::export::render(model))
+        .transpose()?;
+    model.save(&args.out)?;
+    if let (Some(path), Some(text)) = (&args.export, rust) {
+        crate::atomic::write(path, text.as_bytes())
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// The lines after the report: the model's cost on the chip and where it went.
+fn print_saved(args: &TrainArgs, budget: &crate::budget::Budget) {
+    println!(
+        "  on the chip: {} KB flash, {} MAC per face at most",
+        budget.flash_bytes / 1024,
+        budget.macs
+    );
+    println!("  model saved to {}", args.out.display());
+    if let Some(path) = &args.export {
+        println!("  exported to {}", path.display());
+    }
 }
 
 /// `facenmf train SOURCE --strangers DIR`: the model of SOURCE carrying the
@@ -363,15 +381,7 @@ fn run_calibrated(args: &TrainArgs, dir: &std::path::Path) -> Result<()> {
     };
     let (model, report) =
         crate::openset::strangers::run(&ds, &st, &args.spec(), &opts, provenance)?;
-    let rust = args
-        .export
-        .as_ref()
-        .map(|_| crate::export::render(&model))
-        .transpose()?;
-    model.save(&args.out)?;
-    if let (Some(path), Some(text)) = (&args.export, rust) {
-        crate::atomic::write(path, text.as_bytes())?;
-    }
+    save(args, &model)?;
     let budget = crate::budget::Shape::of(&model).budget(usize::from(model.max_sweeps), 0);
     if args.json {
         println!(
@@ -381,14 +391,6 @@ fn run_calibrated(args: &TrainArgs, dir: &std::path::Path) -> Result<()> {
         return Ok(());
     }
     super::openset::print_strangers(&report);
-    println!(
-        "  on the chip: {} KB flash, {} MAC per face at most",
-        budget.flash_bytes / 1024,
-        budget.macs
-    );
-    println!("  model saved to {}", args.out.display());
-    if let Some(path) = &args.export {
-        println!("  exported to {}", path.display());
-    }
+    print_saved(args, &budget);
     Ok(())
 }
