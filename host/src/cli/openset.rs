@@ -99,20 +99,12 @@ pub fn execute(
             .unwrap_or_else(|| Protocol::default().enrol_photos),
     };
     let (model, report) = protocol::run(ds, &args.train.spec(), &proto, provenance)?;
-    // Render everything first, then write: an error leaves no partial output.
-    let rust = args
-        .train
-        .export
-        .as_ref()
-        .map(|_| crate::export::render(&model))
-        .transpose()?;
-    if let Some(path) = &args.plot {
-        crate::plot::write(&chart::chart(&report), path)?;
-    }
-    model.save(&args.train.out)?;
-    if let (Some(path), Some(text)) = (&args.train.export, rust) {
-        crate::atomic::write(path, text.as_bytes())?;
-    }
+    super::train::save_with(&args.train, &model, || {
+        if let Some(path) = &args.plot {
+            crate::plot::write(&chart::chart(&report), path)?;
+        }
+        Ok(())
+    })?;
     Ok((model, report))
 }
 
@@ -215,23 +207,15 @@ fn run_strangers(args: &OpenSetArgs, dir: &Path) -> Result<()> {
         ..args.train.strangers_options()
     };
     let (model, report) = strangers::run(&ds, &st, &args.train.spec(), &opts, provenance)?;
-    // Render everything first, then write: an error leaves no partial output.
-    let rust = args
-        .train
-        .export
-        .as_ref()
-        .map(|_| crate::export::render(&model))
-        .transpose()?;
-    if let Some(path) = &args.plot {
-        crate::plot::write(&chart::strangers_chart(&report), path)?;
-    }
-    if let Some(path) = &args.csv {
-        crate::atomic::write(path, chart::strangers_csv(&report).as_bytes())?;
-    }
-    model.save(&args.train.out)?;
-    if let (Some(path), Some(text)) = (&args.train.export, rust) {
-        crate::atomic::write(path, text.as_bytes())?;
-    }
+    super::train::save_with(&args.train, &model, || {
+        if let Some(path) = &args.plot {
+            crate::plot::write(&chart::strangers_chart(&report), path)?;
+        }
+        if let Some(path) = &args.csv {
+            crate::atomic::write(path, chart::strangers_csv(&report).as_bytes())?;
+        }
+        Ok(())
+    })?;
     if args.train.json {
         println!("{}", serde_json::to_string(&report)?);
         return Ok(());

@@ -321,11 +321,22 @@ pub fn run(args: TrainArgs) -> Result<()> {
 /// The model file and, when asked, its export: the export is rendered
 /// before anything is written, so an error leaves no partial output.
 fn save(args: &TrainArgs, model: &Model) -> Result<()> {
+    save_with(args, model, || Ok(()))
+}
+
+/// [`save`] with the caller's own files (`side`: charts, tables) written
+/// after the export is rendered and before the model.
+pub(super) fn save_with(
+    args: &TrainArgs,
+    model: &Model,
+    side: impl FnOnce() -> Result<()>,
+) -> Result<()> {
     let rust = args
         .export
         .as_ref()
         .map(|_| crate::export::render(model))
         .transpose()?;
+    side()?;
     model.save(&args.out)?;
     if let (Some(path), Some(text)) = (&args.export, rust) {
         crate::atomic::write(path, text.as_bytes())
