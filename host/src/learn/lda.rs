@@ -92,17 +92,7 @@ impl Lda {
         }
         mean.iter_mut().for_each(|m| *m /= n as f64);
         // Within-class scatter.
-        let mut sw = vec![0.0f64; k * k];
-        crate::nmf::linalg::gemm64(
-            &mut sw,
-            &centred,
-            (n, k),
-            true,
-            &centred,
-            (n, k),
-            false,
-            false,
-        );
+        let mut sw = crate::nmf::linalg::gram64(&centred, (n, k));
         let tr: f64 = (0..k).map(|j| sw[j * k + j]).sum::<f64>() / k as f64;
         for j in 0..k {
             sw[j * k + j] += reg.max(1e-9) * tr;
@@ -209,17 +199,7 @@ impl Lda {
         }
         // Right singular vectors and values of the standardised deviations,
         // from the eigen-decomposition of their k×k Gram matrix.
-        let mut g = vec![0.0f64; k * k];
-        crate::nmf::linalg::gemm64(
-            &mut g,
-            &centred,
-            (n, k),
-            true,
-            &centred,
-            (n, k),
-            false,
-            false,
-        );
+        let g = crate::nmf::linalg::gram64(&centred, (n, k));
         let ev = MatRef::from_row_major_slice(&g, k, k)
             .self_adjoint_eigen(Side::Lower)
             .expect("eigen of the within-class Gram matrix");
@@ -249,17 +229,7 @@ impl Lda {
                         .sum::<f64>();
             }
         }
-        let mut gb = vec![0.0f64; r * r];
-        crate::nmf::linalg::gemm64(
-            &mut gb,
-            &xb,
-            (classes, r),
-            true,
-            &xb,
-            (classes, r),
-            false,
-            false,
-        );
+        let gb = crate::nmf::linalg::gram64(&xb, (classes, r));
         let ev2 = MatRef::from_row_major_slice(&gb, r, r)
             .self_adjoint_eigen(Side::Lower)
             .expect("eigen of the between-class matrix");

@@ -44,6 +44,14 @@ pub fn gemm64(
     product(c, a, a_shape, ta, b, b_shape, tb, accumulate, 1.0f64);
 }
 
+/// `AᵀA` (`cols×cols`, row-major) of a row-major `rows×cols` matrix `a`:
+/// the Gram matrix of its columns, by [`gemm64`].
+pub fn gram64(a: &[f64], (rows, cols): (usize, usize)) -> Vec<f64> {
+    let mut g = vec![0.0f64; cols * cols];
+    gemm64(&mut g, a, (rows, cols), true, a, (rows, cols), false, false);
+    g
+}
+
 /// Rows of `C` per task when a product is split by rows (see [`product`]).
 const ROW_BLOCK: usize = 256;
 

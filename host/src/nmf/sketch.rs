@@ -12,7 +12,7 @@
 //! `(l+1)`-th singular value and beyond) after a few power iterations;
 //! [`Sketch::error`] reports it exactly.
 
-use super::linalg::{gemm, gemm64, par, residual_sq, sum_sq, transpose};
+use super::linalg::{gemm, gemm64, gram64, par, residual_sq, sum_sq, transpose};
 use super::rng::Rng;
 use faer::{Mat, MatMut, MatRef};
 
@@ -317,8 +317,7 @@ pub fn orth(a: &[f32], r: usize, c: usize) -> Vec<f32> {
 /// `a` unspecified) when the Cholesky factorisation fails or is too poorly
 /// conditioned.
 fn chol_qr(a: &mut [f64], r: usize, c: usize) -> bool {
-    let mut g = vec![0.0f64; c * c];
-    gemm64(&mut g, a, (r, c), true, a, (r, c), false, false);
+    let g = gram64(a, (r, c));
     let Ok(llt) = MatRef::from_row_major_slice(&g, c, c).llt(faer::Side::Lower) else {
         return false;
     };
