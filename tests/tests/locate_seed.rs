@@ -9,10 +9,8 @@
 
 use facenmf_core::locate::pyramid::{resample, ONE};
 use facenmf_core::locate::seed::{clusters, mark, marked, mask_bits, region};
-use facenmf_core::locate::{
-    Candidate, Face, Pyramid, Region, Seeding, Workspace, CANDIDATES, CLUSTERS, SEEDS,
-};
-use facenmf_host::locate::config::{HostLocator, LocatorConfig};
+use facenmf_core::locate::{Candidate, Pyramid, Region, Seeding, CLUSTERS};
+use facenmf_host::locate::config::{Buffers, HostLocator, LocatorConfig};
 use facenmf_host::locate::frames_in::read_gray;
 use facenmf_tests::{data_dir, opencv};
 use proptest::prelude::*;
@@ -144,23 +142,9 @@ fn the_seeded_search_accepts_only_what_the_full_search_accepts() {
     .unwrap();
     let accepted = |loc: &HostLocator, px: &[u8]| -> Vec<(i16, i16, u16)> {
         let core = loc.core().unwrap();
-        let mut blend = vec![0u16; core.blend_len()];
-        let mut columns = vec![0u32; core.columns_len()];
-        let mut table = vec![0u32; core.table_len()];
-        let mut mask = vec![0u32; core.mask_len()];
-        let mut candidates = vec![Candidate::EMPTY; CANDIDATES];
-        let mut seeds = vec![Candidate::EMPTY; SEEDS];
-        let mut faces = vec![Face::EMPTY; 16];
+        let mut buffers = Buffers::new(&core);
         let mut found = 0;
-        let mut work = Workspace {
-            blend: &mut blend,
-            columns: &mut columns,
-            table: &mut table,
-            candidates: &mut candidates,
-            seeds: &mut seeds,
-            mask: &mut mask,
-            faces: &mut faces,
-        };
+        let mut work = buffers.workspace();
         let a = core
             .locate_with(px, &mut work, |r| {
                 if !r.coarse {
@@ -169,7 +153,7 @@ fn the_seeded_search_accepts_only_what_the_full_search_accepts() {
             })
             .unwrap();
         assert_eq!(a.dropped, 0);
-        let mut v: Vec<_> = candidates[..found]
+        let mut v: Vec<_> = buffers.candidates[..found]
             .iter()
             .map(|c| (c.x, c.y, c.h))
             .collect();

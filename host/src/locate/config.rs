@@ -230,31 +230,66 @@ impl HostLocator {
     /// Runs the core locator on one frame.
     pub fn run(&self, frame: &[u8]) -> Result<Answer> {
         let core = self.core()?;
-        let mut blend = vec![0u16; core.blend_len()];
-        let mut columns = vec![0u32; core.columns_len()];
-        let mut table = vec![0u32; core.table_len()];
-        let mut candidates = vec![Candidate::default(); CANDIDATES];
-        let mut seeds = vec![Candidate::default(); SEEDS];
-        let mut faces = vec![Face::default(); FACES];
-        let mut mask = vec![0u32; core.mask_len()];
+        let mut buffers = Buffers::new(&core);
         let mut levels = Vec::new();
-        let mut work = Workspace {
-            blend: &mut blend,
-            columns: &mut columns,
-            table: &mut table,
-            candidates: &mut candidates,
-            seeds: &mut seeds,
-            mask: &mut mask,
-            faces: &mut faces,
-        };
+        let mut work = buffers.workspace();
         let located = core
             .locate_with(frame, &mut work, |r| levels.push(r))
             .map_err(|e| anyhow!("{e}"))?;
+        let mut faces = buffers.faces;
         faces.truncate(located.faces);
         Ok(Answer {
             located,
             faces,
             levels,
         })
+    }
+}
+
+/// The core locator's working buffers on the heap, sized for one
+/// [`Locator`] (the host's counterpart of the boards' static arrays).
+#[derive(Debug, Clone)]
+pub struct Buffers {
+    /// Level pixels being resampled.
+    pub blend: Vec<u16>,
+    /// Level column sources.
+    pub columns: Vec<u32>,
+    /// The integral table.
+    pub table: Vec<u32>,
+    /// Accepted windows ([`CANDIDATES`]).
+    pub candidates: Vec<Candidate>,
+    /// Coarse-pass seeds ([`SEEDS`]).
+    pub seeds: Vec<Candidate>,
+    /// The fine-search mask.
+    pub mask: Vec<u32>,
+    /// Grouped faces ([`FACES`]).
+    pub faces: Vec<Face>,
+}
+
+impl Buffers {
+    /// Buffers of the lengths `core` needs.
+    pub fn new(core: &Locator<'_>) -> Self {
+        Self {
+            blend: vec![0; core.blend_len()],
+            columns: vec![0; core.columns_len()],
+            table: vec![0; core.table_len()],
+            candidates: vec![Candidate::EMPTY; CANDIDATES],
+            seeds: vec![Candidate::EMPTY; SEEDS],
+            mask: vec![0; core.mask_len()],
+            faces: vec![Face::EMPTY; FACES],
+        }
+    }
+
+    /// The core's workspace over these buffers.
+    pub fn workspace(&mut self) -> Workspace<'_> {
+        Workspace {
+            blend: &mut self.blend,
+            columns: &mut self.columns,
+            table: &mut self.table,
+            candidates: &mut self.candidates,
+            seeds: &mut self.seeds,
+            mask: &mut self.mask,
+            faces: &mut self.faces,
+        }
     }
 }
