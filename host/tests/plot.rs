@@ -1,27 +1,11 @@
 //! Charts render to a PNG of the documented size with each series' colour
 //! and text, and refuse to plot nothing or NaN.
 
-use facenmf_host::plot::{write, Chart, Series};
+#[path = "common/chart.rs"]
+mod common_chart;
 
-fn chart(points: Vec<(f64, f64)>) -> Chart {
-    Chart {
-        title: "accuracy against components".into(),
-        x_label: "components".into(),
-        y_label: "accuracy (%)".into(),
-        series: vec![
-            Series {
-                name: "NMF".into(),
-                points: points.clone(),
-                scatter: false,
-            },
-            Series {
-                name: "PCA".into(),
-                points: points.iter().map(|&(x, y)| (x, y / 2.0)).collect(),
-                scatter: true,
-            },
-        ],
-    }
-}
+use common_chart::chart;
+use facenmf_host::plot::{write, Chart};
 
 #[test]
 fn chart_is_a_png_with_both_series() {
