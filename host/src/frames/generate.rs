@@ -6,10 +6,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
-use super::make::{face_frame, face_free_frame, photo_fits, to_gray, Settings};
+use super::make::{face_frame, face_free_frame, read_photo, Settings};
 use super::rng::FrameRng;
 use super::truth::{FrameTruth, Truth};
-use crate::data::decode::decode_file;
 
 /// Sorted person names and every photo as (label, path), sorted.
 type Photos = (Vec<String>, Vec<(usize, PathBuf)>);
@@ -88,15 +87,7 @@ pub fn generate_only(
             // multiple of `free_every` falls in [i, i + 1).
             let free = (i as f64 / free_every).ceil() < ((i + 1) as f64 / free_every).ceil();
             let (label, path) = &files[rng.int(0, files.len() as i64 - 1) as usize];
-            let photo = to_gray(&decode_file(path)?);
-            if !photo_fits(photo.height, photo.width) {
-                bail!(
-                    "{}: a {} x {} photo; frames need LFW's 250 x 250",
-                    path.display(),
-                    photo.height,
-                    photo.width
-                );
-            }
+            let photo = read_photo(path)?;
             let frame = if free {
                 face_free_frame(&photo, &settings, &mut rng)
             } else {

@@ -148,6 +148,20 @@ fn expose(pixels: &mut [u8], s: &Settings, rng: &mut FrameRng) {
     }
 }
 
+/// The gray image of the photo at `path`, refused by name unless it fits
+/// ([`photo_fits`]: frames need LFW's 250 x 250).
+pub fn read_photo(path: &std::path::Path) -> anyhow::Result<Image8> {
+    let photo = to_gray(&crate::data::decode::decode_file(path)?);
+    anyhow::ensure!(
+        photo_fits(photo.height, photo.width),
+        "{}: a {} x {} photo; frames need LFW's 250 x 250",
+        path.display(),
+        photo.height,
+        photo.width
+    );
+    Ok(photo)
+}
+
 /// True when the corner cuts of a `height x width` photo keep clear of [`FACE`]
 /// and the face region fits the photo.
 pub fn photo_fits(height: usize, width: usize) -> bool {

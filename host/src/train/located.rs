@@ -14,9 +14,8 @@ use anyhow::{bail, Context, Result};
 use facenmf_core::thumbnail::{Crop, PixelFormat, Thumbnailer};
 use rayon::prelude::*;
 
-use crate::data::decode::decode_file;
 use crate::data::Dataset;
-use crate::frames::make::{face_frame, photo_fits, to_gray, Frame, Settings};
+use crate::frames::make::{face_frame, read_photo, Frame, Settings};
 use crate::frames::rng::FrameRng;
 use crate::frames::split::Photo;
 use crate::frames::TruthBox;
@@ -87,15 +86,7 @@ pub fn thumbnails(
                 path.display()
             )
         })? as u16;
-        let photo = to_gray(&decode_file(path)?);
-        if !photo_fits(photo.height, photo.width) {
-            bail!(
-                "{}: a {} x {} photo; frames need LFW's 250 x 250",
-                path.display(),
-                photo.height,
-                photo.width
-            );
-        }
+        let photo = read_photo(path)?;
         let index = (i * how.copies + c) as u64;
         let rng = &mut FrameRng::for_item(how.seed, index);
         Ok((label, face_frame(&photo, &settings, rng)))
