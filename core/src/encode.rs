@@ -176,10 +176,8 @@ impl<'a> Encoder<'a> {
         let mut b = [0.0f32; MAX_COMPONENTS];
         let b = &mut b[..k];
         self.basis.mul(x, b);
-        if let Some(index) = b.iter().position(|v| !v.is_finite()) {
-            // Finite pixels so large that H x overflows f32.
-            return Err(InputError::NotFinite { index });
-        }
+        // Finite pixels so large that H x overflows f32.
+        validate::finite(b)?;
         code.fill(0.0);
         Ok(nnls::solve_unchecked(&self.gram, b, code, self.rule))
     }
@@ -191,9 +189,6 @@ impl<'a> Encoder<'a> {
                 actual: x.len(),
             });
         }
-        match x.iter().position(|v| !v.is_finite()) {
-            Some(index) => Err(InputError::NotFinite { index }),
-            None => Ok(()),
-        }
+        validate::finite(x)
     }
 }

@@ -85,9 +85,7 @@ impl<'a> LinearEncoder<'a> {
     /// then the bias added). Errors when a length is wrong or `x` holds NaN
     /// or infinity.
     pub fn encode(&self, x: &[f32], code: &mut [f32]) -> Result<SolveReport, InputError> {
-        if let Some(index) = x.iter().position(|v| !v.is_finite()) {
-            return Err(InputError::NotFinite { index });
-        }
+        validate::finite(x)?;
         self.encode_finite(x, code)
     }
 
@@ -106,10 +104,8 @@ impl<'a> LinearEncoder<'a> {
         for (v, c) in code.iter_mut().zip(self.bias) {
             *v += c;
         }
-        if let Some(index) = code.iter().position(|v| !v.is_finite()) {
-            // Finite features so large that W x overflows f32.
-            return Err(InputError::NotFinite { index });
-        }
+        // Finite features so large that W x overflows f32.
+        validate::finite(code)?;
         Ok(NO_SOLVE)
     }
 }

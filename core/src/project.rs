@@ -169,9 +169,7 @@ impl<'a> Projection<'a> {
                 actual: code.len(),
             });
         }
-        if let Some(index) = code.iter().position(|v| !v.is_finite()) {
-            return Err(InputError::NotFinite { index });
-        }
+        validate::finite(code)?;
         if self.sqrt {
             for v in code.iter_mut() {
                 *v = math::sqrt(v.max(0.0));

@@ -22,6 +22,7 @@ use crate::gallery::{Decision, Gallery, Metric, MAX_NEIGHBOURS};
 use crate::nnls::SolveReport;
 use crate::project::Projection;
 use crate::thumbnail::{Crop, Thumbnailer};
+use crate::validate;
 
 /// Any error of the pipeline, by stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -209,9 +210,7 @@ impl<'a, const M: usize, const N: usize> Recogniser<'a, M, N> {
         code: &mut [f32],
         out: &mut [f32; M],
     ) -> Result<SolveReport, Error> {
-        if let Some(index) = features.iter().position(|v| !v.is_finite()) {
-            return Err(InputError::NotFinite { index }.into());
-        }
+        validate::finite(features)?;
         self.embed_finite(features, code, out)
     }
 

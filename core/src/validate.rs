@@ -1,6 +1,6 @@
 //! The checks the `new_checked` constructors share.
 
-use crate::error::ModelError;
+use crate::error::{InputError, ModelError};
 
 /// `value` is in `1..=max`.
 pub(crate) fn dimension(what: &'static str, value: usize, max: usize) -> Result<(), ModelError> {
@@ -36,4 +36,12 @@ pub(crate) fn matrix(
         }
     }
     Ok(())
+}
+
+/// Every value of an input is finite; the error names the first that is not.
+pub(crate) fn finite(values: &[f32]) -> Result<(), InputError> {
+    match values.iter().position(|v| !v.is_finite()) {
+        Some(index) => Err(InputError::NotFinite { index }),
+        None => Ok(()),
+    }
 }
