@@ -25,6 +25,18 @@ impl ScoreChoice {
     /// The winner's distance.
     pub const DISTANCE: Self = Self(Score::Distance);
 
+    /// The device's decision, what a model calibrated on strangers carries
+    /// unless told otherwise: the winner's distance over the runner-up's
+    /// (`runner-up-ratio:1`). Of the decisions that add no flash it names
+    /// the most known people at 5% false accepts on the default device
+    /// model; a cohort of 256 vectors does better but adds 62 KB, beyond the
+    /// 512 KB budget (docs/device-recipe.md).
+    pub const DEVICE: Self = Self(Score::Normalised {
+        impostors: Impostors::RunnerUp,
+        form: Form::Ratio,
+        k: 1,
+    });
+
     /// Whether the score needs cohort vectors.
     pub fn uses_cohort(self) -> bool {
         self.0.uses_cohort()

@@ -7,13 +7,6 @@ use std::path::PathBuf;
 use crate::decision::ScoreChoice;
 use crate::openset::strangers;
 
-/// The decision a model calibrated on strangers carries when `--decision`
-/// is not given: the best known-named rate at 5% false accepts, on the
-/// default device model, of the decisions that add no flash (a cohort of
-/// 256 vectors adds 62 KB, beyond the 512 KB budget beside the 503 KB
-/// model; docs/device-recipe.md).
-pub const DEFAULT_DECISION: &str = "runner-up-ratio";
-
 /// Options of the open-set decision.
 #[derive(Debug, Clone, clap::Args)]
 pub struct CalibrateArgs {
@@ -30,7 +23,7 @@ pub struct CalibrateArgs {
         long,
         value_name = "DECISION,...",
         value_delimiter = ',',
-        default_value = DEFAULT_DECISION
+        default_values_t = [ScoreChoice::DEVICE]
     )]
     pub decision: Vec<ScoreChoice>,
     /// With --strangers: cohort vectors (mean vectors of calibration strangers).
@@ -51,7 +44,6 @@ impl CalibrateArgs {
     /// Whether `--decision` is left at its default (then it needs no
     /// `--strangers`).
     pub fn decision_is_default(&self) -> bool {
-        let default: Result<ScoreChoice, _> = DEFAULT_DECISION.parse();
-        default.is_ok_and(|d| self.decision == [d])
+        self.decision == [ScoreChoice::DEVICE]
     }
 }
