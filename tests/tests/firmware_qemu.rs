@@ -380,11 +380,10 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
     }
     let frames_bytes = std::fs::metadata(&frames_bin).unwrap().len();
     let peak = chip.done.stack_peak;
-    // SysTick runs at 168 MHz of virtual time, one instruction a nanosecond.
     let stage = |s: fn(&Profile) -> u64| {
-        chip.profile
-            .as_ref()
-            .map_or(f64::NAN, |p| s(p) as f64 * 1e9 / 168e6)
+        chip.profile.as_ref().map_or(f64::NAN, |p| {
+            s(p) as f64 * facenmf_host::qemu::INSTRUCTIONS_PER_TICK
+        })
     };
     let (thumb_i, features_i, encode_i) = (
         stage(|p| p.thumbnail),

@@ -36,6 +36,12 @@ pub struct DemoArgs {
     /// Keep at most N images a person (LFW: the study's 50).
     #[arg(long, value_name = "N")]
     pub max_per_person: Option<usize>,
+    /// Strangers from a second dataset of SOURCE's image size (e.g.
+    /// ../shared/data/lfw_people_1to9_r07): every SOURCE person is known,
+    /// the device recipe (LBP, K = 192) is trained, and the strangers split
+    /// by person choose and measure the threshold and enrol as newcomers.
+    #[arg(long, value_name = "DIR")]
+    pub strangers: Option<PathBuf>,
 }
 
 impl DemoArgs {
@@ -49,6 +55,7 @@ impl DemoArgs {
             no_firmware: self.no_firmware,
             sweep: parse::components(&self.sweep)?,
             max_per_person: self.max_per_person,
+            strangers: self.strangers.clone(),
         })
     }
 }

@@ -21,6 +21,37 @@ pub struct Found {
     pub origin: String,
     /// True when they are the synthetic generator's, not real faces.
     pub synthetic: bool,
+    /// Strangers from a second dataset (`--strangers`), if given.
+    pub strangers: Option<Strangers>,
+}
+
+/// The strangers of `--strangers DIR`: images of the known people's size.
+#[derive(Debug)]
+pub struct Strangers {
+    /// The images.
+    pub ds: Dataset,
+    /// A one-line account of where they came from.
+    pub origin: String,
+}
+
+/// Loads the strangers of `dir`, refusing images of another size than the
+/// known people's `known`.
+pub fn strangers(dir: &Path, known: &Dataset) -> Result<Strangers> {
+    let ds = source::load(dir, &LoadOptions::default())
+        .with_context(|| format!("loading the strangers (--strangers {})", dir.display()))?;
+    anyhow::ensure!(
+        (ds.height, ds.width) == (known.height, known.width),
+        "the strangers (--strangers {}) are {}x{} images but the known people's are {}x{}: make both with the same cut and size",
+        dir.display(),
+        ds.height,
+        ds.width,
+        known.height,
+        known.width
+    );
+    Ok(Strangers {
+        origin: format!("{} ({})", dir.display(), ds.source),
+        ds,
+    })
 }
 
 /// Olivetti as a cache folder or `.mat` under `home`, if there.
@@ -63,6 +94,7 @@ pub fn find(data: Option<&Path>, synthetic: bool, offline: bool) -> Result<Found
             ds: synthetic_faces(),
             origin: "synthetic faces (asked for with --synthetic)".into(),
             synthetic: true,
+            strangers: None,
         });
     }
     if let Some(path) = data {
@@ -72,6 +104,7 @@ pub fn find(data: Option<&Path>, synthetic: bool, offline: bool) -> Result<Found
             origin: format!("{} ({})", path.display(), ds.source),
             ds,
             synthetic: false,
+            strangers: None,
         });
     }
     let home = fetch::data_home().ok();
@@ -82,6 +115,7 @@ pub fn find(data: Option<&Path>, synthetic: bool, offline: bool) -> Result<Found
             origin: format!("Olivetti at {}", path.display()),
             ds,
             synthetic: false,
+            strangers: None,
         });
     }
     let mut why = match &home {
@@ -101,6 +135,7 @@ pub fn find(data: Option<&Path>, synthetic: bool, offline: bool) -> Result<Found
                     origin: format!("Olivetti downloaded to {}", path.display()),
                     ds,
                     synthetic: false,
+                    strangers: None,
                 });
             }
             Err(e) => why = format!("{why}; the download failed: {e}"),
@@ -112,5 +147,6 @@ pub fn find(data: Option<&Path>, synthetic: bool, offline: bool) -> Result<Found
         ds: synthetic_faces(),
         origin: format!("synthetic faces ({why})"),
         synthetic: true,
+        strangers: None,
     })
 }

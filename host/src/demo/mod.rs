@@ -5,10 +5,13 @@
 //!    cache, a download, or synthetic faces, said loudly);
 //! 2. evaluate NMF as the study did, both protocols, against PCA and
 //!    Fisherfaces, and sweep the number of components;
-//! 3. train the default device recipe with strangers held out
-//!    ([`crate::openset::protocol`]): the model carries the "unknown"
-//!    threshold chosen at a 5% false-accept rate, and newcomers are enrolled
-//!    from 1, 3, 5, 10 photos;
+//! 3. train the device model with strangers: either a share of SOURCE's
+//!    people held out ([`crate::openset::protocol`], the pixel recipe;
+//!    newcomers enrolled from 1, 3, 5, 10 photos) or, with `--strangers
+//!    DIR`, every SOURCE person known and the strangers of a second dataset
+//!    ([`crate::openset::strangers`], the device recipe and decision;
+//!    newcomers from 1 and 3 photos); the model carries the "unknown"
+//!    threshold chosen at a 5% false-accept rate;
 //! 4. export it for the firmware and `check` the kernel against float64;
 //! 5. where QEMU and the thumbv7em target are present, build the firmware
 //!    with that model and frames of known people and strangers, run it, and
@@ -45,6 +48,11 @@ pub struct Options {
     pub sweep: Vec<usize>,
     /// Keep at most N images a person.
     pub max_per_person: Option<usize>,
+    /// Strangers from a second dataset of the same image size: every
+    /// SOURCE person is known and the device recipe is trained. `None`: a
+    /// share of SOURCE's people are held out as strangers and the pixel
+    /// recipe is trained.
+    pub strangers: Option<PathBuf>,
 }
 
 /// Runs the demo and returns its summary (also written to the report folder).
@@ -54,6 +62,9 @@ pub fn run(args: &Options) -> Result<Summary> {
     if let Some(n) = args.max_per_person {
         anyhow::ensure!(n > 0, "--max-per-person must be at least 1");
         found.ds = found.ds.max_per_person(n);
+    }
+    if let Some(dir) = &args.strangers {
+        found.strangers = Some(find::strangers(dir, &found.ds)?);
     }
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating the report folder {}", args.out.display()))?;

@@ -5,8 +5,8 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
-use super::find::Found;
-use super::report::{Accuracies, FirmwareRun, Summary};
+use super::find::{Found, Strangers};
+use super::report::{Accuracies, FirmwareRun, OpenSet, Summary};
 use super::Options;
 use crate::data::Dataset;
 use crate::eval::sweep::{self, sweep_chart, SweepRow};
@@ -14,6 +14,7 @@ use crate::eval::{eval_nmf, eval_pca, EvalConfig, PcaFits, Recipe};
 use crate::learn::knn::Metric;
 use crate::model::Model;
 use crate::openset::protocol::{self, Protocol};
+use crate::openset::strangers;
 use crate::train::Spec;
 use facenmf_core::StopRule;
 
@@ -34,19 +35,38 @@ fn step(n: usize, what: &str) -> Instant {
     Instant::now()
 }
 
-/// The device recipe for `ds`: the default, with a thumbnail of 32 rows and
-/// the frames' aspect ratio (32 x 24 on LFW, 32 x 32 on Olivetti), and at
-/// most one component a six training images (K = 96 on LFW, 40 on Olivetti):
-/// with more, the basis of a small set is dense, the chip's encoder needs
-/// more sweeps than its cap and `check` fails (measured on Olivetti: K = 96
-/// and 64 fail, 48 and 40 pass).
+/// The pixel recipe for `ds`, what the study's steps evaluate and, without
+/// `--strangers`, what the demo trains: [`Spec::raw`] with a thumbnail of 32
+/// rows and the frames' aspect ratio (32 x 24 on LFW, 32 x 32 on Olivetti),
+/// and at most one component a six training images (K = 96 on LFW, 40 on
+/// Olivetti): with more, the basis of a small set is dense, the chip's
+/// encoder needs more sweeps than its cap and `check` fails (measured on
+/// Olivetti: K = 96 and 64 fail, 48 and 40 pass).
 pub fn spec_for(ds: &Dataset) -> Spec {
-    let w = ((32 * ds.width) as f64 / ds.height as f64).round() as usize;
+    sized(
+        ds,
+        Spec::raw(),
+        32,
+        1.0 - Protocol::default().stranger_share,
+    )
+}
+
+/// The device recipe for `ds` with every person known, what the demo
+/// trains with `--strangers`: [`Spec::default`] (LBP over a 64-row
+/// thumbnail, K = 192 on LFW) with the frames' aspect ratio and the same
+/// cap on K as [`spec_for`].
+pub fn device_spec_for(ds: &Dataset) -> Spec {
+    sized(ds, Spec::default(), 64, 1.0)
+}
+
+/// `spec` with a thumbnail of `rows` rows in the frames' aspect ratio and K
+/// at most one a six training images, when `share` of the images are known.
+fn sized(ds: &Dataset, spec: Spec, rows: usize, share: f64) -> Spec {
+    let w = ((rows * ds.width) as f64 / ds.height as f64).round() as usize;
     let mut spec = Spec {
-        thumb: (32, w.clamp(8, 48)),
-        ..Spec::raw()
+        thumb: (rows, w.clamp(8, rows * 3 / 2)),
+        ..spec
     };
-    let share = 1.0 - Protocol::default().stranger_share;
     let n_train = (ds.len() as f64 * share * (1.0 - spec.test_size)) as usize;
     spec.nmf.n_components = (n_train / 6).clamp(16, spec.nmf.n_components);
     // As `facenmf train` and `facenmf openset` seed it, so they reproduce the demo.
@@ -129,55 +149,63 @@ pub fn all(args: &Options, found: &Found, started: Instant) -> Result<Summary> {
     files.push(sweep_png);
     seconds.push(("sweep", t.elapsed().as_secs_f64()));
 
-    let t = step(
-        3,
-        "train the device model with strangers held out; enrol newcomers",
-    );
+    let t = step(3, "train the device model; strangers and newcomers");
     let provenance = std::collections::BTreeMap::from([
         ("data".to_string(), found.origin.clone()),
         ("command".to_string(), "facenmf demo".to_string()),
     ]);
-    let proto = Protocol {
-        seed: SEED,
-        ..Protocol::default()
+    let trained = match &found.strangers {
+        None => held_out(ds, &spec, provenance)?,
+        Some(st) => with_strangers(ds, st, provenance)?,
     };
-    let (model, open) = protocol::run(ds, &spec, &proto, provenance)?;
+    let model = &trained.model;
     let curve_png = out.join("openset.png");
-    crate::plot::write(&crate::openset::chart::chart(&open), &curve_png)?;
+    let curve = match &trained.open {
+        OpenSet::HeldOut(r) => crate::openset::chart::chart(r),
+        OpenSet::Strangers(r) => crate::openset::chart::strangers_chart(r),
+    };
+    crate::plot::write(&curve, &curve_png)?;
     files.push(curve_png);
-    let (h, w) = (model.geometry.height, model.geometry.width);
-    let comps_png = out.join("components.png");
-    crate::eval::components::component_grid(&model.basis, h, w, None, &comps_png)?;
-    files.push(comps_png);
+    // A basis over pixels is a set of pictures; one over LBP histograms is not.
+    let pictures = model.features == crate::features::FeatureChoice::Raw;
+    if pictures {
+        let (h, w) = (model.geometry.height, model.geometry.width);
+        let comps_png = out.join("components.png");
+        crate::eval::components::component_grid(&model.basis, h, w, None, &comps_png)?;
+        files.push(comps_png);
+    }
     seconds.push(("train", t.elapsed().as_secs_f64()));
 
     let t = step(
         4,
         "export the model for the firmware and check the kernel against float64",
     );
-    let known_ds = protocol::people_subset(ds, &open.people.enrolled)?;
-    let known_split = known_ds.train_test_split(spec.test_size, spec.seed, spec.stratify)?;
-    let test = crate::train::test_split(&model, &known_ds)?;
+    let known_ds = &trained.known;
+    let device = &trained.spec;
+    let known_split = known_ds.train_test_split(device.test_size, device.seed, device.stratify)?;
+    let test = crate::train::test_split(model, known_ds)?;
     let thumbs: Vec<Vec<f32>> = (0..test.len()).map(|i| test.image(i).to_vec()).collect();
-    let check = crate::check::run(&model, &thumbs)?;
-    let recon_png = out.join("reconstructions.png");
-    reconstruction_figure(&model, &test, &recon_png)?;
-    files.push(recon_png);
+    let check = crate::check::run(model, &thumbs)?;
+    if pictures {
+        let recon_png = out.join("reconstructions.png");
+        reconstruction_figure(model, &test, &recon_png)?;
+        files.push(recon_png);
+    }
     let model_json = out.join("model.json");
     let model_rs = out.join("model.rs");
-    crate::export::write(&model, &model_rs)?;
+    crate::export::write(model, &model_rs)?;
     model.save(&model_json)?;
     files.extend([model_json, model_rs.clone()]);
     seconds.push(("export+check", t.elapsed().as_secs_f64()));
 
     let t = step(5, "run the firmware in QEMU and compare with the host");
-    let strangers_ds = protocol::people_subset(ds, &open.people.evaluation)?;
+    let strangers_ds = &trained.strangers;
     let firmware = if args.no_firmware {
         FirmwareRun::skipped("--no-firmware")
     } else {
         let known_test = known_ds.subset(&known_split.test_indices)?;
         let known = (frames(&known_test), known_test.labels.as_slice());
-        firmware(&model, &model_rs, known, &frames(&strangers_ds), out)?
+        firmware(model, &model_rs, known, &frames(strangers_ds), out)?
     };
     if let Some(log) = &firmware.log {
         files.push(log.clone());
@@ -185,23 +213,24 @@ pub fn all(args: &Options, found: &Found, started: Instant) -> Result<Summary> {
     seconds.push(("firmware", t.elapsed().as_secs_f64()));
 
     let _ = step(6, "write the report");
-    let accuracies = Accuracies::new(&nmf, &pca, &open, k);
+    let accuracies = Accuracies::new(&nmf, &pca, &trained.open, k);
     let csv = out.join("accuracy.csv");
     crate::atomic::write(&csv, accuracies.csv().as_bytes())?;
     let sweep_csv = out.join("sweep.csv");
     crate::atomic::write(&sweep_csv, sweep::sweep_csv(&rows).as_bytes())?;
     files.extend([csv, sweep_csv]);
-    let budget = crate::budget::Shape::of(&model).budget(usize::from(model.max_sweeps), 0);
+    let budget = crate::budget::Shape::of(model).budget(usize::from(model.max_sweeps), 0);
     Ok(Summary {
         data: found.origin.clone(),
         synthetic: found.synthetic,
         images: ds.len(),
         people: ds.class_names.len(),
         frame: (ds.height, ds.width),
-        thumb: spec.thumb,
+        thumb: device.thumb,
+        features: model.features.to_string(),
         k: model.k,
         accuracies,
-        openset: open,
+        openset: trained.open,
         check,
         budget,
         firmware,
@@ -211,6 +240,80 @@ pub fn all(args: &Options, found: &Found, started: Instant) -> Result<Summary> {
             .map(|(s, v)| (s.to_string(), v))
             .collect(),
         total_seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// The device model of step 3 and the people around it.
+struct Trained {
+    /// The recipe it was trained with.
+    spec: Spec,
+    /// The model, carrying the "unknown" threshold.
+    model: Model,
+    /// Strangers and newcomers measured.
+    open: OpenSet,
+    /// The known people's images (its training and test split).
+    known: Dataset,
+    /// Images of the strangers that measured the threshold.
+    strangers: Dataset,
+}
+
+/// Step 3 without `--strangers`: a share of SOURCE's people held out as
+/// strangers, the pixel recipe ([`spec_for`]).
+fn held_out(
+    ds: &Dataset,
+    spec: &Spec,
+    provenance: std::collections::BTreeMap<String, String>,
+) -> Result<Trained> {
+    let proto = Protocol {
+        seed: SEED,
+        ..Protocol::default()
+    };
+    let (model, open) = protocol::run(ds, spec, &proto, provenance)?;
+    Ok(Trained {
+        spec: spec.clone(),
+        known: protocol::people_subset(ds, &open.people.enrolled)?,
+        strangers: protocol::people_subset(ds, &open.people.evaluation)?,
+        model,
+        open: OpenSet::HeldOut(Box::new(open)),
+    })
+}
+
+/// Step 3 with `--strangers DIR`: every SOURCE person known, the device
+/// recipe ([`device_spec_for`]) with the device's decision, the strangers
+/// split by person into a half that chooses the threshold and a half that
+/// measures it and enrols as newcomers ([`crate::openset::strangers`]; no
+/// cohort: the device's decision needs none).
+fn with_strangers(
+    ds: &Dataset,
+    st: &Strangers,
+    mut provenance: std::collections::BTreeMap<String, String>,
+) -> Result<Trained> {
+    provenance.insert("strangers".to_string(), st.origin.clone());
+    let spec = device_spec_for(ds);
+    let opts = strangers::Options {
+        seed: SEED,
+        cohort: 0,
+        decisions: vec![crate::decision::ScoreChoice::DEVICE],
+        ..strangers::Options::default()
+    };
+    let st = &st.ds;
+    let (model, open) = strangers::run(ds, st, &spec, &opts, provenance)?;
+    let split = strangers::split_strangers(
+        &st.labels,
+        st.class_names.len(),
+        (opts.cohort, opts.map_people),
+        opts.seed,
+    )?;
+    let first: Vec<usize> = (0..st.len())
+        .filter(|&i| split.evaluation.contains(&st.labels[i]))
+        .take(CHIP_STRANGERS)
+        .collect();
+    Ok(Trained {
+        spec,
+        model,
+        open: OpenSet::Strangers(Box::new(open)),
+        known: ds.clone(),
+        strangers: st.subset(&first)?,
     })
 }
 
@@ -355,6 +458,7 @@ fn firmware(
         log.display()
     );
     let ticks: Vec<u64> = chip.frames.iter().map(|f| u64::from(f.ticks)).collect();
+    let mean_ticks = ticks.iter().sum::<u64>() as f64 / ticks.len().max(1) as f64;
     let known_named = chip.frames[..n_known]
         .iter()
         .zip(labels)
@@ -368,7 +472,8 @@ fn firmware(
         agreement: Some(agreement),
         known_named,
         strangers_unknown,
-        mean_ticks: ticks.iter().sum::<u64>() as f64 / ticks.len().max(1) as f64,
+        mean_ticks,
+        mean_instructions: mean_ticks * qemu::INSTRUCTIONS_PER_TICK,
         build_seconds,
         run_seconds: run.wall.as_secs_f64(),
         log: Some(log),

@@ -27,6 +27,13 @@ pub use output::{marks, parse_output, ChipFrame, ChipOutput};
 pub use run::{run, QemuRun};
 pub use tools::{firmware_dir, missing_tools};
 
+/// Instructions a SysTick tick of the QEMU board stands for: SysTick counts
+/// the 168 MHz core clock of virtual time and `-icount shift=0` advances
+/// virtual time by one nanosecond an instruction, so a tick is 1e9 / 168e6
+/// instructions (exact up to the tick's rounding; the TCG plugin counts
+/// them exactly).
+pub const INSTRUCTIONS_PER_TICK: f64 = 1e9 / 168e6;
+
 /// The chip's target triple.
 pub const TARGET: &str = "thumbv7em-none-eabihf";
 
