@@ -109,6 +109,20 @@ fn openset_with_strangers_reports_every_figure_and_carries_the_decision() {
                 n["people"].as_u64().unwrap() * (5 - photos)
             );
             assert!(n["named"].as_f64().unwrap() <= n["closed_set"].as_f64().unwrap());
+            // Every stranger has 5 pictures: all evaluation strangers are
+            // newcomers, none is left to measure the grown gallery's rate.
+            assert!(n["false_accept"].is_null(), "{n}");
+            let again = &n["recalibrated"];
+            assert!(
+                again["named"].as_f64().unwrap() <= n["closed_set"].as_f64().unwrap(),
+                "{n}"
+            );
+            if d["decision"] == "distance" {
+                // More templates only bring strangers nearer: the threshold
+                // chosen again on the grown gallery is no larger.
+                let t5 = d["operating"][1]["threshold"].as_f64().unwrap();
+                assert!(again["threshold"].as_f64().unwrap() <= t5, "{n}");
+            }
         }
     }
     let csv_text = std::fs::read_to_string(&csv).unwrap();
@@ -118,6 +132,12 @@ fn openset_with_strangers_reports_every_figure_and_carries_the_decision() {
 
     // The model carries the first decision, a cohort of 16 and the 5% threshold.
     let model = Model::load(Path::new(&model_path)).unwrap();
+    let budget = facenmf_host::budget::Shape::of(&model).budget(usize::from(model.max_sweeps), 0);
+    assert_eq!(
+        r["budget"]["flash_bytes"].as_u64().unwrap(),
+        budget.flash_bytes as u64,
+        "the report's flash is the carried model's"
+    );
     let rule = model.decision.as_ref().expect("a decision");
     assert_eq!(rule.score.to_string(), "both-diff:4");
     assert_eq!(rule.cohort.len(), 16 * model.m());

@@ -1,5 +1,6 @@
-//! More people for the LDA map: they widen the map (more directions, up to
-//! K or `--map-dims`) but never reach the basis or the templates.
+//! More people for the LDA map: they shape its directions but add none
+//! unless `--map-dims` asks (the model's flash stays), and never reach the
+//! basis or the templates.
 
 use std::collections::BTreeMap;
 
@@ -38,7 +39,11 @@ fn identities_reach_the_map_only() {
     assert_eq!(plain.basis, wide.basis, "the NMF fit never sees them");
     let (pm, wm) = (plain.map.as_ref().unwrap(), wide.map.as_ref().unwrap());
     assert_eq!(pm.m, 4, "5 known people: 4 directions");
-    assert_eq!(wm.m, 16, "5 + 12 people: 16 directions, at most K = 16");
+    assert_eq!(
+        wm.m, 4,
+        "5 + 12 people: still the known people's 4 directions"
+    );
+    assert_ne!(pm.p, wm.p, "the extra people shape the directions");
     assert_eq!(wide.templates.len(), 5, "templates are the known people's");
     assert!(wide.templates.iter().all(|t| usize::from(t.label) < 5));
     assert!(wide.provenance["map_identities"].contains("12 more people"));
@@ -48,7 +53,21 @@ fn identities_reach_the_map_only() {
         ..spec()
     };
     let (narrow, _) = train::train_with(&known, &capped, BTreeMap::new(), Some(&extra)).unwrap();
-    assert_eq!(narrow.map.as_ref().unwrap().m, 7);
+    assert_eq!(
+        narrow.map.as_ref().unwrap().m,
+        7,
+        "more than the known people give"
+    );
+    let wide = Spec {
+        map_dims: Some(usize::MAX),
+        ..spec()
+    };
+    let (widest, _) = train::train_with(&known, &wide, BTreeMap::new(), Some(&extra)).unwrap();
+    assert_eq!(
+        widest.map.as_ref().unwrap().m,
+        16,
+        "5 + 12 people: 16 directions at most, and K = 16"
+    );
 }
 
 #[test]

@@ -32,8 +32,8 @@ pub struct CalibrateArgs {
     /// With --strangers: calibration strangers (two pictures or more, not
     /// in the cohort) the LDA map learns from beside the known people, so
     /// it tells apart more faces than the known ones; they choose no
-    /// threshold.
-    #[arg(long, value_name = "N", default_value_t = strangers::Options::default().map_people)]
+    /// threshold. `all`: every such person.
+    #[arg(long, value_name = "N|all", value_parser = map_people, default_value = "0")]
     pub map_people: usize,
     /// Target false-accept rate of strangers (the model's threshold).
     #[arg(long, default_value_t = 0.05)]
@@ -46,4 +46,13 @@ impl CalibrateArgs {
     pub fn decision_is_default(&self) -> bool {
         self.decision == [ScoreChoice::DEVICE]
     }
+}
+
+/// `--map-people`: a count, or `all` ([`strangers::ALL_MAP_PEOPLE`]).
+fn map_people(text: &str) -> Result<usize, String> {
+    if text == "all" {
+        return Ok(strangers::ALL_MAP_PEOPLE);
+    }
+    text.parse()
+        .map_err(|e| format!("{e}: give a number of people or `all`"))
 }

@@ -257,14 +257,23 @@ pub fn print_strangers(r: &strangers::Report) {
         }
         for n in &d.newcomers {
             println!(
-                "    newcomers from {} photo(s): {} people, {} probes, named {} at {} false accepts ({} closed set), known still named {}",
+                "    newcomers from {} photo(s): {} people, {} probes, named {} at {} false accepts ({} closed set), known still named {}; other strangers accepted by the grown gallery {}",
                 n.photos,
                 n.people,
                 n.probes,
                 pct(n.named),
                 pct(r.far),
                 pct(n.closed_set),
-                pct(n.known_named)
+                pct(n.known_named),
+                pct(n.false_accept)
+            );
+            let a = &n.recalibrated;
+            println!(
+                "      threshold chosen again on the grown gallery ({:.4}): newcomers named {}, known named {}, other strangers accepted {}",
+                a.threshold,
+                pct(a.named),
+                pct(a.known_named),
+                pct(a.false_accept)
             );
         }
     }

@@ -72,8 +72,8 @@ pub struct TrainArgs {
     /// No L2 normalisation of codes.
     #[arg(long, alias = "no-l2")]
     pub no_normalize: bool,
-    /// Most directions the LDA map keeps (default: one fewer than the people
-    /// it is fitted on, at most K).
+    /// Most directions the LDA map keeps (default: one fewer than the known
+    /// people, at most K; --map-people adds none, so the flash stays).
     #[arg(long, value_name = "M")]
     pub map_dims: Option<usize>,
     /// Templates exported to the chip.

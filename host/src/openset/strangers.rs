@@ -18,7 +18,12 @@
 //!    (mean template) from their first `n` pictures in a seeded order and
 //!    probed with the rest, among all enrolled people (the known and every
 //!    newcomer); named correctly means the right person within the
-//!    threshold chosen for the model's target rate.
+//!    threshold chosen for the model's target rate. That threshold was
+//!    chosen for the known people's gallery alone, so the evaluation
+//!    strangers who are not newcomers are measured against the grown
+//!    gallery too (the false-accept rate the newcomers' figure stands at),
+//!    and every figure again at a threshold chosen on the calibration
+//!    strangers against the grown gallery.
 //!
 //! The model returned carries the first decision measured, its cohort and
 //! its threshold at the model's target rate.
@@ -27,6 +32,7 @@ use anyhow::{ensure, Context, Result};
 use serde::Serialize;
 
 use super::curve::{point_at, Curve, Point, Probe};
+use crate::budget::{Budget, Shape};
 use crate::chip::Chip;
 use crate::data::rng::RandomState;
 use crate::data::Dataset;
@@ -34,6 +40,10 @@ use crate::decision::{DecisionRule, ScoreChoice};
 use crate::enroll::{self, TemplateMode};
 use crate::model::Model;
 use crate::train::{self, Spec};
+
+/// [`Options::map_people`] asking for every calibration person with two
+/// pictures or more beside the cohort.
+pub const ALL_MAP_PEOPLE: usize = usize::MAX;
 
 /// The experiment's own options (the recipe is a [`Spec`]).
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +54,7 @@ pub struct Options {
     pub cohort: usize,
     /// Calibration people (two pictures or more, after the cohort) the LDA
     /// map learns from beside the known people; they choose no threshold.
+    /// [`ALL_MAP_PEOPLE`]: all of them.
     pub map_people: usize,
     /// Target false-accept rates reported, each in `[0, 1]`.
     pub fars: Vec<f64>,
@@ -91,7 +102,8 @@ pub struct StrangerSplit {
 /// picture are left out): a seeded permutation, its first half calibration
 /// and the rest evaluation; the first `cohort` calibration people (in that
 /// order) with at least two pictures form the cohort, and the next
-/// `map_people` such people teach the map.
+/// `map_people` such people teach the map (all of them with
+/// [`ALL_MAP_PEOPLE`]).
 pub fn split_strangers(
     labels: &[u16],
     classes: usize,
@@ -130,7 +142,7 @@ pub fn split_strangers(
         .take(map_people)
         .collect();
     ensure!(
-        map.len() == map_people,
+        map.len() == map_people || map_people == ALL_MAP_PEOPLE,
         "the calibration half has {} people with two pictures or more beside the cohort, fewer than the {map_people} asked for the map",
         map.len()
     );
@@ -190,6 +202,30 @@ pub struct Newcomers {
     pub closed_set: f64,
     /// Share of the known probes still named correctly within the threshold.
     pub known_named: f64,
+    /// Share of the evaluation strangers who are not newcomers (fewer
+    /// pictures than a newcomer has) that the grown gallery accepts at the
+    /// model's threshold: the false-accept rate the newcomers' figure is
+    /// really measured at (the threshold was chosen for the known people's
+    /// gallery alone); NaN (`null` in JSON) when every evaluation stranger
+    /// is a newcomer.
+    pub false_accept: f64,
+    /// The same figures with the threshold chosen again, at the model's
+    /// target rate, on the calibration strangers against the grown gallery.
+    pub recalibrated: Recalibrated,
+}
+
+/// Newcomers' figures at a threshold chosen on the calibration strangers
+/// against the gallery they are enrolled in.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Recalibrated {
+    /// The threshold chosen.
+    pub threshold: f32,
+    /// Newcomer probes named correctly within it.
+    pub named: f64,
+    /// Known probes named correctly within it.
+    pub known_named: f64,
+    /// Evaluation strangers (not newcomers) accepted at it.
+    pub false_accept: f64,
 }
 
 /// Everything measured of one decision.
@@ -235,6 +271,8 @@ pub struct Report {
     pub decisions: Vec<DecisionReport>,
     /// The training report of the known people's model.
     pub train: train::Report,
+    /// What the model carrying the first decision costs on the chip.
+    pub budget: Budget,
 }
 
 /// Runs the experiment: known people from `ds`, strangers from `strangers`
@@ -299,6 +337,14 @@ pub fn run(
     let cal_vectors = gather(&split.calibration);
     let eval_vectors = gather(&split.evaluation);
     let newcomers = newcomer_photos(&split.evaluation, &by_person, opts);
+    let (lo, hi) = opts.newcomer_pictures;
+    let others: Vec<u16> = split
+        .evaluation
+        .iter()
+        .copied()
+        .filter(|&p| !(lo..=hi).contains(&by_person[usize::from(p)].len()))
+        .collect();
+    let other_vectors = gather(&others);
     let mut decisions = Vec::new();
     let mut carried = None;
     for &choice in &opts.decisions {
@@ -331,8 +377,9 @@ pub fn run(
             .map(|&n| {
                 newcomer_point(
                     &candidate,
-                    threshold,
+                    (choice, threshold, opts.far),
                     (&test.labels, &known_vectors),
+                    (&cal_vectors, &other_vectors),
                     &newcomers,
                     (&all, n),
                 )
@@ -363,6 +410,9 @@ pub fn run(
         });
     }
     let known_all = super::protocol::probes(&model, &known_vectors, Some(&test.labels))?;
+    let model = carried.context("no decision measured")?;
+    model.validate().context("the model with its decision")?;
+    let budget = Shape::of(&model).budget(usize::from(model.max_sweeps), 0);
     let report = Report {
         known_people: model.class_names.len(),
         n_known: known_all.len(),
@@ -376,9 +426,8 @@ pub fn run(
         far: opts.far,
         decisions,
         train: train_report,
+        budget,
     };
-    let model = carried.context("no decision measured")?;
-    model.validate().context("the model with its decision")?;
     Ok((model, report))
 }
 
@@ -457,11 +506,16 @@ fn newcomer_photos(people: &[u16], by_person: &[Vec<usize>], opts: &Options) -> 
 }
 
 /// Enrols every newcomer with more than `n` pictures from their first `n`
-/// into `model`, probes with the rest and with the known test split.
+/// into `model`, probes with the rest and with the known test split at the
+/// model's `threshold` (on the `choice` score); measures the strangers
+/// `others` (vectors of evaluation strangers who are not newcomers) against
+/// the grown gallery at it, and again at the threshold chosen for `far` on
+/// the calibration strangers (`cal`) against the grown gallery.
 fn newcomer_point(
     model: &Model,
-    threshold: f32,
+    (choice, threshold, far): (ScoreChoice, f32, f64),
     known: (&[u16], &[f32]),
+    (cal, others): (&[f32], &[f32]),
     newcomers: &[Vec<usize>],
     (all, n): (&[f32], usize),
 ) -> Result<Newcomers> {
@@ -494,18 +548,42 @@ fn newcomer_point(
             named: f64::NAN,
             closed_set: f64::NAN,
             known_named: f64::NAN,
+            false_accept: f64::NAN,
+            recalibrated: Recalibrated {
+                threshold,
+                named: f64::NAN,
+                known_named: f64::NAN,
+                false_accept: f64::NAN,
+            },
         });
     }
     let probes = super::protocol::probes(&grown, &vectors, Some(&labels))?;
     let known_probes = super::protocol::probes(&grown, known.1, Some(known.0))?;
-    let named = |p: &[Probe]| point_at(p, &[], threshold).known_correct;
+    let cal_probes = super::protocol::probes(&grown, cal, None)?;
+    let other_probes = super::protocol::probes(&grown, others, None)?;
+    let named = |p: &[Probe], t: f32| point_at(p, &[], t).known_correct;
+    let accepted = |t: f32| {
+        if other_probes.is_empty() {
+            f64::NAN
+        } else {
+            point_at(&[], &other_probes, t).false_accept
+        }
+    };
+    let again = model_threshold(choice, Curve::new(&probes, &cal_probes)?.threshold_at(far));
     Ok(Newcomers {
         photos: n,
         people,
         probes: probes.len(),
-        named: named(&probes),
+        named: named(&probes, threshold),
         closed_set: probes.iter().filter(|p| p.correct).count() as f64 / probes.len() as f64,
-        known_named: named(&known_probes),
+        known_named: named(&known_probes, threshold),
+        false_accept: accepted(threshold),
+        recalibrated: Recalibrated {
+            threshold: again,
+            named: named(&probes, again),
+            known_named: named(&known_probes, again),
+            false_accept: accepted(again),
+        },
     })
 }
 
@@ -573,6 +651,11 @@ mod tests {
         assert!(
             split_strangers(&labels, 41, (5, 40), 3).is_err(),
             "too few for the map"
+        );
+        let all = split_strangers(&labels, 41, (5, ALL_MAP_PEOPLE), 3).unwrap();
+        assert!(
+            all.map.len() > 4 && all.calibration.iter().all(|&p| p % 3 == 0),
+            "every calibration person with 2+ pictures teaches the map"
         );
     }
 

@@ -71,8 +71,9 @@ pub struct Spec {
     /// Mirrored / shifted copies of the training thumbnails given to the map
     /// and the class means (not to the NMF fit).
     pub augment: Augment,
-    /// Most directions the LDA map keeps (`None`: one fewer than the people
-    /// it is fitted on, at most K).
+    /// Most directions the LDA map keeps (`None`: one fewer than the known
+    /// people, at most K; people who only teach the map, [`Extra::identities`],
+    /// add no direction, so they leave the model's flash as it is).
     pub map_dims: Option<usize>,
     /// How features become a code: NMF (`nmf.n_components` components) or
     /// Fisherfaces (whitened PCA of `nmf.n_components` rows as a linear
@@ -405,7 +406,7 @@ pub fn assemble_with(
             k,
             map_classes,
             1e-6,
-            spec.map_dims.unwrap_or(usize::MAX),
+            spec.map_dims.unwrap_or(classes.saturating_sub(1)),
         );
         if let Some(q) = &mut model.quant {
             // The templates are the class means through the map the chip stores.
