@@ -81,8 +81,16 @@ fn openset_with_strangers_reports_every_figure_and_carries_the_decision() {
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["known_people"], 12);
     assert_eq!(r["cohort_people"], 16);
+    let map = r["map_people"].as_u64().unwrap();
+    assert!(
+        map > 0,
+        "every calibration stranger with 2+ pictures (up to half) teaches the map by default"
+    );
     assert_eq!(
-        r["calibration_people"].as_u64().unwrap() + 16 + r["evaluation_people"].as_u64().unwrap(),
+        r["calibration_people"].as_u64().unwrap()
+            + 16
+            + map
+            + r["evaluation_people"].as_u64().unwrap(),
         300
     );
     let decisions = r["decisions"].as_array().unwrap();

@@ -26,21 +26,38 @@ pub struct CalibrateArgs {
         default_values_t = [ScoreChoice::DEVICE]
     )]
     pub decision: Vec<ScoreChoice>,
-    /// With --strangers: cohort vectors (mean vectors of calibration strangers).
-    #[arg(long, value_name = "C", default_value_t = strangers::Options::default().cohort)]
-    pub cohort: usize,
+    /// With --strangers: cohort vectors (mean vectors of calibration
+    /// strangers). Default: 256 when a decision uses a cohort, else none.
+    #[arg(long, value_name = "C")]
+    pub cohort: Option<usize>,
     /// With --strangers: calibration strangers (two pictures or more, not
     /// in the cohort) the LDA map learns from beside the known people, so
-    /// it tells apart more faces than the known ones; they choose no
-    /// threshold. `all`: every such person.
-    #[arg(long, value_name = "N|all", value_parser = map_people, default_value = "0")]
+    /// it tells apart more faces than the known ones (newcomers enrolled
+    /// later are such faces); they choose no threshold. `all`: every such
+    /// person.
+    #[arg(long, value_name = "N|all", value_parser = map_people, default_value = "all")]
     pub map_people: usize,
     /// Target false-accept rate of strangers (the model's threshold).
     #[arg(long, default_value_t = 0.05)]
     pub far: f64,
 }
 
+/// Cohort vectors when a decision uses a cohort and `--cohort` is not given.
+pub const DEFAULT_COHORT: usize = 256;
+
 impl CalibrateArgs {
+    /// The cohort vectors: `--cohort`, else [`DEFAULT_COHORT`] when a
+    /// decision uses a cohort, else none (the calibration people it would
+    /// take choose the threshold or teach the map instead).
+    pub fn cohort(&self) -> usize {
+        self.cohort
+            .unwrap_or(if self.decision.iter().any(|d| d.uses_cohort()) {
+                DEFAULT_COHORT
+            } else {
+                0
+            })
+    }
+
     /// Whether `--decision` is left at its default (then it needs no
     /// `--strangers`).
     pub fn decision_is_default(&self) -> bool {

@@ -232,13 +232,14 @@ fn run_strangers(args: &OpenSetArgs, dir: &Path) -> Result<()> {
 /// Prints a strangers report as a table.
 pub fn print_strangers(r: &strangers::Report) {
     println!(
-        "open set: {} known people ({} test probes, closed set {:.1}%); strangers: {} people ({} images) choose the thresholds, {} give the cohort, {} ({} images) measure them",
+        "open set: {} known people ({} test probes, closed set {:.1}%); strangers: {} people ({} images) choose the thresholds, {} give the cohort, {} teach the map, {} ({} images) measure them",
         r.known_people,
         r.n_known,
         100.0 * r.closed_set_accuracy,
         r.calibration_people,
         r.calibration_images,
         r.cohort_people,
+        r.map_people,
         r.evaluation_people,
         r.evaluation_images
     );

@@ -248,7 +248,7 @@ impl TrainArgs {
     pub fn strangers_options(&self) -> crate::openset::strangers::Options {
         crate::openset::strangers::Options {
             seed: self.seed,
-            cohort: self.calibrate.cohort,
+            cohort: self.calibrate.cohort(),
             map_people: self.calibrate.map_people,
             far: self.calibrate.far,
             decisions: self.calibrate.decision.clone(),

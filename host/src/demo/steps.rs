@@ -282,7 +282,9 @@ fn held_out(
 /// recipe ([`device_spec_for`]) with the device's decision, the strangers
 /// split by person into a half that chooses the threshold and a half that
 /// measures it and enrols as newcomers ([`crate::openset::strangers`]; no
-/// cohort: the device's decision needs none).
+/// cohort: the device's decision needs none; every calibration stranger
+/// with two pictures or more teaches the LDA map, as `facenmf train
+/// --strangers` does by default).
 fn with_strangers(
     ds: &Dataset,
     st: &Strangers,
@@ -293,6 +295,7 @@ fn with_strangers(
     let opts = strangers::Options {
         seed: SEED,
         cohort: 0,
+        map_people: strangers::ALL_MAP_PEOPLE,
         decisions: vec![crate::decision::ScoreChoice::DEVICE],
         ..strangers::Options::default()
     };

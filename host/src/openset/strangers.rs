@@ -42,7 +42,8 @@ use crate::model::Model;
 use crate::train::{self, Spec};
 
 /// [`Options::map_people`] asking for every calibration person with two
-/// pictures or more beside the cohort.
+/// pictures or more beside the cohort, up to half of the calibration
+/// people left beside it (the other half, at least, choose the threshold).
 pub const ALL_MAP_PEOPLE: usize = usize::MAX;
 
 /// The experiment's own options (the recipe is a [`Spec`]).
@@ -54,7 +55,7 @@ pub struct Options {
     pub cohort: usize,
     /// Calibration people (two pictures or more, after the cohort) the LDA
     /// map learns from beside the known people; they choose no threshold.
-    /// [`ALL_MAP_PEOPLE`]: all of them.
+    /// [`ALL_MAP_PEOPLE`]: all of them, up to half the calibration people beside the cohort.
     pub map_people: usize,
     /// Target false-accept rates reported, each in `[0, 1]`.
     pub fars: Vec<f64>,
@@ -102,8 +103,8 @@ pub struct StrangerSplit {
 /// picture are left out): a seeded permutation, its first half calibration
 /// and the rest evaluation; the first `cohort` calibration people (in that
 /// order) with at least two pictures form the cohort, and the next
-/// `map_people` such people teach the map (all of them with
-/// [`ALL_MAP_PEOPLE`]).
+/// `map_people` such people teach the map (with [`ALL_MAP_PEOPLE`], all of
+/// them up to half of the calibration people beside the cohort).
 pub fn split_strangers(
     labels: &[u16],
     classes: usize,
@@ -135,11 +136,16 @@ pub fn split_strangers(
         "the calibration half has {} people with two pictures or more, fewer than the {cohort} cohort vectors asked",
         chosen.len()
     );
+    let take = if map_people == ALL_MAP_PEOPLE {
+        (calibration.len() - chosen.len()) / 2
+    } else {
+        map_people
+    };
     let map: Vec<u16> = calibration
         .iter()
         .copied()
         .filter(|&p| counts[usize::from(p)] >= 2 && !chosen.contains(&p))
-        .take(map_people)
+        .take(take)
         .collect();
     ensure!(
         map.len() == map_people || map_people == ALL_MAP_PEOPLE,
@@ -261,6 +267,8 @@ pub struct Report {
     pub calibration_images: usize,
     /// Cohort vectors C (calibration people, not choosing thresholds).
     pub cohort_people: usize,
+    /// Calibration people who taught the LDA map (choosing no threshold).
+    pub map_people: usize,
     /// Evaluation strangers.
     pub evaluation_people: usize,
     /// Their pictures.
@@ -421,6 +429,7 @@ pub fn run(
         calibration_people: split.calibration.len(),
         calibration_images: cal_vectors.len() / m,
         cohort_people: split.cohort.len(),
+        map_people: split.map.len(),
         evaluation_people: split.evaluation.len(),
         evaluation_images: eval_vectors.len() / m,
         far: opts.far,
@@ -653,10 +662,19 @@ mod tests {
             "too few for the map"
         );
         let all = split_strangers(&labels, 41, (5, ALL_MAP_PEOPLE), 3).unwrap();
-        assert!(
-            all.map.len() > 4 && all.calibration.iter().all(|&p| p % 3 == 0),
-            "every calibration person with 2+ pictures teaches the map"
+        let beside_cohort = plain.calibration.len();
+        assert_eq!(
+            all.map.len(),
+            beside_cohort / 2,
+            "people with 2+ pictures teach the map, up to half"
         );
+        assert!(all.map.iter().all(|&p| p % 3 != 0));
+        // Everyone with 2+ pictures: half the calibration people beside the
+        // cohort teach the map, the other half choose the threshold.
+        let many: Vec<u16> = (0..40u16).flat_map(|p| [p, p]).collect();
+        let half = split_strangers(&many, 40, (4, ALL_MAP_PEOPLE), 3).unwrap();
+        assert_eq!((half.cohort.len(), half.map.len()), (4, 8));
+        assert_eq!(half.calibration.len(), 8);
     }
 
     #[test]
