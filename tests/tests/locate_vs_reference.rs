@@ -3,8 +3,10 @@
 //! within 2.5 gray levels of the exact f64 interpolation; the integer
 //! cascade's verdict and sum on every window equal the direct evaluation with
 //! the same fixed-point leaves, and its accept/reject agrees with OpenCV's
-//! float leaves on all but a few windows (counted); no frame, of any size or
-//! content, makes it fail, and bad frames answer "no face".
+//! float leaves on all but a few windows (counted), with the stages decided
+//! early by bounds that are the written-out sums of the later leaves; no
+//! frame, of any size or content, makes it fail, and bad frames answer "no
+//! face".
 
 use facenmf_core::locate::group::group;
 use facenmf_core::locate::integral::{build, rect_sum, table_len};
@@ -185,4 +187,49 @@ fn the_integer_cascade_is_the_direct_evaluation_on_real_frames() {
         float_disagree * 1000 <= windows,
         "{float_disagree} of {windows} windows differ from the float cascade"
     );
+}
+
+#[test]
+fn the_early_decision_bounds_are_the_threshold_less_the_later_leaves() {
+    let Some(path) = opencv::frontal_face_lbp() else {
+        return;
+    };
+    let cascade = load(&path).unwrap();
+    let last = cascade.stages.len() - 1;
+    let mut early = 0;
+    for (si, s) in cascade.stages.iter().enumerate() {
+        let first = usize::from(s.first);
+        let weaks = &cascade.weaks[first..first + usize::from(s.count)];
+        for (j, w) in weaks.iter().enumerate() {
+            let later = &weaks[j + 1..];
+            let most: i64 = later
+                .iter()
+                .map(|v| i64::from(v.leaves[0].max(v.leaves[1])))
+                .sum();
+            let least: i64 = later
+                .iter()
+                .map(|v| i64::from(v.leaves[0].min(v.leaves[1])))
+                .sum();
+            let t = i64::from(s.threshold);
+            let pass = if si == last && !later.is_empty() {
+                i64::from(i32::MAX)
+            } else {
+                t - least
+            };
+            assert_eq!(
+                [i64::from(w.decide[0]), i64::from(w.decide[1])],
+                [t - most, pass],
+                "stage {si}, weak classifier {j}"
+            );
+            early += usize::from(!later.is_empty());
+        }
+    }
+    assert!(
+        early > 100,
+        "only {early} weak classifiers can decide early"
+    );
+    let mut bad = cascade.clone();
+    bad.weaks[5].decide[0] -= 1;
+    let err = bad.view().unwrap_err().to_string();
+    assert!(err.contains("weak classifier 5"), "{err}");
 }
