@@ -264,13 +264,32 @@ pub fn mark(
     let cols = bounds.x1 - bounds.x0 + 1;
     mask[..mask_bits(bounds).div_ceil(32)].fill(0);
     reached(seeding, seeds, level, window, |r| {
+        let (x0, x1) = (r.x0.max(bounds.x0), r.x1.min(bounds.x1));
+        if x0 > x1 {
+            return;
+        }
         for y in r.y0.max(bounds.y0)..=r.y1.min(bounds.y1) {
-            for x in r.x0.max(bounds.x0)..=r.x1.min(bounds.x1) {
-                let bit = (y - bounds.y0) * cols + (x - bounds.x0);
-                mask[bit / 32] |= 1 << (bit % 32);
-            }
+            let start = (y - bounds.y0) * cols + (x0 - bounds.x0);
+            set_bits(mask, start, x1 - x0 + 1);
         }
     });
+}
+
+/// Sets bits `start..start + len` of `mask` (bit `b` is bit `b % 32` of
+/// word `b / 32`), a word at a time. The caller keeps them inside `mask`.
+pub fn set_bits(mask: &mut [u32], start: usize, len: usize) {
+    if len == 0 {
+        return;
+    }
+    let end = start + len;
+    let (mut word, last) = (start / 32, end.div_ceil(32));
+    for m in mask[word..last].iter_mut() {
+        let lo = (start.max(word * 32) - word * 32) as u32;
+        let hi = (end.min(word * 32 + 32) - word * 32) as u32;
+        // Bits lo..hi of this word (hi - lo is 1..=32).
+        *m |= (u32::MAX >> (32 - (hi - lo))) << lo;
+        word += 1;
+    }
 }
 
 /// True when `mask` (as [`mark`] wrote it for `bounds`) holds position `(x, y)`.
@@ -278,4 +297,24 @@ pub fn mark(
 pub fn marked(mask: &[u32], bounds: &Region, x: usize, y: usize) -> bool {
     let bit = (y - bounds.y0) * (bounds.x1 - bounds.x0 + 1) + (x - bounds.x0);
     mask[bit / 32] & (1 << (bit % 32)) != 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::set_bits;
+
+    #[test]
+    fn set_bits_sets_the_bits_one_at_a_time_would() {
+        for start in 0..100 {
+            for len in 0..100 {
+                let mut fast = [0u32; 7];
+                set_bits(&mut fast, start, len);
+                let mut plain = [0u32; 7];
+                for b in start..start + len {
+                    plain[b / 32] |= 1 << (b % 32);
+                }
+                assert_eq!(fast, plain, "start {start}, len {len}");
+            }
+        }
+    }
 }
