@@ -297,13 +297,14 @@ pub fn code(table: &[u32], stride: usize, x: usize, y: usize, f: LbpFeature) -> 
     let mid = blocks(p1, p2);
     let bot = blocks(p2, p3);
     let centre = mid[1];
-    // Bit 7 the top-left block, then clockwise (OpenCV's order): shifted in
-    // from the top bit down.
-    let mut code = 0u32;
-    for v in [
-        top[0], top[1], top[2], mid[2], bot[2], bot[1], bot[0], mid[0],
-    ] {
-        code = code << 1 | u32::from(v >= centre);
-    }
-    code as u8
+    // Bit 7 the top-left block, then clockwise (OpenCV's order).
+    let bit = |v: u32, shift: u32| u8::from(v >= centre) << shift;
+    bit(top[0], 7)
+        | bit(top[1], 6)
+        | bit(top[2], 5)
+        | bit(mid[2], 4)
+        | bit(bot[2], 3)
+        | bit(bot[1], 2)
+        | bit(bot[0], 1)
+        | bit(mid[0], 0)
 }

@@ -21,6 +21,20 @@ use super::integral::{clear_top, table_len};
 use super::pyramid::{blend_rows, columns, pixel, Level, Pyramid};
 use super::seed::{clusters, mark, marked, mask_bits, Region, Seeding, CLUSTERS};
 
+/// Table row `here` (`cols.len() + 1` entries) = table row `above` + the
+/// running sum of the level row that `cols` sample from the blended frame
+/// row `blend` (see [`pixel`]). Kept out of line: its loop then keeps every
+/// value in a register.
+#[inline(never)]
+fn integrate_row(blend: &[u16], cols: &[u32], above: &[u32], here: &mut [u32]) {
+    here[0] = 0;
+    let mut run = 0u32;
+    for ((h, &a), &e) in here[1..].iter_mut().zip(&above[1..]).zip(cols) {
+        run += pixel(blend, e);
+        *h = a + run;
+    }
+}
+
 /// Largest frame side accepted (integral sums stay exact in `u32`).
 pub const MAX_SIDE: usize = 1024;
 
@@ -268,15 +282,8 @@ impl<'a> Locator<'a> {
                 xs,
                 blend,
             );
-            // Table row r + 1 = table row r + the running sum of level row r.
             let (above, rest) = table[r * stride..].split_at_mut(stride);
-            let here = &mut rest[..stride];
-            here[0] = 0;
-            let mut run = 0u32;
-            for ((h, &a), &e) in here[1..].iter_mut().zip(&above[1..]).zip(xs.iter()) {
-                run += pixel(blend, e);
-                *h = a + run;
-            }
+            integrate_row(blend, xs, above, &mut rest[..stride]);
         }
         let first = |v: usize| v.div_ceil(step) * step;
         let mut c = Counts::default();

@@ -270,6 +270,8 @@ pub fn blend_rows(
 #[inline(always)]
 pub fn pixel(blend: &[u16], e: u32) -> u32 {
     let (i, fx) = ((e >> 8) as usize, e & 0xff);
-    let v = u32::from(blend[i]) * (256 - fx) + u32::from(blend[i + 1]) * fx;
+    // One bounds check for the pair (`e >> 8` cannot overflow `i + 2`).
+    let pair = &blend[i..i + 2];
+    let v = u32::from(pair[0]) * (256 - fx) + u32::from(pair[1]) * fx;
     (v + (1 << 15)) >> 16
 }
