@@ -1,6 +1,8 @@
 //! The core's face locator against its f64 definitions (`facenmf_host::reference::locate`):
 //! integral-image sums equal direct sums; the bilinear integer pyramid is
-//! within 2.5 gray levels of the exact f64 interpolation; the integer
+//! the written-out integer formula pixel for pixel (margins, frames one
+//! pixel wide or tall included) and within 2.5 gray levels of the exact f64
+//! interpolation; the integer
 //! cascade's verdict and sum on every window equal the direct evaluation with
 //! the same fixed-point leaves, and its accept/reject agrees with OpenCV's
 //! float leaves on all but a few windows (counted), with the stages decided
@@ -10,7 +12,7 @@
 
 use facenmf_core::locate::group::group;
 use facenmf_core::locate::integral::{build, rect_sum, table_len};
-use facenmf_core::locate::pyramid::{resample, ONE};
+use facenmf_core::locate::pyramid::{resample, source, ONE};
 use facenmf_core::locate::{BoxMap, Candidate, Face, Pyramid};
 use facenmf_host::locate::config::{HostLocator, LocatorConfig};
 use facenmf_host::locate::opencv::load;
@@ -38,6 +40,29 @@ proptest! {
         let rw = 1 + usize::from(c) % (w - x);
         let rh = 1 + usize::from(d) % (h - y);
         prop_assert_eq!(f64::from(rect_sum(&table, w + 1, x, y, rw, rh)), reference::block_sum(&img, w, x, y, rw, rh));
+    }
+
+    #[test]
+    fn pyramid_pixels_are_the_integer_bilinear_formula((w, h, img) in (1usize..=60, 1usize..=50).prop_flat_map(|(w, h)| (Just(w), Just(h), proptest::collection::vec(any::<u8>(), w * h))), scale in ONE..4 * ONE, mx in 0u8..4, my in 0u8..4) {
+        let p = Pyramid::new_checked(scale, ONE + ONE / 10, 1).unwrap().with_margin(mx, my).unwrap();
+        if let Some(level) = p.level(0, w, h, (1, 1)) {
+            let mut out = vec![0u8; level.width * level.height];
+            resample(&img, w, h, &level, &mut out);
+            for ly in 0..level.height {
+                let (y0, fy) = source(ly, level.margin_y, level.scale, h);
+                let y1 = (y0 + 1).min(h - 1);
+                for lx in 0..level.width {
+                    let (x0, fx) = source(lx, level.margin_x, level.scale, w);
+                    let x1 = (x0 + 1).min(w - 1);
+                    let px = |x: usize, y: usize| u64::from(img[y * w + x]);
+                    let (fx, fy) = (u64::from(fx), u64::from(fy));
+                    let top = px(x0, y0) * (256 - fx) + px(x1, y0) * fx;
+                    let bottom = px(x0, y1) * (256 - fx) + px(x1, y1) * fx;
+                    let want = (top * (256 - fy) + bottom * fy + (1 << 15)) >> 16;
+                    prop_assert_eq!(u64::from(out[ly * level.width + lx]), want, "level pixel ({}, {})", lx, ly);
+                }
+            }
+        }
     }
 
     #[test]

@@ -18,19 +18,19 @@ use super::cascade::LbpCascade;
 use super::error::LocateError;
 use super::group::{group, Candidate, Face};
 use super::integral::{clear_top, table_len};
-use super::pyramid::{blend_rows, columns, pixel, Level, Pyramid};
+use super::pyramid::{columns, frame_rows, sample, Level, Pyramid};
 use super::seed::{clusters, mark, marked, mask_bits, Region, Seeding, CLUSTERS};
 
 /// Table row `here` (`cols.len() + 1` entries) = table row `above` + the
-/// running sum of the level row that `cols` sample from the blended frame
-/// row `blend` (see [`pixel`]). Kept out of line: its loop then keeps every
-/// value in a register.
+/// running sum of the level row that `cols` sample from the frame rows
+/// `rows`, `down`, `fy` (see [`sample`]). Kept out of line: its loop then
+/// keeps nearly every value in a register.
 #[inline(never)]
-fn integrate_row(blend: &[u16], cols: &[u32], above: &[u32], here: &mut [u32]) {
+fn integrate_row(rows: &[u8], down: usize, fy: u32, cols: &[u32], above: &[u32], here: &mut [u32]) {
     here[0] = 0;
     let mut run = 0u32;
     for ((h, &a), &e) in here[1..].iter_mut().zip(&above[1..]).zip(cols) {
-        run += pixel(blend, e);
+        run += sample(rows, down, fy, e);
         *h = a + run;
     }
 }
@@ -50,13 +50,11 @@ pub struct Locator<'a> {
     height: usize,
 }
 
-/// The caller's work buffers (sized by [`Locator::blend_len`],
+/// The caller's work buffers (sized by [`Locator::columns_len`],
 /// [`Locator::table_len`], [`Locator::mask_len`]; candidates, seeds and
 /// faces by the caller's choice, the same on every machine that must agree).
 #[derive(Debug)]
 pub struct Workspace<'w> {
-    /// Two frame rows blended vertically (see [`super::pyramid::blend_rows`]).
-    pub blend: &'w mut [u16],
     /// The frame column each level column samples (see [`super::pyramid::columns`]).
     pub columns: &'w mut [u32],
     /// Its integral table.
@@ -206,12 +204,6 @@ impl<'a> Locator<'a> {
         [self.level(0), self.coarse_level(0)]
     }
 
-    /// Entries of the blend row buffer: the frame's width plus one. Levels
-    /// are resampled a row at a time straight into the integral table.
-    pub const fn blend_len(&self) -> usize {
-        self.width + 1
-    }
-
     /// Entries of the column buffer: the widest level's width.
     pub fn columns_len(&self) -> usize {
         self.largest()
@@ -260,7 +252,6 @@ impl<'a> Locator<'a> {
         region: Region,
         step: usize,
         mask: Option<&[u32]>,
-        blend: &mut [u16],
         xs: &mut [u32],
         table: &mut [u32],
         mut found: impl FnMut(usize, usize, Result<i32, usize>),
@@ -271,19 +262,18 @@ impl<'a> Locator<'a> {
         clear_top(cols, table);
         let xs = &mut xs[..cols];
         columns(level, region.x0, self.width, xs);
-        let blend = &mut blend[..=self.width];
         for r in 0..rows {
-            blend_rows(
+            let mut pad = [0u8; 4];
+            let (pixels, down, fy) = frame_rows(
                 frame,
                 self.width,
                 self.height,
                 level,
                 region.y0 + r,
-                xs,
-                blend,
+                &mut pad,
             );
             let (above, rest) = table[r * stride..].split_at_mut(stride);
-            integrate_row(blend, xs, above, &mut rest[..stride]);
+            integrate_row(pixels, down, fy, xs, above, &mut rest[..stride]);
         }
         let first = |v: usize| v.div_ceil(step) * step;
         let mut c = Counts::default();
@@ -332,7 +322,6 @@ impl<'a> Locator<'a> {
                 Ok(())
             }
         };
-        need("blend row", self.blend_len(), work.blend.len())?;
         need("columns", self.columns_len(), work.columns.len())?;
         need("integral", self.table_len(), work.table.len())?;
         need("seed mask", self.mask_len(), work.mask.len())?;
@@ -356,7 +345,6 @@ impl<'a> Locator<'a> {
                     whole,
                     usize::from(seeding.stride),
                     None,
-                    work.blend,
                     work.columns,
                     work.table,
                     |x, y, verdict| {
@@ -431,7 +419,6 @@ impl<'a> Locator<'a> {
                     *r,
                     level.step(),
                     mask,
-                    work.blend,
                     work.columns,
                     work.table,
                     |x, y, verdict| {

@@ -42,9 +42,8 @@ pub fn rust_source(loc: &HostLocator) -> Result<String> {
     )?;
     writeln!(
         s,
-        "/// Buffers for such frames: blend row entries, level columns, integral table entries, seed-mask words."
+        "/// Buffers for such frames: level columns, integral table entries, seed-mask words."
     )?;
-    writeln!(s, "pub const BLEND_LEN: usize = {};", core.blend_len())?;
     writeln!(s, "pub const COLUMNS_LEN: usize = {};", core.columns_len())?;
     writeln!(s, "pub const TABLE_LEN: usize = {};", core.table_len())?;
     writeln!(s, "pub const MASK_LEN: usize = {};", core.mask_len())?;
