@@ -66,8 +66,8 @@ impl Default for SeedingConfig {
             first_scale: 1.6,
             scale_step: 1.3,
             stride: 2,
-            stages: 10,
-            reach: 0.25,
+            stages: 9,
+            reach: 0.1,
             ratio: 1.3,
         }
     }
