@@ -128,10 +128,20 @@ fn span(
     let den = 2 * s;
     let lo_num = (centre2 - reach2) * one - base;
     let hi_num = (centre2 + reach2) * one - base;
-    let lo = -((-lo_num).div_euclid(den)) + margin as i64;
-    let hi = hi_num.div_euclid(den) + margin as i64;
+    let lo = -floor_div(-lo_num, den) + margin as i64;
+    let hi = floor_div(hi_num, den) + margin as i64;
     let (lo, hi) = (lo.max(0), hi.min(last as i64));
     (lo <= hi).then_some((lo as usize, hi as usize))
+}
+
+/// `n.div_euclid(d)` for a positive `d`, in 32 bits when both fit (the
+/// Cortex-M4 divides 32-bit integers in hardware, 64-bit ones in software).
+#[inline]
+fn floor_div(n: i64, d: i64) -> i64 {
+    match (i32::try_from(n), i32::try_from(d)) {
+        (Ok(n), Ok(d)) => i64::from(n.div_euclid(d)),
+        _ => n.div_euclid(d),
+    }
 }
 
 /// Calls `each` with the region of `level` that each seed of `seeds`
@@ -301,7 +311,30 @@ pub fn marked(mask: &[u32], bounds: &Region, x: usize, y: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::set_bits;
+    use super::{floor_div, set_bits};
+
+    #[test]
+    fn floor_div_is_div_euclid_in_and_out_of_32_bits() {
+        let ns = [
+            0i64,
+            1,
+            -1,
+            7,
+            -7,
+            65_535,
+            -65_536,
+            i64::from(i32::MAX),
+            i64::from(i32::MIN),
+            1 << 40,
+            -(1 << 40) - 3,
+        ];
+        let ds = [1i64, 2, 3, 7, 131_072, i64::from(i32::MAX), 1 << 33];
+        for n in ns {
+            for d in ds {
+                assert_eq!(floor_div(n, d), n.div_euclid(d), "{n} / {d}");
+            }
+        }
+    }
 
     #[test]
     fn set_bits_sets_the_bits_one_at_a_time_would() {
