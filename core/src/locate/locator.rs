@@ -22,15 +22,24 @@ use super::pyramid::{columns, frame_rows, sample, Level, Pyramid};
 use super::seed::{clusters, mark, marked, mask_bits, Region, Seeding, CLUSTERS};
 
 /// Table row `here` (`cols.len() + 1` entries) = table row `above` + the
-/// running sum of the level row that `cols` sample from the frame rows
-/// `rows`, `down`, `fy` (see [`sample`]). Kept out of line: its loop then
-/// keeps nearly every value in a register.
+/// running sum of the level row that `cols` sample between the frame rows
+/// `upper` and `lower` at vertical fraction `fy` (see [`sample`]). Kept out
+/// of line: its loop then keeps most values in registers.
 #[inline(never)]
-fn integrate_row(rows: &[u8], down: usize, fy: u32, cols: &[u32], above: &[u32], here: &mut [u32]) {
+fn integrate_row(
+    upper: &[u8],
+    lower: &[u8],
+    fy: u32,
+    cols: &[u32],
+    above: &[u32],
+    here: &mut [u32],
+) {
     here[0] = 0;
+    // Rows of one length: one bounds check serves both.
+    let lower = &lower[..upper.len()];
     let mut run = 0u32;
     for ((h, &a), &e) in here[1..].iter_mut().zip(&above[1..]).zip(cols) {
-        run += sample(rows, down, fy, e);
+        run += sample(upper, lower, fy, e);
         *h = a + run;
     }
 }
@@ -264,7 +273,7 @@ impl<'a> Locator<'a> {
         columns(level, region.x0, self.width, xs);
         for r in 0..rows {
             let mut pad = [0u8; 4];
-            let (pixels, down, fy) = frame_rows(
+            let (upper, lower, fy) = frame_rows(
                 frame,
                 self.width,
                 self.height,
@@ -273,7 +282,7 @@ impl<'a> Locator<'a> {
                 &mut pad,
             );
             let (above, rest) = table[r * stride..].split_at_mut(stride);
-            integrate_row(pixels, down, fy, xs, above, &mut rest[..stride]);
+            integrate_row(upper, lower, fy, xs, above, &mut rest[..stride]);
         }
         let first = |v: usize| v.div_ceil(step) * step;
         let mut c = Counts::default();

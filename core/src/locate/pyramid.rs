@@ -194,9 +194,9 @@ pub fn resample(frame: &[u8], width: usize, height: usize, level: &Level, out: &
         .enumerate()
     {
         let mut pad = [0u8; 4];
-        let (rows, down, fy) = frame_rows(frame, width, height, level, ly, &mut pad);
+        let (upper, lower, fy) = frame_rows(frame, width, height, level, ly, &mut pad);
         for (o, &e) in row.iter_mut().zip(cols.iter()) {
-            *o = sample(rows, down, fy, e) as u8;
+            *o = sample(upper, lower, fy, e) as u8;
         }
     }
 }
@@ -238,12 +238,11 @@ pub fn columns(level: &Level, x0: usize, width: usize, out: &mut [u32]) {
     }
 }
 
-/// The two frame rows that level row `ly` samples and its vertical
-/// fraction: `(rows, down, fy)` with the upper row at `rows[0..]` and the
-/// lower at `rows[down..]` (the same row at the frame's bottom edge). A
+/// The two frame rows that level row `ly` samples, upper and lower (the
+/// same row at the frame's bottom edge), and its vertical fraction `fy`. A
 /// frame one column wide is copied into `pad`, each pixel twice, so that
-/// [`sample`] can always read a column and the next. The caller keeps
-/// `ly` inside the level.
+/// [`sample`] can always read a column and the next. The caller keeps `ly`
+/// inside the level.
 pub fn frame_rows<'f>(
     frame: &'f [u8],
     width: usize,
@@ -251,27 +250,33 @@ pub fn frame_rows<'f>(
     level: &Level,
     ly: usize,
     pad: &'f mut [u8; 4],
-) -> (&'f [u8], usize, u32) {
+) -> (&'f [u8], &'f [u8], u32) {
     let (y0, fy) = source(ly, level.margin_y, level.scale, height);
     let y1 = (y0 + 1).min(height - 1);
     if width >= 2 {
-        (&frame[y0 * width..(y1 + 1) * width], (y1 - y0) * width, fy)
+        (
+            &frame[y0 * width..][..width],
+            &frame[y1 * width..][..width],
+            fy,
+        )
     } else {
         *pad = [frame[y0], frame[y0], frame[y1], frame[y1]];
-        (&pad[..], 2 * (y1 - y0), fy)
+        let (upper, lower) = pad.split_at(2);
+        (upper, lower, fy)
     }
 }
 
-/// The level pixel of column entry `e` (from [`columns`]) over the frame
-/// rows of [`frame_rows`]: the two columns blended vertically (exact, Q8),
+/// The level pixel of column entry `e` (from [`columns`]) between the
+/// frame rows `upper` and `lower` of [`frame_rows`] at vertical fraction
+/// `fy`: the two columns blended vertically (exact, Q8),
 /// then horizontally, rounded once:
 /// `((a·(256−fx) + b·fx)·(256−fy) + (c·(256−fx) + d·fx)·fy + 2¹⁵) >> 16`.
 #[inline(always)]
-pub fn sample(rows: &[u8], down: usize, fy: u32, e: u32) -> u32 {
+pub fn sample(upper: &[u8], lower: &[u8], fy: u32, e: u32) -> u32 {
     let (i, fx) = ((e >> 9) as usize, e & 0x1ff);
-    let p = &rows[i..i + down + 2];
+    let (a, b) = (&upper[i..i + 2], &lower[i..i + 2]);
     let gy = 256 - fy;
-    let v0 = u32::from(p[0]) * gy + u32::from(p[down]) * fy;
-    let v1 = u32::from(p[1]) * gy + u32::from(p[down + 1]) * fy;
+    let v0 = u32::from(a[0]) * gy + u32::from(b[0]) * fy;
+    let v1 = u32::from(a[1]) * gy + u32::from(b[1]) * fy;
     (v0 * (256 - fx) + v1 * fx + (1 << 15)) >> 16
 }
