@@ -282,20 +282,28 @@ pub fn code(table: &[u32], stride: usize, x: usize, y: usize, f: LbpFeature) -> 
         let r = &table[base + k * dy..][..=3 * w];
         [r[0], r[w], r[2 * w], r[3 * w]]
     };
-    let (p0, p1, p2, p3) = (row(0), row(1), row(2), row(3));
-    // Block sums of a row of blocks between corner rows `a` (top) and `b`.
-    let blocks = |a: [u32; 4], b: [u32; 4]| -> [u32; 3] {
-        let col = |i: usize| b[i].wrapping_sub(a[i]);
-        let (c0, c1, c2, c3) = (col(0), col(1), col(2), col(3));
+    // The differences along a corner row: three strips of one block's
+    // width, from the top of the table down to that row; a block's sum is
+    // the difference of its bottom and top rows' strips.
+    let strips = |k: usize| -> [u32; 3] {
+        let r = row(k);
         [
-            c1.wrapping_sub(c0),
-            c2.wrapping_sub(c1),
-            c3.wrapping_sub(c2),
+            r[1].wrapping_sub(r[0]),
+            r[2].wrapping_sub(r[1]),
+            r[3].wrapping_sub(r[2]),
         ]
     };
-    let top = blocks(p0, p1);
-    let mid = blocks(p1, p2);
-    let bot = blocks(p2, p3);
+    let blocks = |a: [u32; 3], b: [u32; 3]| -> [u32; 3] {
+        [
+            b[0].wrapping_sub(a[0]),
+            b[1].wrapping_sub(a[1]),
+            b[2].wrapping_sub(a[2]),
+        ]
+    };
+    let (s0, s1, s2, s3) = (strips(0), strips(1), strips(2), strips(3));
+    let top = blocks(s0, s1);
+    let mid = blocks(s1, s2);
+    let bot = blocks(s2, s3);
     let centre = mid[1];
     // Bit 7 the top-left block, then clockwise (OpenCV's order).
     let bit = |v: u32, shift: u32| u8::from(v >= centre) << shift;
