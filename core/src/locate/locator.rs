@@ -37,10 +37,13 @@ fn integrate_row(
     here[0] = 0;
     // Rows of one length: one bounds check serves both.
     let lower = &lower[..upper.len()];
+    // One length for the three, so that the loop's indexing needs no check.
+    let n = cols.len().min(above.len() - 1).min(here.len() - 1);
+    let (cols, above, here) = (&cols[..n], &above[1..=n], &mut here[1..=n]);
     let mut run = 0u32;
-    for ((h, &a), &e) in here[1..].iter_mut().zip(&above[1..]).zip(cols) {
-        run += sample(upper, lower, fy, e);
-        *h = a + run;
+    for c in 0..n {
+        run += sample(upper, lower, fy, cols[c]);
+        here[c] = above[c] + run;
     }
 }
 
