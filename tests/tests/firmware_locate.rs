@@ -149,7 +149,6 @@ fn the_located_firmware_agrees_with_the_host_on_whole_frames() {
                 "TABLE",
                 "CANDIDATE",
                 "SEED",
-                "BLEND",
                 "COLUMNS",
                 "MASK",
                 "FACE",
@@ -275,7 +274,7 @@ fn the_located_firmware_agrees_with_the_host_on_whole_frames() {
          locator instructions a frame (bad frames): {:?}\n\
          recognition of the crop: mean {:.0} instructions\n\
          per pyramid level, coarse pass first (mean over all frames, {levels} levels): {}\n\
-         static RAM {} bytes (integral table {}, blend row {}, columns {}, seed mask {}, candidates {}, seeds {}, faces {}, frame {}, thumbnail {}, code {}); peak stack {} of {} bytes\n\
+         static RAM {} bytes (integral table {}, columns {}, seed mask {}, candidates {}, seeds {}, faces {}, frame {}, thumbnail {}, code {}); peak stack {} of {} bytes\n\
          flash {} bytes; QEMU run {:.1} s wall",
         frames.len(),
         with_face.len(),
@@ -288,7 +287,6 @@ fn the_located_firmware_agrees_with_the_host_on_whole_frames() {
         level_means.join(" "),
         sizes.ram,
         ram_of("TABLE"),
-        ram_of("BLEND"),
         ram_of("COLUMNS"),
         ram_of("MASK"),
         ram_of("CANDIDATE"),

@@ -1,14 +1,18 @@
 //! The core's face locator against its f64 definitions (`facenmf_host::reference::locate`):
 //! integral-image sums equal direct sums; the bilinear integer pyramid is
-//! within 2.5 gray levels of the exact f64 interpolation; the integer
+//! the written-out integer formula pixel for pixel (margins, frames one
+//! pixel wide or tall included) and within 2.5 gray levels of the exact f64
+//! interpolation; the integer
 //! cascade's verdict and sum on every window equal the direct evaluation with
 //! the same fixed-point leaves, and its accept/reject agrees with OpenCV's
-//! float leaves on all but a few windows (counted); no frame, of any size or
-//! content, makes it fail, and bad frames answer "no face".
+//! float leaves on all but a few windows (counted), with the stages decided
+//! early by bounds that are the written-out sums of the later leaves; no
+//! frame, of any size or content, makes it fail, and bad frames answer "no
+//! face".
 
 use facenmf_core::locate::group::group;
 use facenmf_core::locate::integral::{build, rect_sum, table_len};
-use facenmf_core::locate::pyramid::{resample, ONE};
+use facenmf_core::locate::pyramid::{resample, source, ONE};
 use facenmf_core::locate::{BoxMap, Candidate, Face, Pyramid};
 use facenmf_host::locate::config::{HostLocator, LocatorConfig};
 use facenmf_host::locate::opencv::load;
@@ -36,6 +40,29 @@ proptest! {
         let rw = 1 + usize::from(c) % (w - x);
         let rh = 1 + usize::from(d) % (h - y);
         prop_assert_eq!(f64::from(rect_sum(&table, w + 1, x, y, rw, rh)), reference::block_sum(&img, w, x, y, rw, rh));
+    }
+
+    #[test]
+    fn pyramid_pixels_are_the_integer_bilinear_formula((w, h, img) in (1usize..=60, 1usize..=50).prop_flat_map(|(w, h)| (Just(w), Just(h), proptest::collection::vec(any::<u8>(), w * h))), scale in ONE..4 * ONE, mx in 0u8..4, my in 0u8..4) {
+        let p = Pyramid::new_checked(scale, ONE + ONE / 10, 1).unwrap().with_margin(mx, my).unwrap();
+        if let Some(level) = p.level(0, w, h, (1, 1)) {
+            let mut out = vec![0u8; level.width * level.height];
+            resample(&img, w, h, &level, &mut out);
+            for ly in 0..level.height {
+                let (y0, fy) = source(ly, level.margin_y, level.scale, h);
+                let y1 = (y0 + 1).min(h - 1);
+                for lx in 0..level.width {
+                    let (x0, fx) = source(lx, level.margin_x, level.scale, w);
+                    let x1 = (x0 + 1).min(w - 1);
+                    let px = |x: usize, y: usize| u64::from(img[y * w + x]);
+                    let (fx, fy) = (u64::from(fx), u64::from(fy));
+                    let top = px(x0, y0) * (256 - fx) + px(x1, y0) * fx;
+                    let bottom = px(x0, y1) * (256 - fx) + px(x1, y1) * fx;
+                    let want = (top * (256 - fy) + bottom * fy + (1 << 15)) >> 16;
+                    prop_assert_eq!(u64::from(out[ly * level.width + lx]), want, "level pixel ({}, {})", lx, ly);
+                }
+            }
+        }
     }
 
     #[test]
@@ -185,4 +212,49 @@ fn the_integer_cascade_is_the_direct_evaluation_on_real_frames() {
         float_disagree * 1000 <= windows,
         "{float_disagree} of {windows} windows differ from the float cascade"
     );
+}
+
+#[test]
+fn the_early_decision_bounds_are_the_threshold_less_the_later_leaves() {
+    let Some(path) = opencv::frontal_face_lbp() else {
+        return;
+    };
+    let cascade = load(&path).unwrap();
+    let last = cascade.stages.len() - 1;
+    let mut early = 0;
+    for (si, s) in cascade.stages.iter().enumerate() {
+        let first = usize::from(s.first);
+        let weaks = &cascade.weaks[first..first + usize::from(s.count)];
+        for (j, w) in weaks.iter().enumerate() {
+            let later = &weaks[j + 1..];
+            let most: i64 = later
+                .iter()
+                .map(|v| i64::from(v.leaves[0].max(v.leaves[1])))
+                .sum();
+            let least: i64 = later
+                .iter()
+                .map(|v| i64::from(v.leaves[0].min(v.leaves[1])))
+                .sum();
+            let t = i64::from(s.threshold);
+            let pass = if si == last && !later.is_empty() {
+                i64::from(i32::MAX)
+            } else {
+                t - least
+            };
+            assert_eq!(
+                [i64::from(w.decide[0]), i64::from(w.decide[1])],
+                [t - most, pass],
+                "stage {si}, weak classifier {j}"
+            );
+            early += usize::from(!later.is_empty());
+        }
+    }
+    assert!(
+        early > 100,
+        "only {early} weak classifiers can decide early"
+    );
+    let mut bad = cascade.clone();
+    bad.weaks[5].decide[0] -= 1;
+    let err = bad.view().unwrap_err().to_string();
+    assert!(err.contains("weak classifier 5"), "{err}");
 }

@@ -13,6 +13,15 @@
 //! is a face when it passes every stage. Leaves and thresholds are fixed-point
 //! integers (the host rounds OpenCV's floats times [`LEAF_SCALE`]), so the sum
 //! is exact and the same on every machine.
+//!
+//! A stage is often decided before its last weak classifier: once the
+//! running sum plus the most the remaining ones can add is below the
+//! threshold, the window is rejected; once the sum plus the least they can
+//! add reaches it, the stage is passed. Each weak classifier carries these
+//! two bounds ([`LbpWeak::decide`], from [`decisions`], checked by
+//! [`LbpCascade::new_checked`]), so [`LbpCascade::evaluate`] stops as soon
+//! as the stage's outcome is certain: the same outcome as the whole sum,
+//! fewer features read.
 
 use super::error::LocateError;
 #[cfg(doc)]
@@ -48,6 +57,11 @@ pub struct LbpWeak {
     pub subset: [u32; 8],
     /// Added when the code is in the set, and when it is not.
     pub leaves: [i32; 2],
+    /// The stage's outcome after this weak classifier: rejected when the
+    /// running sum is below `decide[0]`, passed when it is at least
+    /// `decide[1]`. Both are the threshold at a stage's last weak
+    /// classifier; [`decisions`] gives them all.
+    pub decide: [i32; 2],
 }
 
 /// One stage: weak classifiers `first..first + count` and the pass threshold.
@@ -125,6 +139,25 @@ impl<'a> LbpCascade<'a> {
                 return Err(LocateError::LeafRange { stage: i });
             }
         }
+        for (i, s) in stages.iter().enumerate() {
+            let first = usize::from(s.first);
+            let last = i + 1 == stages.len();
+            for (j, w) in weaks[first..first + usize::from(s.count)]
+                .iter()
+                .enumerate()
+            {
+                if w.decide
+                    != stage_decision(
+                        &weaks[first..first + usize::from(s.count)],
+                        j,
+                        s.threshold,
+                        last,
+                    )
+                {
+                    return Err(LocateError::Decision { weak: first + j });
+                }
+            }
+        }
         Ok(Self {
             width,
             height,
@@ -161,8 +194,12 @@ impl<'a> LbpCascade<'a> {
 
     /// Runs the cascade on the window whose top-left corner is `(x, y)` of an
     /// integral table of row stride `stride`. `Ok(sum)` (the last stage's
-    /// sum) when it passes every stage, `Err(stage)` with the stage that
-    /// rejected it. The caller keeps the window inside the table's image.
+    /// whole sum) when it passes every stage, `Err(stage)` with the stage
+    /// that rejected it. The caller keeps the window inside the table's image.
+    ///
+    /// Each stage stops at the first weak classifier whose bounds decide it
+    /// (see the module's note); the last one's bounds are the threshold, so
+    /// every stage is decided by its end.
     #[inline]
     pub fn evaluate(&self, table: &[u32], stride: usize, x: usize, y: usize) -> Result<i32, usize> {
         let mut sum = 0;
@@ -174,13 +211,59 @@ impl<'a> LbpCascade<'a> {
                 let c = code(table, stride, x, y, f);
                 let hit = weak.subset[usize::from(c >> 5)] & (1 << (c & 31)) != 0;
                 sum += weak.leaves[usize::from(!hit)];
-            }
-            if sum < stage.threshold {
-                return Err(si);
+                if sum < weak.decide[0] {
+                    return Err(si);
+                }
+                if sum >= weak.decide[1] {
+                    break;
+                }
             }
         }
         Ok(sum)
     }
+}
+
+/// The decision bounds of weak classifier `j` of a stage (`weaks`, its
+/// threshold, whether it is the cascade's last stage): `[threshold − the
+/// most the later ones add, threshold − the least they add]`. The last
+/// stage passes only at its last weak classifier (`i32::MAX` before it), so
+/// the sum [`LbpCascade::evaluate`] answers is whole. Saturates at the `i32`
+/// range (a cascade whose sums could overflow is refused anyway).
+fn stage_decision(weaks: &[LbpWeak], j: usize, threshold: i32, last: bool) -> [i32; 2] {
+    let rest = weaks.get(j + 1..).unwrap_or(&[]);
+    let most: i64 = rest
+        .iter()
+        .map(|w| i64::from(w.leaves[0].max(w.leaves[1])))
+        .sum();
+    let least: i64 = rest
+        .iter()
+        .map(|w| i64::from(w.leaves[0].min(w.leaves[1])))
+        .sum();
+    let clamp = |v: i64| v.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
+    let t = i64::from(threshold);
+    let pass = if last && !rest.is_empty() {
+        i32::MAX
+    } else {
+        clamp(t - least)
+    };
+    [clamp(t - most), pass]
+}
+
+/// Writes every weak classifier's [`LbpWeak::decide`] from its stage's
+/// leaves and threshold. A stage naming weak classifiers outside `weaks`
+/// is refused (as [`LbpCascade::new_checked`] does).
+pub fn decisions(weaks: &mut [LbpWeak], stages: &[LbpStage]) -> Result<(), LocateError> {
+    for (i, s) in stages.iter().enumerate() {
+        let first = usize::from(s.first);
+        let Some(range) = weaks.get_mut(first..first + usize::from(s.count)) else {
+            return Err(LocateError::StageRange { stage: i });
+        };
+        let last = i + 1 == stages.len();
+        for j in 0..range.len() {
+            range[j].decide = stage_decision(range, j, s.threshold, last);
+        }
+    }
+    Ok(())
 }
 
 /// The 8-bit LBP code of feature `f` in the window at `(x, y)`.
@@ -199,20 +282,28 @@ pub fn code(table: &[u32], stride: usize, x: usize, y: usize, f: LbpFeature) -> 
         let r = &table[base + k * dy..][..=3 * w];
         [r[0], r[w], r[2 * w], r[3 * w]]
     };
-    let (p0, p1, p2, p3) = (row(0), row(1), row(2), row(3));
-    // Block sums of a row of blocks between corner rows `a` (top) and `b`.
-    let blocks = |a: [u32; 4], b: [u32; 4]| -> [u32; 3] {
-        let col = |i: usize| b[i].wrapping_sub(a[i]);
-        let (c0, c1, c2, c3) = (col(0), col(1), col(2), col(3));
+    // The differences along a corner row: three strips of one block's
+    // width, from the top of the table down to that row; a block's sum is
+    // the difference of its bottom and top rows' strips.
+    let strips = |k: usize| -> [u32; 3] {
+        let r = row(k);
         [
-            c1.wrapping_sub(c0),
-            c2.wrapping_sub(c1),
-            c3.wrapping_sub(c2),
+            r[1].wrapping_sub(r[0]),
+            r[2].wrapping_sub(r[1]),
+            r[3].wrapping_sub(r[2]),
         ]
     };
-    let top = blocks(p0, p1);
-    let mid = blocks(p1, p2);
-    let bot = blocks(p2, p3);
+    let blocks = |a: [u32; 3], b: [u32; 3]| -> [u32; 3] {
+        [
+            b[0].wrapping_sub(a[0]),
+            b[1].wrapping_sub(a[1]),
+            b[2].wrapping_sub(a[2]),
+        ]
+    };
+    let (s0, s1, s2, s3) = (strips(0), strips(1), strips(2), strips(3));
+    let top = blocks(s0, s1);
+    let mid = blocks(s1, s2);
+    let bot = blocks(s2, s3);
     let centre = mid[1];
     // Bit 7 the top-left block, then clockwise (OpenCV's order).
     let bit = |v: u32, shift: u32| u8::from(v >= centre) << shift;

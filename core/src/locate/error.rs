@@ -29,6 +29,12 @@ pub enum LocateError {
         /// Index of the stage.
         stage: usize,
     },
+    /// Weak classifier `weak`'s decision bounds are not the ones its
+    /// stage's leaves and threshold give (see [`super::cascade::decisions`]).
+    Decision {
+        /// Index of the weak classifier.
+        weak: usize,
+    },
     /// Frame sides: zero or above [`super::MAX_SIDE`].
     FrameSize {
         /// Width asked for.
@@ -75,6 +81,10 @@ impl core::fmt::Display for LocateError {
                 write!(f, "feature {feature} does not fit the window")
             }
             Self::LeafRange { stage } => write!(f, "stage {stage}'s leaves could overflow the sum"),
+            Self::Decision { weak } => write!(
+                f,
+                "weak classifier {weak}'s decision bounds do not follow from its stage"
+            ),
             Self::FrameSize { width, height } => {
                 write!(f, "frame size {width} x {height} is not supported")
             }

@@ -18,8 +18,34 @@ use super::cascade::LbpCascade;
 use super::error::LocateError;
 use super::group::{group, Candidate, Face};
 use super::integral::{clear_top, table_len};
-use super::pyramid::{blend_rows, columns, pixel, Level, Pyramid};
+use super::pyramid::{columns, frame_rows, sample, Level, Pyramid};
 use super::seed::{clusters, mark, marked, mask_bits, Region, Seeding, CLUSTERS};
+
+/// Table row `here` (`cols.len() + 1` entries) = table row `above` + the
+/// running sum of the level row that `cols` sample between the frame rows
+/// `upper` and `lower` at vertical fraction `fy` (see [`sample`]). Kept out
+/// of line: its loop then keeps most values in registers.
+#[inline(never)]
+fn integrate_row(
+    upper: &[u8],
+    lower: &[u8],
+    fy: u32,
+    cols: &[u32],
+    above: &[u32],
+    here: &mut [u32],
+) {
+    here[0] = 0;
+    // Rows of one length: one bounds check serves both.
+    let lower = &lower[..upper.len()];
+    // One length for the three, so that the loop's indexing needs no check.
+    let n = cols.len().min(above.len() - 1).min(here.len() - 1);
+    let (cols, above, here) = (&cols[..n], &above[1..=n], &mut here[1..=n]);
+    let mut run = 0u32;
+    for c in 0..n {
+        run += sample(upper, lower, fy, cols[c]);
+        here[c] = above[c] + run;
+    }
+}
 
 /// Largest frame side accepted (integral sums stay exact in `u32`).
 pub const MAX_SIDE: usize = 1024;
@@ -36,13 +62,11 @@ pub struct Locator<'a> {
     height: usize,
 }
 
-/// The caller's work buffers (sized by [`Locator::blend_len`],
+/// The caller's work buffers (sized by [`Locator::columns_len`],
 /// [`Locator::table_len`], [`Locator::mask_len`]; candidates, seeds and
 /// faces by the caller's choice, the same on every machine that must agree).
 #[derive(Debug)]
 pub struct Workspace<'w> {
-    /// Two frame rows blended vertically (see [`super::pyramid::blend_rows`]).
-    pub blend: &'w mut [u16],
     /// The frame column each level column samples (see [`super::pyramid::columns`]).
     pub columns: &'w mut [u32],
     /// Its integral table.
@@ -192,12 +216,6 @@ impl<'a> Locator<'a> {
         [self.level(0), self.coarse_level(0)]
     }
 
-    /// Entries of the blend row buffer: the frame's width plus one. Levels
-    /// are resampled a row at a time straight into the integral table.
-    pub const fn blend_len(&self) -> usize {
-        self.width + 1
-    }
-
     /// Entries of the column buffer: the widest level's width.
     pub fn columns_len(&self) -> usize {
         self.largest()
@@ -246,7 +264,6 @@ impl<'a> Locator<'a> {
         region: Region,
         step: usize,
         mask: Option<&[u32]>,
-        blend: &mut [u16],
         xs: &mut [u32],
         table: &mut [u32],
         mut found: impl FnMut(usize, usize, Result<i32, usize>),
@@ -257,26 +274,18 @@ impl<'a> Locator<'a> {
         clear_top(cols, table);
         let xs = &mut xs[..cols];
         columns(level, region.x0, self.width, xs);
-        let blend = &mut blend[..=self.width];
         for r in 0..rows {
-            blend_rows(
+            let mut pad = [0u8; 4];
+            let (upper, lower, fy) = frame_rows(
                 frame,
                 self.width,
                 self.height,
                 level,
                 region.y0 + r,
-                xs,
-                blend,
+                &mut pad,
             );
-            // Table row r + 1 = table row r + the running sum of level row r.
             let (above, rest) = table[r * stride..].split_at_mut(stride);
-            let here = &mut rest[..stride];
-            here[0] = 0;
-            let mut run = 0u32;
-            for ((h, &a), &e) in here[1..].iter_mut().zip(&above[1..]).zip(xs.iter()) {
-                run += pixel(blend, e);
-                *h = a + run;
-            }
+            integrate_row(upper, lower, fy, xs, above, &mut rest[..stride]);
         }
         let first = |v: usize| v.div_ceil(step) * step;
         let mut c = Counts::default();
@@ -325,7 +334,6 @@ impl<'a> Locator<'a> {
                 Ok(())
             }
         };
-        need("blend row", self.blend_len(), work.blend.len())?;
         need("columns", self.columns_len(), work.columns.len())?;
         need("integral", self.table_len(), work.table.len())?;
         need("seed mask", self.mask_len(), work.mask.len())?;
@@ -349,7 +357,6 @@ impl<'a> Locator<'a> {
                     whole,
                     usize::from(seeding.stride),
                     None,
-                    work.blend,
                     work.columns,
                     work.table,
                     |x, y, verdict| {
@@ -424,7 +431,6 @@ impl<'a> Locator<'a> {
                     *r,
                     level.step(),
                     mask,
-                    work.blend,
                     work.columns,
                     work.table,
                     |x, y, verdict| {

@@ -13,7 +13,7 @@
 //! - [`error`]: what the checked constructors reject.
 //!
 //! Nothing allocates: the caller hands a [`Workspace`] of buffers sized by
-//! [`Locator::level_len`] and [`Locator::table_len`]. No frame content can
+//! [`Locator::columns_len`], [`Locator::table_len`] and [`Locator::mask_len`]. No frame content can
 //! make it fail or panic; a frame smaller than the window has no level and
 //! answers "no face".
 

@@ -186,7 +186,6 @@ impl Pyramid {
 /// Resamples `frame` (`width x height`, at most [`super::MAX_SIDE`] wide)
 /// into `out[..level.width · level.height]`. The caller checks the lengths.
 pub fn resample(frame: &[u8], width: usize, height: usize, level: &Level, out: &mut [u8]) {
-    let mut blend = [0u16; super::MAX_SIDE + 1];
     let mut cols = [0u32; super::MAX_SIDE + 2 * MAX_MARGIN as usize];
     let cols = &mut cols[..level.width];
     columns(level, 0, width, cols);
@@ -194,9 +193,10 @@ pub fn resample(frame: &[u8], width: usize, height: usize, level: &Level, out: &
         .chunks_exact_mut(level.width)
         .enumerate()
     {
-        blend_rows(frame, width, height, level, ly, cols, &mut blend[..=width]);
+        let mut pad = [0u8; 4];
+        let (upper, lower, fy) = frame_rows(frame, width, height, level, ly, &mut pad);
         for (o, &e) in row.iter_mut().zip(cols.iter()) {
-            *o = pixel(&blend[..=width], e) as u8;
+            *o = sample(upper, lower, fy, e) as u8;
         }
     }
 }
@@ -221,55 +221,62 @@ pub fn source(v: usize, margin: usize, scale: u32, limit: usize) -> (usize, u32)
 }
 
 /// Writes into `out` the frame column that level columns `x0..x0 +
-/// out.len()` sample, with its 8-bit fraction: `index << 8 | fraction` (see
-/// [`source`]). Computed once a level region, read for every row.
+/// out.len()` sample with its fraction, `index << 9 | fraction` (see
+/// [`source`]); a column clamped to the frame's last one (fraction 0) is
+/// written as the one before it with the fraction 256, the same pixel, so
+/// that the next column always exists in a frame at least two wide.
+/// Computed once a level region, read for every row.
 pub fn columns(level: &Level, x0: usize, width: usize, out: &mut [u32]) {
     for (lx, o) in (x0..).zip(out.iter_mut()) {
         let (i, fx) = source(lx, level.margin_x, level.scale, width);
-        *o = (i as u32) << 8 | fx;
+        let (i, fx) = if i + 1 >= width && width >= 2 {
+            (width - 2, 256)
+        } else {
+            (i, fx)
+        };
+        *o = (i as u32) << 9 | fx;
     }
 }
 
-/// Blends the two frame rows that level row `ly` samples, vertically, into
-/// `blend[first..=last + 1]` (Q8, exact: at most 255 · 256), over the frame
-/// columns `cols` (from [`columns`]) read: `first` the first one's index,
-/// `last` the last one's. `blend` is the frame's width plus one long; its
-/// entry past a row's last column is a copy, so that [`pixel`] may always
-/// read the entry after its index. The caller keeps `ly` inside the level
-/// and `cols` non-empty.
-pub fn blend_rows(
-    frame: &[u8],
+/// The two frame rows that level row `ly` samples, upper and lower (the
+/// same row at the frame's bottom edge), and its vertical fraction `fy`. A
+/// frame one column wide is copied into `pad`, each pixel twice, so that
+/// [`sample`] can always read a column and the next. The caller keeps `ly`
+/// inside the level.
+pub fn frame_rows<'f>(
+    frame: &'f [u8],
     width: usize,
     height: usize,
     level: &Level,
     ly: usize,
-    cols: &[u32],
-    blend: &mut [u16],
-) {
-    let (Some(&a), Some(&b)) = (cols.first(), cols.last()) else {
-        return;
-    };
-    let (first, last) = ((a >> 8) as usize, (((b >> 8) as usize) + 1).min(width - 1));
+    pad: &'f mut [u8; 4],
+) -> (&'f [u8], &'f [u8], u32) {
     let (y0, fy) = source(ly, level.margin_y, level.scale, height);
     let y1 = (y0 + 1).min(height - 1);
-    let (r0, r1) = (&frame[y0 * width..][..width], &frame[y1 * width..][..width]);
-    for ((o, &p), &q) in blend[first..=last]
-        .iter_mut()
-        .zip(&r0[first..=last])
-        .zip(&r1[first..=last])
-    {
-        *o = (u32::from(p) * (256 - fy) + u32::from(q) * fy) as u16;
+    if width >= 2 {
+        (
+            &frame[y0 * width..][..width],
+            &frame[y1 * width..][..width],
+            fy,
+        )
+    } else {
+        *pad = [frame[y0], frame[y0], frame[y1], frame[y1]];
+        let (upper, lower) = pad.split_at(2);
+        (upper, lower, fy)
     }
-    blend[last + 1] = blend[last];
 }
 
-/// The level pixel of column entry `e` (from [`columns`]) over a blended
-/// row: the horizontal blend of two blended entries, rounded once. The
-/// same value as the bilinear formula
+/// The level pixel of column entry `e` (from [`columns`]) between the
+/// frame rows `upper` and `lower` of [`frame_rows`] at vertical fraction
+/// `fy`: the two columns blended vertically (exact, Q8),
+/// then horizontally, rounded once:
 /// `((a·(256−fx) + b·fx)·(256−fy) + (c·(256−fx) + d·fx)·fy + 2¹⁵) >> 16`.
 #[inline(always)]
-pub fn pixel(blend: &[u16], e: u32) -> u32 {
-    let (i, fx) = ((e >> 8) as usize, e & 0xff);
-    let v = u32::from(blend[i]) * (256 - fx) + u32::from(blend[i + 1]) * fx;
-    (v + (1 << 15)) >> 16
+pub fn sample(upper: &[u8], lower: &[u8], fy: u32, e: u32) -> u32 {
+    let (i, fx) = ((e >> 9) as usize, e & 0x1ff);
+    let (a, b) = (&upper[i..i + 2], &lower[i..i + 2]);
+    let gy = 256 - fy;
+    let v0 = u32::from(a[0]) * gy + u32::from(b[0]) * fy;
+    let v1 = u32::from(a[1]) * gy + u32::from(b[1]) * fy;
+    (v0 * (256 - fx) + v1 * fx + (1 << 15)) >> 16
 }

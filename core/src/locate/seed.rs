@@ -128,10 +128,20 @@ fn span(
     let den = 2 * s;
     let lo_num = (centre2 - reach2) * one - base;
     let hi_num = (centre2 + reach2) * one - base;
-    let lo = -((-lo_num).div_euclid(den)) + margin as i64;
-    let hi = hi_num.div_euclid(den) + margin as i64;
+    let lo = -floor_div(-lo_num, den) + margin as i64;
+    let hi = floor_div(hi_num, den) + margin as i64;
     let (lo, hi) = (lo.max(0), hi.min(last as i64));
     (lo <= hi).then_some((lo as usize, hi as usize))
+}
+
+/// `n.div_euclid(d)` for a positive `d`, in 32 bits when both fit (the
+/// Cortex-M4 divides 32-bit integers in hardware, 64-bit ones in software).
+#[inline]
+fn floor_div(n: i64, d: i64) -> i64 {
+    match (i32::try_from(n), i32::try_from(d)) {
+        (Ok(n), Ok(d)) => i64::from(n.div_euclid(d)),
+        _ => n.div_euclid(d),
+    }
 }
 
 /// Calls `each` with the region of `level` that each seed of `seeds`
@@ -264,13 +274,32 @@ pub fn mark(
     let cols = bounds.x1 - bounds.x0 + 1;
     mask[..mask_bits(bounds).div_ceil(32)].fill(0);
     reached(seeding, seeds, level, window, |r| {
+        let (x0, x1) = (r.x0.max(bounds.x0), r.x1.min(bounds.x1));
+        if x0 > x1 {
+            return;
+        }
         for y in r.y0.max(bounds.y0)..=r.y1.min(bounds.y1) {
-            for x in r.x0.max(bounds.x0)..=r.x1.min(bounds.x1) {
-                let bit = (y - bounds.y0) * cols + (x - bounds.x0);
-                mask[bit / 32] |= 1 << (bit % 32);
-            }
+            let start = (y - bounds.y0) * cols + (x0 - bounds.x0);
+            set_bits(mask, start, x1 - x0 + 1);
         }
     });
+}
+
+/// Sets bits `start..start + len` of `mask` (bit `b` is bit `b % 32` of
+/// word `b / 32`), a word at a time. The caller keeps them inside `mask`.
+pub fn set_bits(mask: &mut [u32], start: usize, len: usize) {
+    if len == 0 {
+        return;
+    }
+    let end = start + len;
+    let (mut word, last) = (start / 32, end.div_ceil(32));
+    for m in mask[word..last].iter_mut() {
+        let lo = (start.max(word * 32) - word * 32) as u32;
+        let hi = (end.min(word * 32 + 32) - word * 32) as u32;
+        // Bits lo..hi of this word (hi - lo is 1..=32).
+        *m |= (u32::MAX >> (32 - (hi - lo))) << lo;
+        word += 1;
+    }
 }
 
 /// True when `mask` (as [`mark`] wrote it for `bounds`) holds position `(x, y)`.
@@ -278,4 +307,47 @@ pub fn mark(
 pub fn marked(mask: &[u32], bounds: &Region, x: usize, y: usize) -> bool {
     let bit = (y - bounds.y0) * (bounds.x1 - bounds.x0 + 1) + (x - bounds.x0);
     mask[bit / 32] & (1 << (bit % 32)) != 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{floor_div, set_bits};
+
+    #[test]
+    fn floor_div_is_div_euclid_in_and_out_of_32_bits() {
+        let ns = [
+            0i64,
+            1,
+            -1,
+            7,
+            -7,
+            65_535,
+            -65_536,
+            i64::from(i32::MAX),
+            i64::from(i32::MIN),
+            1 << 40,
+            -(1 << 40) - 3,
+        ];
+        let ds = [1i64, 2, 3, 7, 131_072, i64::from(i32::MAX), 1 << 33];
+        for n in ns {
+            for d in ds {
+                assert_eq!(floor_div(n, d), n.div_euclid(d), "{n} / {d}");
+            }
+        }
+    }
+
+    #[test]
+    fn set_bits_sets_the_bits_one_at_a_time_would() {
+        for start in 0..100 {
+            for len in 0..100 {
+                let mut fast = [0u32; 7];
+                set_bits(&mut fast, start, len);
+                let mut plain = [0u32; 7];
+                for b in start..start + len {
+                    plain[b / 32] |= 1 << (b % 32);
+                }
+                assert_eq!(fast, plain, "start {start}, len {len}");
+            }
+        }
+    }
 }

@@ -369,7 +369,6 @@ mod whole {
     static mut THUMB: [f32; model::WORK_LEN] = [0.0; model::WORK_LEN];
     static mut CODE: [f32; K] = [0.0; K];
     static mut TABLE: [u32; loc::TABLE_LEN] = [0; loc::TABLE_LEN];
-    static mut BLEND: [u16; loc::BLEND_LEN] = [0; loc::BLEND_LEN];
     static mut COLUMNS: [u32; loc::COLUMNS_LEN] = [0; loc::COLUMNS_LEN];
     static mut MASK: [u32; loc::MASK_LEN] = [0; loc::MASK_LEN];
     static mut CANDIDATE: [Candidate; CANDIDATES] = [Candidate::EMPTY; CANDIDATES];
@@ -417,7 +416,6 @@ mod whole {
         // SAFETY: as above.
         let mut work = unsafe {
             LocateWork {
-                blend: &mut *addr_of_mut!(BLEND),
                 columns: &mut *addr_of_mut!(COLUMNS),
                 table: &mut *addr_of_mut!(TABLE),
                 candidates: &mut *addr_of_mut!(CANDIDATE),

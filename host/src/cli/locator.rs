@@ -67,7 +67,7 @@ pub struct FitArgs {
     #[arg(long)]
     pub full_search: bool,
     /// Stages a coarse window must pass to seed the fine search.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = SeedingConfig::default().stages)]
     pub seed_stages: u16,
 }
 

@@ -66,8 +66,8 @@ impl Default for SeedingConfig {
             first_scale: 1.6,
             scale_step: 1.3,
             stride: 2,
-            stages: 10,
-            reach: 0.25,
+            stages: 9,
+            reach: 0.1,
             ratio: 1.3,
         }
     }
@@ -250,8 +250,6 @@ impl HostLocator {
 /// [`Locator`] (the host's counterpart of the boards' static arrays).
 #[derive(Debug, Clone)]
 pub struct Buffers {
-    /// Level pixels being resampled.
-    pub blend: Vec<u16>,
     /// Level column sources.
     pub columns: Vec<u32>,
     /// The integral table.
@@ -270,7 +268,6 @@ impl Buffers {
     /// Buffers of the lengths `core` needs.
     pub fn new(core: &Locator<'_>) -> Self {
         Self {
-            blend: vec![0; core.blend_len()],
             columns: vec![0; core.columns_len()],
             table: vec![0; core.table_len()],
             candidates: vec![Candidate::EMPTY; CANDIDATES],
@@ -283,7 +280,6 @@ impl Buffers {
     /// The core's workspace over these buffers.
     pub fn workspace(&mut self) -> Workspace<'_> {
         Workspace {
-            blend: &mut self.blend,
             columns: &mut self.columns,
             table: &mut self.table,
             candidates: &mut self.candidates,

@@ -42,9 +42,8 @@ pub fn rust_source(loc: &HostLocator) -> Result<String> {
     )?;
     writeln!(
         s,
-        "/// Buffers for such frames: blend row entries, level columns, integral table entries, seed-mask words."
+        "/// Buffers for such frames: level columns, integral table entries, seed-mask words."
     )?;
-    writeln!(s, "pub const BLEND_LEN: usize = {};", core.blend_len())?;
     writeln!(s, "pub const COLUMNS_LEN: usize = {};", core.columns_len())?;
     writeln!(s, "pub const TABLE_LEN: usize = {};", core.table_len())?;
     writeln!(s, "pub const MASK_LEN: usize = {};", core.mask_len())?;
@@ -125,17 +124,19 @@ pub fn rust_source(loc: &HostLocator) -> Result<String> {
         )?;
     }
     writeln!(s, "];")?;
-    writeln!(s, "/// Stumps (leaves Q16).")?;
+    writeln!(s, "/// Stumps (leaves and decision bounds Q16).")?;
     writeln!(s, "pub const WEAKS: [LbpWeak; {}] = [", c.weaks.len())?;
     for w in &c.weaks {
         let subset: Vec<String> = w.subset.iter().map(|v| format!("0x{v:08x}")).collect();
         writeln!(
             s,
-            "    LbpWeak {{ feature: {}, subset: [{}], leaves: [{}, {}] }},",
+            "    LbpWeak {{ feature: {}, subset: [{}], leaves: [{}, {}], decide: [{}, {}] }},",
             w.feature,
             subset.join(", "),
             w.leaves[0],
-            w.leaves[1]
+            w.leaves[1],
+            w.decide[0],
+            w.decide[1]
         )?;
     }
     writeln!(s, "];")?;

@@ -9,7 +9,7 @@
 use std::path::Path;
 
 use anyhow::{anyhow, bail, Context, Result};
-use facenmf_core::locate::cascade::LEAF_SCALE;
+use facenmf_core::locate::cascade::{decisions, LEAF_SCALE};
 use facenmf_core::locate::{LbpCascade, LbpFeature, LbpStage, LbpWeak};
 
 /// Where Debian's `opencv-data` puts the frontal-face LBP cascade.
@@ -136,6 +136,7 @@ pub fn parse(text: &str) -> Result<OwnedCascade> {
                 feature,
                 subset,
                 leaves: [fixed(leaves[0], "leaf")?, fixed(leaves[1], "leaf")?],
+                decide: [0; 2],
             });
             float_leaves.push([leaves[0], leaves[1]]);
         }
@@ -146,6 +147,7 @@ pub fn parse(text: &str) -> Result<OwnedCascade> {
         });
         float_thresholds.push(threshold);
     }
+    decisions(&mut weaks, &stages).map_err(|e| anyhow!("cascade: {e}"))?;
     let owned = OwnedCascade {
         width,
         height,

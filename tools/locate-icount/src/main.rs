@@ -40,14 +40,12 @@ fn main() -> ! {
         semihosting::process::exit(2)
     };
     let mut table = [0u32; model::TABLE_LEN];
-    let mut blend = [0u16; model::BLEND_LEN];
     let mut columns = [0u32; model::COLUMNS_LEN];
     let mut mask = [0u32; model::MASK_LEN];
     let mut candidates = [Candidate::EMPTY; CANDIDATES];
     let mut seeds = [Candidate::EMPTY; SEEDS];
     let mut faces = [Face::EMPTY; FACES];
     let mut work = Workspace {
-        blend: &mut blend,
         columns: &mut columns,
         table: &mut table,
         candidates: &mut candidates,

@@ -7,7 +7,7 @@
 //! scale of 1.2 with 3 columns of margin) lies in the 64 KiB CCM (`.ccm` in
 //! `memory-disc1.x`; the CPU alone reads it, DCMI's DMA writes the frame into main
 //! SRAM), so the main SRAM keeps room for the gallery of enrolled people;
-//! the blend row, the level columns, the seed mask, 256 candidates, 64 seeds and 16 faces
+//! the level columns, the seed mask, 256 candidates, 64 seeds and 16 faces
 //! beside the frame buffer.
 
 use core::ptr::addr_of_mut;
@@ -33,7 +33,6 @@ const _: () = assert!(loc::FRAME.0 == QQVGA_WIDTH && loc::FRAME.1 == QQVGA_HEIGH
 /// In CCM, not zeroed at boot: [`Finder::new`] clears it.
 #[link_section = ".ccm"]
 static mut TABLE: [u32; loc::TABLE_LEN] = [0; loc::TABLE_LEN];
-static mut BLEND: [u16; loc::BLEND_LEN] = [0; loc::BLEND_LEN];
 static mut COLUMNS: [u32; loc::COLUMNS_LEN] = [0; loc::COLUMNS_LEN];
 static mut MASK: [u32; loc::MASK_LEN] = [0; loc::MASK_LEN];
 static mut CANDIDATE: [Candidate; CANDIDATES] = [Candidate::EMPTY; CANDIDATES];
@@ -74,7 +73,6 @@ impl Finder {
         // SAFETY: as above.
         let work = unsafe {
             LocateWork {
-                blend: &mut *addr_of_mut!(BLEND),
                 columns: &mut *addr_of_mut!(COLUMNS),
                 table,
                 candidates: &mut *addr_of_mut!(CANDIDATE),
