@@ -140,7 +140,7 @@ pub fn run(cmd: LocatorCommand) -> Result<()> {
             let truth = Truth::read(&a.frames)?;
             let loc = HostLocator::new(config, truth.width, truth.height)?;
             let (truth, answers, ms) = run_folder(&loc, &a.frames)?;
-            let s = summarise(&truth, &answers, ms);
+            let s = summarise(&loc, &truth, &answers, ms);
             let pct = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
             println!(
                 "located {}/{} = {:.1}% (a face chosen on {:.1}%), false alarms {}/{} = {:.1}%",
@@ -151,6 +151,18 @@ pub fn run(cmd: LocatorCommand) -> Result<()> {
                 s.false_alarms,
                 s.face_free,
                 pct(s.false_alarms, s.face_free)
+            );
+            println!(
+                "some group locates the face on {}/{} = {:.1}%; other groups on face frames {} ({:.2} a frame); groups on face-free frames {} (on {}/{} frames = {:.1}%)",
+                s.some_located,
+                s.faces,
+                pct(s.some_located, s.faces),
+                s.stray_groups,
+                s.stray_groups as f64 / s.faces.max(1) as f64,
+                s.free_groups.0,
+                s.free_groups.1,
+                s.face_free,
+                pct(s.free_groups.1, s.face_free)
             );
             println!(
                 "windows per frame {:.0}, stages {:.0}, level pixels {:.0}; seeds {:.1} (buffer full on {} frames); host {:.2} ms per frame (one thread)",
