@@ -369,6 +369,20 @@ impl<'a> Verifier<'a> {
         report: impl FnMut(LevelReport),
     ) -> Result<(Located, Verified), LocateError> {
         let located = locator.locate_with(frame, work, report)?;
+        self.confirm(locator, frame, located, work)
+    }
+
+    /// [`Self::choose`] on the faces `located` (the answer of `locator` on
+    /// `frame`) left in `work`, with the locator's integral table as
+    /// scratch: the answer with only the confirmed faces, the chosen one
+    /// first, and its crop.
+    pub fn confirm(
+        &self,
+        locator: &Locator<'_>,
+        frame: &[u8],
+        located: Located,
+        work: &mut Workspace<'_>,
+    ) -> Result<(Located, Verified), LocateError> {
         let n = located.faces.min(work.faces.len());
         let (kept, verified) = self.choose(
             frame,

@@ -7,7 +7,7 @@ use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 
 use crate::frames::Truth;
-use crate::locate::config::{HostLocator, LocatorConfig, SeedingConfig};
+use crate::locate::config::{HostLocator, LocatorConfig, SeedingConfig, VerifierConfig};
 use crate::locate::fit::fit_map;
 use crate::locate::score::{run_folder, summarise};
 
@@ -57,7 +57,7 @@ pub struct FitArgs {
     #[arg(long, default_value_t = 2.0)]
     pub coarse_until: f64,
     /// Accepted windows a face needs, minus one.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 0)]
     pub min_neighbours: u16,
     /// Level pixels of repeated frame edge, `COLUMNS,ROWS`: columns left
     /// and right, rows above and below.
@@ -67,8 +67,20 @@ pub struct FitArgs {
     #[arg(long)]
     pub full_search: bool,
     /// Stages a coarse window must pass to seed the fine search.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 9)]
     pub seed_stages: u16,
+    /// No verifier: keep every grouped face, choose the most-voted one.
+    #[arg(long)]
+    pub no_verifier: bool,
+    /// OpenCV Haar cascade XML of the verifier.
+    #[arg(long, default_value = crate::locate::opencv_haar::DEFAULT_HAAR)]
+    pub haar: PathBuf,
+    /// Windows around a face that must pass every Haar stage to keep it.
+    #[arg(long, default_value_t = 2)]
+    pub verify_hits: u8,
+    /// Haar window offsets tried each side of a face's centre, patch pixels.
+    #[arg(long, default_value_t = 2)]
+    pub verify_reach: u8,
 }
 
 /// Options of `facenmf locator eval`.
@@ -98,6 +110,12 @@ pub fn run(cmd: LocatorCommand) -> Result<()> {
                 stages: a.seed_stages,
                 ..SeedingConfig::default()
             });
+            let verifier = (!a.no_verifier).then(|| VerifierConfig {
+                cascade: a.haar,
+                hits: a.verify_hits,
+                reach: a.verify_reach,
+                ..VerifierConfig::default()
+            });
             let config = LocatorConfig {
                 cascade: a.cascade,
                 first_scale: a.first_scale,
@@ -106,6 +124,7 @@ pub fn run(cmd: LocatorCommand) -> Result<()> {
                 coarse_until: a.coarse_until,
                 margin: [columns, rows],
                 seeding,
+                verifier,
                 ..LocatorConfig::default()
             };
             let loc = HostLocator::new(config, truth.width, truth.height)?;

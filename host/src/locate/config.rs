@@ -84,10 +84,10 @@ impl Default for VerifierConfig {
             map: [0, 0, 4096, 4096],
             scales: 3,
             step: 1.1,
-            reach: 3,
+            reach: 2,
             stride: 1,
             stages: 20,
-            hits: 1,
+            hits: 2,
             most: 8,
         }
     }
@@ -186,11 +186,14 @@ impl Default for LocatorConfig {
             scale_step: 1.05,
             levels: 32,
             coarse_until: 2.0,
-            min_neighbours: 3,
+            min_neighbours: 0,
             map: [0, 0, 4096, 4096],
             margin: [3, 0],
-            seeding: Some(SeedingConfig::default()),
-            verifier: None,
+            seeding: Some(SeedingConfig {
+                stages: 9,
+                ..SeedingConfig::default()
+            }),
+            verifier: Some(VerifierConfig::default()),
         }
     }
 }
