@@ -447,7 +447,7 @@ mod whole {
             }
             let t0 = SysTickWatch::now();
             facenmf_mark();
-            let located = spotter.locate(frame, &mut work, |_| facenmf_mark(), facenmf_mark);
+            let located = spotter.locate(frame, &mut work, |_| facenmf_mark(), || facenmf_mark());
             facenmf_mark();
             let recognised = match located {
                 Ok(l) => l
