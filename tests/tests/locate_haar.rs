@@ -169,10 +169,12 @@ proptest! {
         let config = VerifierConfig::default();
         let v = Verifier::new_checked(c.view().unwrap(), config.settings().unwrap()).unwrap();
         let mut scratch = vec![0u32; v.scratch_len()];
-        let verdict = v.verdict(&img, w, h, &face, &mut scratch);
+        let verdict = v.verdict(&img, w, h, &face, &mut scratch).unwrap();
         prop_assert!(usize::from(verdict.stages) <= c.stages.len());
         let mut faces = [face, face];
         let (kept, _) = v.choose(&img, w, h, &mut faces, &mut scratch).unwrap();
         prop_assert!(kept <= 2);
+        prop_assert!(v.verdict(&img[1..], w, h, &face, &mut scratch).is_err());
+        prop_assert!(v.verdict(&img, w, h, &face, &mut scratch[..1]).is_err());
     }
 }

@@ -232,9 +232,9 @@ impl<'a> Verifier<'a> {
         }
     }
 
-    /// The verdict on face `f` of a `width x height` frame; `scratch` holds
-    /// at least [`Self::scratch_len`] entries and `frame` `width · height`
-    /// bytes (the caller checks both).
+    /// The verdict on face `f` of a `width x height` frame (`width · height`
+    /// bytes), with `scratch` of at least [`Self::scratch_len`] entries.
+    /// Errors only on those lengths; an empty frame gets the empty verdict.
     pub fn verdict(
         &self,
         frame: &[u8],
@@ -242,7 +242,47 @@ impl<'a> Verifier<'a> {
         height: usize,
         f: &Face,
         scratch: &mut [u32],
+    ) -> Result<Verdict, LocateError> {
+        self.check(frame, width, height, scratch)?;
+        Ok(self.verdict_unchecked(frame, width, height, f, scratch))
+    }
+
+    /// The lengths [`Self::verdict`] and [`Self::choose`] need.
+    fn check(
+        &self,
+        frame: &[u8],
+        width: usize,
+        height: usize,
+        scratch: &[u32],
+    ) -> Result<(), LocateError> {
+        if frame.len() != width * height {
+            return Err(LocateError::FrameLength {
+                expected: width * height,
+                actual: frame.len(),
+            });
+        }
+        if scratch.len() < self.scratch_len() {
+            return Err(LocateError::Buffer {
+                which: "verifier scratch",
+                needed: self.scratch_len(),
+                given: scratch.len(),
+            });
+        }
+        Ok(())
+    }
+
+    /// [`Self::verdict`] once the lengths are checked.
+    fn verdict_unchecked(
+        &self,
+        frame: &[u8],
+        width: usize,
+        height: usize,
+        f: &Face,
+        scratch: &mut [u32],
     ) -> Verdict {
+        if width == 0 || height == 0 {
+            return Verdict::default();
+        }
         let (pw, ph) = self.patch();
         let n = (pw + 1) * (ph + 1);
         let (sum, rest) = scratch.split_at_mut(n);
@@ -280,9 +320,11 @@ impl<'a> Verifier<'a> {
         v
     }
 
-    /// Verifies `faces` (the most-voted `most` of them) of a `width x height`
-    /// frame, keeps the confirmed ones at the front of `faces`, the chosen
-    /// one first, and returns how many it kept with the cost.
+    /// Verifies `faces` (the most-voted `most` of them; past [`FACES`] they
+    /// are dropped) of a `width x height` frame, keeps the confirmed ones at
+    /// the front of `faces`, the chosen one first, and returns how many it
+    /// kept with the cost. Errors only when the frame's or the scratch's
+    /// length is wrong.
     pub fn choose(
         &self,
         frame: &[u8],
@@ -291,19 +333,7 @@ impl<'a> Verifier<'a> {
         faces: &mut [Face],
         scratch: &mut [u32],
     ) -> Result<(usize, Verified), LocateError> {
-        if frame.len() != width * height {
-            return Err(LocateError::FrameLength {
-                expected: width * height,
-                actual: frame.len(),
-            });
-        }
-        if scratch.len() < self.scratch_len() {
-            return Err(LocateError::Buffer {
-                which: "verifier scratch",
-                needed: self.scratch_len(),
-                given: scratch.len(),
-            });
-        }
+        self.check(frame, width, height, scratch)?;
         let n = faces.len().min(FACES);
         let faces = &mut faces[..n];
         // Most-voted first (ties: larger, then earlier): a stable order.
@@ -324,7 +354,7 @@ impl<'a> Verifier<'a> {
         let mut verdicts = [(0u8, 0u16); FACES];
         let most = n.min(usize::from(self.most));
         for (i, f) in faces[..most].iter().enumerate() {
-            let v = self.verdict(frame, width, height, f, scratch);
+            let v = self.verdict_unchecked(frame, width, height, f, scratch);
             verdicts[i] = (v.hits, v.stages);
             out.windows += v.windows;
             out.trees += v.trees;
