@@ -400,3 +400,26 @@ impl Buffers {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_locator_file_without_a_verifier_reads_as_none() {
+        let mut v = serde_json::to_value(LocatorConfig::default()).unwrap();
+        let map = v.as_object_mut().unwrap();
+        assert!(map.remove("verifier").is_some());
+        let c: LocatorConfig = serde_json::from_value(v).unwrap();
+        assert_eq!(c.verifier, None);
+    }
+
+    #[test]
+    fn a_verifier_without_hits_needs_one() {
+        let mut v = serde_json::to_value(VerifierConfig::default()).unwrap();
+        assert!(v.as_object_mut().unwrap().remove("hits").is_some());
+        let c: VerifierConfig = serde_json::from_value(v).unwrap();
+        assert_eq!(c.hits, 1);
+        assert_eq!(VerifierConfig::default().hits, 2);
+    }
+}
