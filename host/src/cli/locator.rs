@@ -194,14 +194,15 @@ pub fn run(cmd: LocatorCommand) -> Result<()> {
             );
             if loc.config.verifier.is_some() {
                 let n = answers.len().max(1) as f64;
-                let (mut faces, mut windows, mut trees) = (0.0, 0.0, 0.0);
+                let (mut faces, mut windows, mut trees, mut most) = (0.0, 0.0, 0.0, 0);
                 for v in answers.iter().filter_map(|a| a.verified) {
                     faces += f64::from(v.verified);
                     windows += f64::from(v.windows);
                     trees += f64::from(v.trees);
+                    most = most.max(v.trees);
                 }
                 println!(
-                    "verifier: {:.2} faces verified, {:.0} Haar windows, {:.0} trees per frame",
+                    "verifier: {:.2} faces verified, {:.0} Haar windows, {:.0} trees per frame (most {most})",
                     faces / n,
                     windows / n,
                     trees / n

@@ -88,7 +88,7 @@ impl Default for VerifierConfig {
             stride: 1,
             stages: 20,
             hits: 2,
-            most: 8,
+            most: 3,
         }
     }
 }
