@@ -1,7 +1,9 @@
 //! Whole frames: find the face, then recognise it.
 //!
 //! [`Spotter`] runs the face locator (`facenmf_core::locate`) on a gray
-//! frame ([`Spotter::locate`]); the crop it chose becomes the recogniser's
+//! frame ([`Spotter::locate`]), with the verifier (a Haar cascade confirming
+//! the grouped faces, `facenmf_core::locate::verify`) when it has one; the
+//! crop it chose becomes the recogniser's
 //! crop and is recognised ([`Spotter::recognise`]); a frame with no face has
 //! no crop and is not recognised. The recogniser's thumbnailer must read
 //! 8-bit gray frames of the locator's size (checked once by
@@ -11,7 +13,9 @@
 //! [`luma_in_place`] turns a YUYV frame into its gray luma in the same
 //! buffer, for cameras that send YUYV (the DISC1's OV7670).
 
-use facenmf_core::locate::{LevelReport, LocateError, Located, Locator, Workspace as LocateWork};
+use facenmf_core::locate::{
+    LevelReport, LocateError, Located, Locator, Verifier, Workspace as LocateWork,
+};
 use facenmf_core::recognise::{Error as RecogniseError, Recogniser, Recognition};
 use facenmf_core::thumbnail::{Crop, PixelFormat};
 
@@ -43,6 +47,7 @@ impl core::fmt::Display for SpotError {
 #[derive(Debug, Clone)]
 pub struct Spotter<'m, const M: usize, const N: usize> {
     locator: Locator<'m>,
+    verifier: Option<Verifier<'m>>,
     recogniser: Recogniser<'m, M, N>,
 }
 
@@ -59,8 +64,22 @@ impl<'m, const M: usize, const N: usize> Spotter<'m, M, N> {
         }
         Ok(Self {
             locator,
+            verifier: None,
             recogniser,
         })
+    }
+
+    /// The same spotter with `verifier` confirming the grouped faces (the
+    /// locator's integral table, as [`Verifier::table_len`] sizes it, serves
+    /// as its scratch).
+    #[must_use]
+    pub fn with_verifier(self, verifier: Option<Verifier<'m>>) -> Self {
+        Self { verifier, ..self }
+    }
+
+    /// The verifier, if any.
+    pub const fn verifier(&self) -> Option<&Verifier<'m>> {
+        self.verifier.as_ref()
     }
 
     /// The locator.
@@ -74,16 +93,27 @@ impl<'m, const M: usize, const N: usize> Spotter<'m, M, N> {
     }
 
     /// Locates the face of `gray` (the locator's width · height bytes),
-    /// calling `on_level` after each pyramid level.
+    /// calling `on_level` after each pyramid level and `on_search` when the
+    /// search is done, before the verifier (if any) confirms the faces.
     pub fn locate(
         &self,
         gray: &[u8],
         work: &mut LocateWork<'_>,
         on_level: impl FnMut(LevelReport),
+        on_search: impl FnOnce(),
     ) -> Result<Located, SpotError> {
-        self.locator
+        let located = self
+            .locator
             .locate_with(gray, work, on_level)
-            .map_err(SpotError::Locate)
+            .map_err(SpotError::Locate)?;
+        on_search();
+        match &self.verifier {
+            Some(v) => v
+                .confirm(&self.locator, gray, located, work)
+                .map(|(l, _)| l)
+                .map_err(SpotError::Locate),
+            None => Ok(located),
+        }
     }
 
     /// Recognises `crop` of `gray` (a crop [`Spotter::locate`] chose) with

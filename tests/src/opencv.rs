@@ -5,9 +5,20 @@
 
 use std::path::PathBuf;
 
-/// The frontal-face LBP cascade when installed.
+/// The frontal-face LBP cascade when installed, with the Haar cascade
+/// (`frontalface_alt2`) that the default locator's verifier reads.
 pub fn frontal_face_lbp() -> Option<PathBuf> {
-    let path = PathBuf::from(facenmf_host::locate::opencv::DEFAULT_CASCADE);
+    frontal_face_haar()?;
+    present(facenmf_host::locate::opencv::DEFAULT_CASCADE)
+}
+
+/// The frontal-face Haar cascade `alt2` when installed.
+pub fn frontal_face_haar() -> Option<PathBuf> {
+    present(facenmf_host::locate::opencv_haar::DEFAULT_HAAR)
+}
+
+fn present(path: &str) -> Option<PathBuf> {
+    let path = PathBuf::from(path);
     if path.is_file() {
         return Some(path);
     }

@@ -228,11 +228,11 @@ fn the_located_firmware_agrees_with_the_host_on_whole_frames() {
         assert_eq!(c.sweeps, h.sweeps, "frame {i}: sweeps");
     }
 
-    // Cost: marks before the locator, after each level, after the locator,
-    // after the recognition.
+    // Cost: marks before the locator, after each level, after the search,
+    // after the verifier, after the recognition.
     let levels = host[0].levels;
     assert!(host.iter().all(|h| h.levels == levels));
-    let per_frame = levels + 3;
+    let per_frame = levels + 4;
     assert_eq!(
         counts.len(),
         per_frame * frames.len(),
@@ -241,12 +241,14 @@ fn the_located_firmware_agrees_with_the_host_on_whole_frames() {
         frames.len()
     );
     let mut locate = Vec::new();
+    let mut verify = Vec::new();
     let mut recognise = Vec::new();
     let mut level_sum = vec![0u64; levels];
     for (i, m) in counts.chunks(per_frame).enumerate() {
-        locate.push(m[levels + 1] - m[0]);
+        locate.push(m[levels + 2] - m[0]);
+        verify.push(m[levels + 2] - m[levels + 1]);
         if faces[i].face.is_some() {
-            recognise.push(m[levels + 2] - m[levels + 1]);
+            recognise.push(m[levels + 3] - m[levels + 2]);
         }
         for (l, s) in level_sum.iter_mut().enumerate() {
             *s += m[l + 1] - m[l];
@@ -272,6 +274,7 @@ fn the_located_firmware_agrees_with_the_host_on_whole_frames() {
          agreement: boxes {n}/{n}, answers and codes {}/{} bit for bit\n\
          locator instructions a frame (generated frames): mean {mean_locate:.0}, min {}, max {}; {:.1} ms at 168 MHz (one instruction a cycle)\n\
          locator instructions a frame (bad frames): {:?}\n\
+         of which the verifier (generated frames): mean {:.0}, max {}\n\
          recognition of the crop: mean {:.0} instructions\n\
          per pyramid level, coarse pass first (mean over all frames, {levels} levels): {}\n\
          static RAM {} bytes (integral table {}, columns {}, seed mask {}, candidates {}, seeds {}, faces {}, frame {}, thumbnail {}, code {}); peak stack {} of {} bytes\n\
@@ -283,6 +286,8 @@ fn the_located_firmware_agrees_with_the_host_on_whole_frames() {
         generated.iter().max().unwrap(),
         mean_locate / 168e3,
         &locate[GENERATED..],
+        mean(&verify[..GENERATED]),
+        verify[..GENERATED].iter().max().unwrap(),
         mean(&recognise),
         level_means.join(" "),
         sizes.ram,

@@ -35,6 +35,16 @@ pub enum LocateError {
         /// Index of the weak classifier.
         weak: usize,
     },
+    /// Tree `weak` of a Haar cascade names nodes or leaves outside its own,
+    /// or a node that does not come later.
+    Tree {
+        /// Index of the tree.
+        weak: usize,
+    },
+    /// Verifier settings: an even or too large scale count, a step not in
+    /// (1, 2], a stride outside 1..=8, too wide a patch, more stages than
+    /// the cascade has or no face verified.
+    Verifier,
     /// Frame sides: zero or above [`super::MAX_SIDE`].
     FrameSize {
         /// Width asked for.
@@ -84,6 +94,14 @@ impl core::fmt::Display for LocateError {
             Self::Decision { weak } => write!(
                 f,
                 "weak classifier {weak}'s decision bounds do not follow from its stage"
+            ),
+            Self::Tree { weak } => write!(
+                f,
+                "tree {weak} names nodes or leaves outside its own, or a node that does not come later"
+            ),
+            Self::Verifier => write!(
+                f,
+                "verifier: 1..=9 scales (odd), step in (1, 2], stride 1..=8, patch at most 128 px, stages within the cascade's, at least one face"
             ),
             Self::FrameSize { width, height } => {
                 write!(f, "frame size {width} x {height} is not supported")

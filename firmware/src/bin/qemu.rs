@@ -14,8 +14,10 @@
 //! ([`facenmf_firmware::locate::Spotter`]); each frame gets a `face=` line
 //! (the crop and its score, or `found=0`), then its `frame=` line when it has
 //! a face; no `profile` line. The counting plugin's marks come
-//! `3 + levels` a frame: before the locator, after each pyramid level, after
-//! the locator, after the recognition (also when there was no face).
+//! `4 + levels` a frame: before the locator, after each pyramid level, after
+//! the search (grouping and the most-voted choice), after the verifier (right
+//! after the search when there is none), after the recognition (also when
+//! there was no face).
 //!
 //! It exits through semihosting with the codes of `facenmf_wire::exit`: 0
 //! when every frame was recognised, 1 when a frame failed, 2 when it refuses
@@ -387,7 +389,10 @@ mod whole {
         )
         .unwrap_or_else(|e| fail(&e));
         let recogniser = model::recogniser_with::<0>(thumbnailer).unwrap_or_else(|e| fail(&e));
-        Spotter::new_checked(locator, recogniser).unwrap_or_else(|e| fail(&e))
+        let verifier = loc::verifier().unwrap_or_else(|e| fail(&e));
+        Spotter::new_checked(locator, recogniser)
+            .unwrap_or_else(|e| fail(&e))
+            .with_verifier(verifier)
     }
 
     /// Runs every built-in frame (or a few synthetic ones); returns how many failed.
@@ -440,7 +445,7 @@ mod whole {
             }
             let t0 = SysTickWatch::now();
             facenmf_mark();
-            let located = spotter.locate(frame, &mut work, |_| facenmf_mark());
+            let located = spotter.locate(frame, &mut work, |_| facenmf_mark(), || facenmf_mark());
             facenmf_mark();
             let recognised = match located {
                 Ok(l) => l

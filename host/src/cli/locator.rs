@@ -7,7 +7,7 @@ use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 
 use crate::frames::Truth;
-use crate::locate::config::{HostLocator, LocatorConfig, SeedingConfig};
+use crate::locate::config::{HostLocator, LocatorConfig, SeedingConfig, VerifierConfig};
 use crate::locate::fit::fit_map;
 use crate::locate::score::{run_folder, summarise};
 
@@ -57,7 +57,7 @@ pub struct FitArgs {
     #[arg(long, default_value_t = 2.0)]
     pub coarse_until: f64,
     /// Accepted windows a face needs, minus one.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 0)]
     pub min_neighbours: u16,
     /// Level pixels of repeated frame edge, `COLUMNS,ROWS`: columns left
     /// and right, rows above and below.
@@ -69,6 +69,18 @@ pub struct FitArgs {
     /// Stages a coarse window must pass to seed the fine search.
     #[arg(long, default_value_t = SeedingConfig::default().stages)]
     pub seed_stages: u16,
+    /// No verifier: keep every grouped face, choose the most-voted one.
+    #[arg(long)]
+    pub no_verifier: bool,
+    /// OpenCV Haar cascade XML of the verifier.
+    #[arg(long, default_value = crate::locate::opencv_haar::DEFAULT_HAAR)]
+    pub haar: PathBuf,
+    /// Windows around a face that must pass every Haar stage to keep it.
+    #[arg(long, default_value_t = 2)]
+    pub verify_hits: u8,
+    /// Haar window offsets tried each side of a face's centre, patch pixels.
+    #[arg(long, default_value_t = 2)]
+    pub verify_reach: u8,
 }
 
 /// Options of `facenmf locator eval`.
@@ -98,6 +110,12 @@ pub fn run(cmd: LocatorCommand) -> Result<()> {
                 stages: a.seed_stages,
                 ..SeedingConfig::default()
             });
+            let verifier = (!a.no_verifier).then(|| VerifierConfig {
+                cascade: a.haar,
+                hits: a.verify_hits,
+                reach: a.verify_reach,
+                ..VerifierConfig::default()
+            });
             let config = LocatorConfig {
                 cascade: a.cascade,
                 first_scale: a.first_scale,
@@ -106,6 +124,7 @@ pub fn run(cmd: LocatorCommand) -> Result<()> {
                 coarse_until: a.coarse_until,
                 margin: [columns, rows],
                 seeding,
+                verifier,
                 ..LocatorConfig::default()
             };
             let loc = HostLocator::new(config, truth.width, truth.height)?;
@@ -140,7 +159,7 @@ pub fn run(cmd: LocatorCommand) -> Result<()> {
             let truth = Truth::read(&a.frames)?;
             let loc = HostLocator::new(config, truth.width, truth.height)?;
             let (truth, answers, ms) = run_folder(&loc, &a.frames)?;
-            let s = summarise(&truth, &answers, ms);
+            let s = summarise(&loc, &truth, &answers, ms);
             let pct = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
             println!(
                 "located {}/{} = {:.1}% (a face chosen on {:.1}%), false alarms {}/{} = {:.1}%",
@@ -153,6 +172,18 @@ pub fn run(cmd: LocatorCommand) -> Result<()> {
                 pct(s.false_alarms, s.face_free)
             );
             println!(
+                "some group locates the face on {}/{} = {:.1}%; other groups on face frames {} ({:.2} a frame); groups on face-free frames {} (on {}/{} frames = {:.1}%)",
+                s.some_located,
+                s.faces,
+                pct(s.some_located, s.faces),
+                s.stray_groups,
+                s.stray_groups as f64 / s.faces.max(1) as f64,
+                s.free_groups.0,
+                s.free_groups.1,
+                s.face_free,
+                pct(s.free_groups.1, s.face_free)
+            );
+            println!(
                 "windows per frame {:.0}, stages {:.0}, level pixels {:.0}; seeds {:.1} (buffer full on {} frames); host {:.2} ms per frame (one thread)",
                 s.windows,
                 s.levels.iter().map(|l| l.stages).sum::<f64>(),
@@ -161,6 +192,22 @@ pub fn run(cmd: LocatorCommand) -> Result<()> {
                 s.seeds.1,
                 s.host_ms
             );
+            if loc.config.verifier.is_some() {
+                let n = answers.len().max(1) as f64;
+                let (mut faces, mut windows, mut trees, mut most) = (0.0, 0.0, 0.0, 0);
+                for v in answers.iter().filter_map(|a| a.verified) {
+                    faces += f64::from(v.verified);
+                    windows += f64::from(v.windows);
+                    trees += f64::from(v.trees);
+                    most = most.max(v.trees);
+                }
+                println!(
+                    "verifier: {:.2} faces verified, {:.0} Haar windows, {:.0} trees per frame (most {most})",
+                    faces / n,
+                    windows / n,
+                    trees / n
+                );
+            }
             println!(
                 "| pass | level | scale | size | pixels/frame | windows/frame | stages/frame |"
             );

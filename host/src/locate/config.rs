@@ -6,11 +6,13 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, Context, Result};
 use facenmf_core::locate::pyramid::ONE;
 use facenmf_core::locate::{
-    BoxMap, Candidate, Face, LevelReport, Located, Locator, Pyramid, Seeding, Workspace,
+    BoxMap, Candidate, Face, LevelReport, Located, Locator, Pyramid, Seeding, Verified, Verifier,
+    VerifySettings, Workspace,
 };
 use serde::{Deserialize, Serialize};
 
 use super::opencv::{load, OwnedCascade, DEFAULT_CASCADE};
+use super::opencv_haar::{self, OwnedHaar, DEFAULT_HAAR};
 
 pub use facenmf_core::locate::{CANDIDATES, FACES, SEEDS};
 
@@ -41,6 +43,76 @@ pub struct LocatorConfig {
     /// from a file): every level whole.
     #[serde(default)]
     pub seeding: Option<SeedingConfig>,
+    /// The Haar cascade that confirms the grouped faces; none (also when
+    /// absent from a file): every group is kept, the most-voted chosen.
+    #[serde(default)]
+    pub verifier: Option<VerifierConfig>,
+}
+
+/// The verifier of a locator (see `facenmf_core::locate::verify`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerifierConfig {
+    /// The OpenCV Haar cascade file.
+    pub cascade: PathBuf,
+    /// Group box → expected Haar window `[row, col, height, width]`, Q12.
+    pub map: [i32; 4],
+    /// Window sizes tried (odd).
+    pub scales: u8,
+    /// Size step between them.
+    pub step: f64,
+    /// Window offsets tried each side of the centre, patch pixels.
+    pub reach: u8,
+    /// Offset step, patch pixels.
+    pub stride: u8,
+    /// A window hits when it passes this many stages.
+    pub stages: u16,
+    /// A face is kept when this many windows hit (absent from a file: 1).
+    #[serde(default = "one")]
+    pub hits: u8,
+    /// Faces verified at most (the most-voted first).
+    pub most: u8,
+}
+
+const fn one() -> u8 {
+    1
+}
+
+impl Default for VerifierConfig {
+    fn default() -> Self {
+        Self {
+            cascade: PathBuf::from(DEFAULT_HAAR),
+            map: [0, 0, 4096, 4096],
+            scales: 3,
+            step: 1.1,
+            reach: 2,
+            stride: 1,
+            stages: 20,
+            hits: 2,
+            most: 3,
+        }
+    }
+}
+
+impl VerifierConfig {
+    /// The core's settings.
+    pub fn settings(&self) -> Result<VerifySettings> {
+        let [row, col, height, width] = self.map;
+        Ok(VerifySettings {
+            map: BoxMap {
+                row,
+                col,
+                height,
+                width,
+            },
+            scales: self.scales,
+            step: q16(self.step, "verifier step")?,
+            reach: self.reach,
+            stride: self.stride,
+            stages: self.stages,
+            hits: self.hits,
+            most: self.most,
+        })
+    }
 }
 
 /// The coarse pass of a locator (see `facenmf_core::locate::seed`).
@@ -114,10 +186,14 @@ impl Default for LocatorConfig {
             scale_step: 1.05,
             levels: 32,
             coarse_until: 2.0,
-            min_neighbours: 3,
+            min_neighbours: 0,
             map: [0, 0, 4096, 4096],
             margin: [3, 0],
-            seeding: Some(SeedingConfig::default()),
+            seeding: Some(SeedingConfig {
+                stages: 9,
+                ..SeedingConfig::default()
+            }),
+            verifier: Some(VerifierConfig::default()),
         }
     }
 }
@@ -179,6 +255,8 @@ pub struct HostLocator {
     pub config: LocatorConfig,
     /// The cascade.
     pub cascade: OwnedCascade,
+    /// The verifier's cascade, with a verifier.
+    pub haar: Option<OwnedHaar>,
     /// Frame width.
     pub width: usize,
     /// Frame height.
@@ -194,20 +272,38 @@ pub struct Answer {
     pub faces: Vec<Face>,
     /// Per-level cost.
     pub levels: Vec<LevelReport>,
+    /// What the verifier did, with one.
+    pub verified: Option<Verified>,
 }
 
 impl HostLocator {
     /// Loads the cascade and checks everything for `width x height` frames.
     pub fn new(config: LocatorConfig, width: usize, height: usize) -> Result<Self> {
         let cascade = load(&config.cascade)?;
+        let haar = match &config.verifier {
+            Some(v) => Some(opencv_haar::load(&v.cascade)?),
+            None => None,
+        };
         let me = Self {
             config,
             cascade,
+            haar,
             width,
             height,
         };
         me.core()?;
+        me.verifier()?;
         Ok(me)
+    }
+
+    /// The core's verifier, with one.
+    pub fn verifier(&self) -> Result<Option<Verifier<'_>>> {
+        let (Some(v), Some(h)) = (&self.config.verifier, &self.haar) else {
+            return Ok(None);
+        };
+        let verifier =
+            Verifier::new_checked(h.view()?, v.settings()?).map_err(|e| anyhow!("{e}"))?;
+        Ok(Some(verifier))
     }
 
     /// The core's locator.
@@ -230,18 +326,29 @@ impl HostLocator {
     /// Runs the core locator on one frame.
     pub fn run(&self, frame: &[u8]) -> Result<Answer> {
         let core = self.core()?;
+        let verifier = self.verifier()?;
         let mut buffers = Buffers::new(&core);
+        if let Some(v) = &verifier {
+            buffers.table.resize(v.table_len(&core), 0);
+        }
         let mut levels = Vec::new();
         let mut work = buffers.workspace();
-        let located = core
-            .locate_with(frame, &mut work, |r| levels.push(r))
-            .map_err(|e| anyhow!("{e}"))?;
+        let (located, verified) = match &verifier {
+            Some(v) => v
+                .locate_with(&core, frame, &mut work, |r| levels.push(r))
+                .map(|(l, v)| (l, Some(v))),
+            None => core
+                .locate_with(frame, &mut work, |r| levels.push(r))
+                .map(|l| (l, None)),
+        }
+        .map_err(|e| anyhow!("{e}"))?;
         let mut faces = buffers.faces;
         faces.truncate(located.faces);
         Ok(Answer {
             located,
             faces,
             levels,
+            verified,
         })
     }
 }
@@ -287,5 +394,28 @@ impl Buffers {
             mask: &mut self.mask,
             faces: &mut self.faces,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_locator_file_without_a_verifier_reads_as_none() {
+        let mut v = serde_json::to_value(LocatorConfig::default()).unwrap();
+        let map = v.as_object_mut().unwrap();
+        assert!(map.remove("verifier").is_some());
+        let c: LocatorConfig = serde_json::from_value(v).unwrap();
+        assert_eq!(c.verifier, None);
+    }
+
+    #[test]
+    fn a_verifier_without_hits_needs_one() {
+        let mut v = serde_json::to_value(VerifierConfig::default()).unwrap();
+        assert!(v.as_object_mut().unwrap().remove("hits").is_some());
+        let c: VerifierConfig = serde_json::from_value(v).unwrap();
+        assert_eq!(c.hits, 1);
+        assert_eq!(VerifierConfig::default().hits, 2);
     }
 }

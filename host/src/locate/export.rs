@@ -26,11 +26,26 @@ pub fn rust_source(loc: &HostLocator) -> Result<String> {
         "// Cascade: {} (OpenCV, Debian opencv-data; BSD-3-Clause / Apache-2.0).",
         loc.config.cascade.display()
     )?;
+    let core = loc.core()?;
+    let verifier = loc.verifier()?;
+    let haar = if verifier.is_some() {
+        "HaarCascade, HaarFeature, HaarNode, HaarRect, HaarStage, HaarWeak, "
+    } else {
+        ""
+    };
+    let settings = if verifier.is_some() {
+        ", VerifySettings"
+    } else {
+        ""
+    };
     writeln!(
         s,
-        "use facenmf_core::locate::{{BoxMap, LbpCascade, LbpFeature, LbpStage, LbpWeak, LocateError, Locator, Pyramid, Seeding}};\n"
+        "use facenmf_core::locate::{{BoxMap, {haar}LbpCascade, LbpFeature, LbpStage, LbpWeak, LocateError, Locator, Pyramid, Seeding, Verifier{settings}}};\n"
     )?;
-    let core = loc.core()?;
+    let table_len = match verifier {
+        Some(v) => v.table_len(&core),
+        None => core.table_len(),
+    };
     writeln!(
         s,
         "/// Frame width and height the locator was exported for."
@@ -45,7 +60,7 @@ pub fn rust_source(loc: &HostLocator) -> Result<String> {
         "/// Buffers for such frames: level columns, integral table entries, seed-mask words."
     )?;
     writeln!(s, "pub const COLUMNS_LEN: usize = {};", core.columns_len())?;
-    writeln!(s, "pub const TABLE_LEN: usize = {};", core.table_len())?;
+    writeln!(s, "pub const TABLE_LEN: usize = {table_len};")?;
     writeln!(s, "pub const MASK_LEN: usize = {};", core.mask_len())?;
     writeln!(
         s,
@@ -151,8 +166,122 @@ pub fn rust_source(loc: &HostLocator) -> Result<String> {
     }
     writeln!(s, "];")?;
     s.push_str(LOCATOR_FN);
+    verifier_source(loc, &mut s)?;
     Ok(s)
 }
+
+/// The verifier's tables and `verifier()` (returning `None` without one).
+fn verifier_source(loc: &HostLocator, s: &mut String) -> Result<()> {
+    let (Some(v), Some(h)) = (loc.verifier()?, &loc.haar) else {
+        s.push_str(NO_VERIFIER_FN);
+        return Ok(());
+    };
+    let c = &loc.config.verifier;
+    writeln!(
+        s,
+        "\n// Verifier cascade: {} (OpenCV, Debian opencv-data; BSD-3-Clause / Apache-2.0, the file's own header Intel's BSD-like licence).",
+        c.as_ref().map_or(String::new(), |c| c.cascade.display().to_string())
+    )?;
+    let st = v.settings();
+    writeln!(
+        s,
+        "/// Verifier settings.\npub const VERIFY: VerifySettings = VerifySettings {{ map: BoxMap {{ row: {}, col: {}, height: {}, width: {} }}, scales: {}, step: {}, reach: {}, stride: {}, stages: {}, hits: {}, most: {} }};",
+        st.map.row, st.map.col, st.map.height, st.map.width, st.scales, st.step, st.reach, st.stride, st.stages, st.hits, st.most
+    )?;
+    writeln!(
+        s,
+        "/// Haar window width and height.\npub const HAAR_WINDOW: (usize, usize) = ({}, {});",
+        h.width, h.height
+    )?;
+    writeln!(s, "/// Haar features.")?;
+    writeln!(
+        s,
+        "pub const HAAR_FEATURES: [HaarFeature; {}] = [",
+        h.features.len()
+    )?;
+    for f in &h.features {
+        let rects: Vec<String> = f
+            .rects
+            .iter()
+            .map(|r| {
+                format!(
+                    "HaarRect {{ x: {}, y: {}, w: {}, h: {}, weight: {} }}",
+                    r.x, r.y, r.w, r.h, r.weight
+                )
+            })
+            .collect();
+        writeln!(s, "    HaarFeature {{ rects: [{}] }},", rects.join(", "))?;
+    }
+    writeln!(s, "];")?;
+    writeln!(s, "/// Haar tree nodes (thresholds Q28).")?;
+    writeln!(s, "pub const HAAR_NODES: [HaarNode; {}] = [", h.nodes.len())?;
+    for n in &h.nodes {
+        writeln!(
+            s,
+            "    HaarNode {{ feature: {}, threshold: {}, left: {}, right: {} }},",
+            n.feature, n.threshold, n.left, n.right
+        )?;
+    }
+    writeln!(s, "];")?;
+    writeln!(s, "/// Haar leaves (Q16).")?;
+    let leaves: Vec<String> = h.leaves.iter().map(i32::to_string).collect();
+    writeln!(s, "pub const HAAR_LEAVES: [i32; {}] = [", h.leaves.len())?;
+    for chunk in leaves.chunks(12) {
+        writeln!(s, "    {},", chunk.join(", "))?;
+    }
+    writeln!(s, "];")?;
+    writeln!(s, "/// Haar trees.")?;
+    writeln!(s, "pub const HAAR_WEAKS: [HaarWeak; {}] = [", h.weaks.len())?;
+    for w in &h.weaks {
+        writeln!(
+            s,
+            "    HaarWeak {{ node: {}, nodes: {}, leaf: {}, leaves: {} }},",
+            w.node, w.nodes, w.leaf, w.leaves
+        )?;
+    }
+    writeln!(s, "];")?;
+    writeln!(s, "/// Haar stages (thresholds Q16).")?;
+    writeln!(
+        s,
+        "pub const HAAR_STAGES: [HaarStage; {}] = [",
+        h.stages.len()
+    )?;
+    for st in &h.stages {
+        writeln!(
+            s,
+            "    HaarStage {{ first: {}, count: {}, threshold: {} }},",
+            st.first, st.count, st.threshold
+        )?;
+    }
+    writeln!(s, "];")?;
+    s.push_str(VERIFIER_FN);
+    Ok(())
+}
+
+/// The generated `verifier()` with a verifier.
+const VERIFIER_FN: &str = r#"
+/// The verifier of the grouped faces, checked once.
+pub fn verifier() -> Result<Option<Verifier<'static>>, LocateError> {
+    let cascade = HaarCascade::new_checked(
+        HAAR_WINDOW.0,
+        HAAR_WINDOW.1,
+        &HAAR_FEATURES,
+        &HAAR_NODES,
+        &HAAR_LEAVES,
+        &HAAR_WEAKS,
+        &HAAR_STAGES,
+    )?;
+    Verifier::new_checked(cascade, VERIFY).map(Some)
+}
+"#;
+
+/// The generated `verifier()` without one.
+const NO_VERIFIER_FN: &str = r#"
+/// No verifier: every grouped face is kept, the most-voted chosen.
+pub fn verifier() -> Result<Option<Verifier<'static>>, LocateError> {
+    Ok(None)
+}
+"#;
 
 /// The generated `locator()`: the checked core locator from the constants.
 const LOCATOR_FN: &str = r#"

@@ -2,6 +2,7 @@
 //! OpenCV's cascade, learning the box map, scoring, `facenmf detect`.
 //!
 //! - [`opencv`]: OpenCV LBP cascade XML → the core's integer cascade.
+//! - [`opencv_haar`]: OpenCV Haar cascade XML → the core's integer Haar cascade (the verifier).
 //! - [`config`]: `locator.json` and the core locator built from it.
 //! - [`frames_in`]: reading gray frames.
 //! - [`fit`]: learning the detector-box → crop map on training frames.
@@ -23,6 +24,7 @@ pub mod fit;
 pub mod frames_in;
 pub mod on_host;
 pub mod opencv;
+pub mod opencv_haar;
 pub mod recognise;
 pub mod refine;
 pub mod score;

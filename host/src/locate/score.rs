@@ -51,10 +51,17 @@ pub struct Summary {
     pub located: usize,
     /// Of them, with some face chosen (located or not).
     pub answered: usize,
+    /// Of them, where some grouped face (chosen or not) locates the true
+    /// box: what a perfect verifier and chooser among the groups reaches.
+    pub some_located: usize,
+    /// Grouped faces that do not locate the true box, on face frames.
+    pub stray_groups: usize,
     /// Face-free frames.
     pub face_free: usize,
     /// Of them, with a face chosen.
     pub false_alarms: usize,
+    /// Grouped faces on face-free frames, and face-free frames with any.
+    pub free_groups: (usize, usize),
     /// Mean windows per frame.
     pub windows: f64,
     /// Mean seeds per frame, and frames with more seeds than the buffer holds.
@@ -108,13 +115,17 @@ pub fn run_folder(loc: &HostLocator, dir: &Path) -> Result<(Truth, Vec<Answer>, 
 }
 
 /// Scores answers against their truth.
-pub fn summarise(truth: &Truth, answers: &[Answer], host_ms: f64) -> Summary {
+pub fn summarise(loc: &HostLocator, truth: &Truth, answers: &[Answer], host_ms: f64) -> Summary {
+    let map = loc.config.box_map();
     let mut s = Summary {
         faces: 0,
         located: 0,
         answered: 0,
+        some_located: 0,
+        stray_groups: 0,
         face_free: 0,
         false_alarms: 0,
+        free_groups: (0, 0),
         windows: 0.0,
         seeds: (0.0, 0),
         levels: Vec::new(),
@@ -124,6 +135,16 @@ pub fn summarise(truth: &Truth, answers: &[Answer], host_ms: f64) -> Summary {
         match (&f.face, a.located.crop) {
             (Some(t), crop) => {
                 s.faces += 1;
+                let hits = a
+                    .faces
+                    .iter()
+                    .filter(|f| {
+                        map.crop(f, truth.width, truth.height)
+                            .is_some_and(|c| is_located(&c, t))
+                    })
+                    .count();
+                s.some_located += usize::from(hits > 0);
+                s.stray_groups += a.faces.len() - hits;
                 if let Some(c) = crop {
                     s.answered += 1;
                     s.located += usize::from(is_located(&c, t));
@@ -132,6 +153,8 @@ pub fn summarise(truth: &Truth, answers: &[Answer], host_ms: f64) -> Summary {
             (None, crop) => {
                 s.face_free += 1;
                 s.false_alarms += usize::from(crop.is_some());
+                s.free_groups.0 += a.faces.len();
+                s.free_groups.1 += usize::from(!a.faces.is_empty());
             }
         }
         s.windows += f64::from(a.located.windows);

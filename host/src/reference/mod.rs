@@ -11,11 +11,14 @@
 //!   sorting them.
 //! - [`decision`]: the open-set score against the runner-up and a cohort,
 //!   by sorting every impostor distance.
+//! - [`haar`]: OpenCV's Haar cascade on one window by direct pixel sums
+//!   and the file's float values (the verifier's reference).
 //! - [`locate`]: the face locator's pieces by direct pixel sums in f64:
 //!   block sums, LBP codes, the cascade with float or fixed-point leaves,
 //!   bilinear resampling.
 
 pub mod decision;
+pub mod haar;
 pub mod knn;
 pub mod lbp;
 pub mod locate;

@@ -1,10 +1,11 @@
 //! Runs the face locator on built-in frames, between calls of
 //! `facenmf_mark` that the firmware's QEMU plugin (`firmware/tools/icount.c`)
 //! counts: per frame one mark before `Locator::locate_with`, one after each
-//! pyramid level (coarse pass first, then fine) and one at the end, so the
+//! pyramid level (coarse pass first, then fine), one after the search and
+//! one after the verifier (right after the search without one), so the
 //! differences are each level's instructions (resampling its searched region
-//! into the integral table and the cascade on its windows) and, last, the
-//! grouping and choice. One line a frame over semihosting with the crop and
+//! into the integral table and the cascade on its windows), then the
+//! grouping and choice, then the verifier. One line a frame over semihosting with the crop and
 //! the number of levels, to compare with `facenmf detect` on the host.
 #![no_std]
 #![no_main]
@@ -39,6 +40,9 @@ fn main() -> ! {
     let Ok(locator) = model::locator() else {
         semihosting::process::exit(2)
     };
+    let Ok(verifier) = model::verifier() else {
+        semihosting::process::exit(2)
+    };
     let mut table = [0u32; model::TABLE_LEN];
     let mut columns = [0u32; model::COLUMNS_LEN];
     let mut mask = [0u32; model::MASK_LEN];
@@ -60,6 +64,11 @@ fn main() -> ! {
             levels += 1;
             facenmf_mark();
         });
+        facenmf_mark();
+        let answer = match (answer, &verifier) {
+            (Ok(a), Some(v)) => v.confirm(&locator, frame, a, &mut work).map(|(a, _)| a),
+            (answer, _) => answer,
+        };
         facenmf_mark();
         match answer {
             Ok(a) => match a.crop {

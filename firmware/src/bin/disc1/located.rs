@@ -1,7 +1,8 @@
 //! The face locator on the DISC1's frames (`cfg(facenmf_locator)`): each
 //! QQVGA YUYV frame is turned into its luma in place, the locator (exported
-//! by `facenmf locator export`, see `build.rs`) finds the face, and its crop
-//! becomes the recogniser's crop over the gray frame.
+//! by `facenmf locator export`, see `build.rs`) finds the face, its verifier
+//! (if it has one) confirms it, and its crop becomes the recogniser's crop
+//! over the gray frame.
 //!
 //! RAM: the integral table of the first pyramid level (56,560 B at a first
 //! scale of 1.2 with 3 columns of margin) lies in the 64 KiB CCM (`.ccm` in
@@ -13,7 +14,7 @@
 use core::ptr::addr_of_mut;
 
 use facenmf_core::locate::{
-    Candidate, Face, Locator, Workspace as LocateWork, CANDIDATES, FACES, SEEDS,
+    Candidate, Face, Locator, Verifier, Workspace as LocateWork, CANDIDATES, FACES, SEEDS,
 };
 use facenmf_core::recognise::{Error, Recogniser};
 use facenmf_core::thumbnail::{Crop, PixelFormat};
@@ -56,6 +57,7 @@ pub fn thumbnailer() -> Result<Thumbnailer, Error> {
 /// The locator with its buffers.
 pub struct Finder {
     locator: Locator<'static>,
+    verifier: Option<Verifier<'static>>,
     work: LocateWork<'static>,
 }
 
@@ -66,6 +68,10 @@ impl Finder {
         let locator = match loc::locator() {
             Ok(l) => l,
             Err(e) => defmt::panic!("locator: {}", e),
+        };
+        let verifier = match loc::verifier() {
+            Ok(v) => v,
+            Err(e) => defmt::panic!("verifier: {}", e),
         };
         // SAFETY: called once, from main; these are the buffers' only borrows.
         let table = unsafe { &mut *addr_of_mut!(TABLE) };
@@ -81,7 +87,11 @@ impl Finder {
                 faces: &mut *addr_of_mut!(FACE),
             }
         };
-        Self { locator, work }
+        Self {
+            locator,
+            verifier,
+            work,
+        }
     }
 
     /// Turns the YUYV `frame` into its luma in place, locates the face and
@@ -93,7 +103,17 @@ impl Finder {
         recogniser: &mut Recogniser<'_, M, N>,
     ) -> Option<usize> {
         let n = luma_in_place(frame);
-        let located = match self.locator.locate(&frame[..n], &mut self.work) {
+        let gray = &frame[..n];
+        let located =
+            self.locator
+                .locate(gray, &mut self.work)
+                .and_then(|l| match &self.verifier {
+                    Some(v) => v
+                        .confirm(&self.locator, gray, l, &mut self.work)
+                        .map(|(l, _)| l),
+                    None => Ok(l),
+                });
+        let located = match located {
             Ok(l) => l,
             Err(e) => {
                 defmt::warn!("locate: {}", e);
