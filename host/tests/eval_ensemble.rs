@@ -69,8 +69,8 @@ fn an_ensemble_of_two_bases_adds_their_distances() {
             .augment
             .with_copies(ctr, &xtr, &ytr, (ds.height, ds.width), enc)
             .unwrap();
-        let dist = recipe.distances(&ctr, &ylab, &cte, k, classes);
-        single.push(recipe.run(&ctr, &ylab, &cte, &yte, k, classes));
+        let dist = recipe.distances(&ctr, &ylab, &cte, k, classes).unwrap();
+        single.push(recipe.run(&ctr, &ylab, &cte, &yte, k, classes).unwrap());
         for (s, v) in sum.iter_mut().zip(dist) {
             *s += v;
         }

@@ -46,7 +46,10 @@ fn the_parzen_recipe_beats_the_class_means_and_sixty_percent() {
     let score = |decision| {
         let r = Recipe { decision, ..recipe };
         accuracy(
-            &nearest(&r.distances(&ctr, &ylab, &cte, k, classes), classes),
+            &nearest(
+                &r.distances(&ctr, &ylab, &cte, k, classes).unwrap(),
+                classes,
+            ),
             &yte,
         )
     };

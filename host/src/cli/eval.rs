@@ -43,16 +43,18 @@ pub fn run_eval(args: EvalArgs) -> Result<()> {
         let mut cfg = c.config(args.components);
         cfg.nmf.seed = seed as u64;
         let nmf = eval_nmf(&ds, &split.train_indices, &split.test_indices, &cfg)?;
-        let pca = (!c.no_pca).then(|| {
-            let fits = PcaFits::fit(
-                &ds,
-                &split.train_indices,
-                args.components,
-                cfg.transductive,
-                seed as u64,
-            );
-            eval_pca(&ds, &split.train_indices, &split.test_indices, &cfg, &fits)
-        });
+        let pca = (!c.no_pca)
+            .then(|| {
+                let fits = PcaFits::fit(
+                    &ds,
+                    &split.train_indices,
+                    args.components,
+                    cfg.transductive,
+                    seed as u64,
+                );
+                eval_pca(&ds, &split.train_indices, &split.test_indices, &cfg, &fits)
+            })
+            .transpose()?;
         per_seed.push((
             seed,
             split.train_indices.len(),

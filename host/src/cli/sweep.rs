@@ -93,7 +93,8 @@ pub fn run_sweep(args: SweepArgs) -> Result<()> {
         let nmf = eval_nmf(&ds, &split.train_indices, &split.test_indices, &cfg)?;
         let pca = pca_fits
             .as_ref()
-            .map(|fits| eval_pca(&ds, &split.train_indices, &split.test_indices, &cfg, fits));
+            .map(|fits| eval_pca(&ds, &split.train_indices, &split.test_indices, &cfg, fits))
+            .transpose()?;
         let row = SweepRow {
             components: k,
             nmf,

@@ -132,7 +132,7 @@ pub fn all(args: &Options, found: &Found, started: Instant) -> Result<Summary> {
         &split.test_indices,
         &cfg,
         &fits,
-    );
+    )?;
     seconds.push(("evaluate", t.elapsed().as_secs_f64()));
 
     let t = step(2, "sweep the number of components");
@@ -372,7 +372,7 @@ fn sweep(
                 &split.test_indices,
                 &cfg,
                 &fits,
-            )),
+            )?),
         });
         bar.inc(1);
     }

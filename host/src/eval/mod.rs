@@ -202,7 +202,7 @@ pub fn eval_nmf(
                         .with_copies(ctr, &xtr, &ytr, (ds.height, ds.width), |x, n| {
                             encode(h, x, n)
                         })?;
-                Ok(r.distances(&ctr, &ytr, cte, k, classes))
+                Ok(r.distances(&ctr, &ytr, cte, k, classes)?)
             };
             // Member 0 is the fit above; members 1.. are fits with the next seeds.
             let mut sum = member(&fit.h, ctr, &cte)?;
@@ -270,7 +270,7 @@ mod tests {
                 sketches: None,
                 side_by_side: false,
             };
-            let got = eval_pca(&ds, tr, te, &cfg, &fits);
+            let got = eval_pca(&ds, tr, te, &cfg, &fits).unwrap();
             let plain = |p: &Pca| Pca {
                 scale: vec![1.0; p.k],
                 ..p.clone()
@@ -322,18 +322,21 @@ mod tests {
             ..Recipe::default()
         };
         let (tr, te) = (mean.prepare(&train, k), mean.prepare(&test, k));
-        let lda = Lda::fit(&tr, &labels, k, classes, mean.lda_reg);
+        let lda = Lda::fit(&tr, &labels, k, classes, mean.lda_reg).unwrap();
         let (ztr, zte) = (lda.apply(&tr), lda.apply(&te));
         assert_eq!(
-            mean.distances(&train, &labels, &test, k, classes),
+            mean.distances(&train, &labels, &test, k, classes).unwrap(),
             knn::distances(&zte, &lda.templates, lda.m, mean.metric)
         );
-        let got = soft.distances(&train, &labels, &test, k, classes);
+        let got = soft.distances(&train, &labels, &test, k, classes).unwrap();
         assert_eq!(
             got,
             parzen::soft_min_distances(&zte, &ztr, &labels, lda.m, classes, 0.2)
         );
-        assert_ne!(got, mean.distances(&train, &labels, &test, k, classes));
+        assert_ne!(
+            got,
+            mean.distances(&train, &labels, &test, k, classes).unwrap()
+        );
     }
 
     /// `prepare` against the plain expression: `max(0, c)^p` per code, then

@@ -5,6 +5,7 @@ use super::{rows, Accuracy, Decision, EvalConfig, Recipe};
 use crate::data::Dataset;
 use crate::learn::augment::Augment;
 use crate::learn::knn::{accuracy, knn_predict, Metric};
+use crate::learn::lda::LdaError;
 use crate::learn::pca::Pca;
 
 /// The result of the PCA baselines on one split.
@@ -71,7 +72,7 @@ pub fn eval_pca(
     test_idx: &[usize],
     cfg: &EvalConfig,
     fits: &PcaFits,
-) -> PcaEval {
+) -> Result<PcaEval, LdaError> {
     let d = ds.pixels();
     let k = cfg.nmf.n_components;
     let classes = ds.class_names.len();
@@ -108,11 +109,11 @@ pub fn eval_pca(
         augment: Augment::NONE,
         ensemble: 1,
     };
-    let fisherfaces = fisher.run(&ztr, &ytr, &zte, &yte, kk, classes);
+    let fisherfaces = fisher.run(&ztr, &ytr, &zte, &yte, kk, classes)?;
     let augment = cfg.recipe.map_or(Augment::NONE, |r| r.augment);
     let decision = cfg.recipe.map_or(Decision::ClassMean, |r| r.decision);
-    let fisherfaces_augmented =
-        (augment.copies() > 0 || decision != Decision::ClassMean).then(|| {
+    let fisherfaces_augmented = (augment.copies() > 0 || decision != Decision::ClassMean)
+        .then(|| {
             let xtr = rows(&ds.images, d, train_idx);
             let Ok((za, ya)) =
                 augment.with_copies(ztr.clone(), &xtr, &ytr, (ds.height, ds.width), |x, _| {
@@ -121,7 +122,8 @@ pub fn eval_pca(
             // The recipe's decision too: the same tricks given to the baseline.
             let fisher = Recipe { decision, ..fisher };
             fisher.run(&za, &ya, &zte, &yte, kk, classes)
-        });
+        })
+        .transpose()?;
     if cfg.inductive {
         wacc.inductive = Some(accuracy(
             &knn_predict(&ztr, &ytr, &zte, kk, cfg.knn_k, cfg.metric),
@@ -156,11 +158,11 @@ pub fn eval_pca(
             &yte,
         ));
     }
-    PcaEval {
+    Ok(PcaEval {
         accuracy: acc,
         whiten_accuracy: wacc,
         fisherfaces,
         fisherfaces_augmented,
         fit_seconds: fits.fit_seconds,
-    }
+    })
 }

@@ -4,7 +4,7 @@
 
 use crate::learn::augment::Augment;
 use crate::learn::knn::{self, accuracy, Metric};
-use crate::learn::lda::Lda;
+use crate::learn::lda::{Lda, LdaError};
 use crate::learn::parzen;
 
 /// How codes are prepared before the LDA map.
@@ -110,20 +110,20 @@ impl Recipe {
         test: &[f32],
         k: usize,
         classes: usize,
-    ) -> Vec<f32> {
+    ) -> Result<Vec<f32>, LdaError> {
         let (tr, te) = (self.prepare(train, k), self.prepare(test, k));
         let lda = match self.lda_svd_tol {
             Some(tol) => Lda::fit_svd(&tr, train_labels, k, classes, tol),
             None => Lda::fit(&tr, train_labels, k, classes, self.lda_reg),
-        };
+        }?;
         let zte = lda.apply(&te);
-        match self.decision {
+        Ok(match self.decision {
             Decision::ClassMean => knn::distances(&zte, &lda.templates, lda.m, self.metric),
             Decision::Parzen { width } => {
                 let ztr = lda.apply(&tr);
                 parzen::soft_min_distances(&zte, &ztr, train_labels, lda.m, classes, width)
             }
-        }
+        })
     }
 
     /// Fits LDA on prepared training codes and classifies the test codes by
@@ -136,9 +136,9 @@ impl Recipe {
         test_labels: &[u16],
         k: usize,
         classes: usize,
-    ) -> f64 {
-        let d = self.distances(train, train_labels, test, k, classes);
-        accuracy(&nearest(&d, classes), test_labels)
+    ) -> Result<f64, LdaError> {
+        let d = self.distances(train, train_labels, test, k, classes)?;
+        Ok(accuracy(&nearest(&d, classes), test_labels))
     }
 }
 

@@ -3,6 +3,40 @@
 
 use faer::{MatRef, Side};
 
+/// What an LDA fit refuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LdaError {
+    /// The input holds a value that is not finite.
+    NonFinite,
+    /// The eigen-decomposition of the named matrix did not converge.
+    Eigen(&'static str),
+}
+
+impl core::fmt::Display for LdaError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::NonFinite => f.write_str("LDA: the codes hold a value that is not finite"),
+            Self::Eigen(what) => {
+                write!(f, "LDA: the eigen-decomposition of {what} did not converge")
+            }
+        }
+    }
+}
+
+impl std::error::Error for LdaError {}
+
+/// The eigenvectors and eigenvalues of the symmetric `k×k` matrix `a`
+/// (row-major), or which matrix failed.
+fn eigen(
+    a: &[f64],
+    k: usize,
+    what: &'static str,
+) -> Result<faer::linalg::solvers::SelfAdjointEigen<f64>, LdaError> {
+    MatRef::from_row_major_slice(a, k, k)
+        .self_adjoint_eigen(Side::Lower)
+        .map_err(|_| LdaError::Eigen(what))
+}
+
 /// Per-class counts and means of labelled rows, and each row's deviation
 /// from its class mean (f64): what both LDA fits start from.
 struct ClassStats {
@@ -64,7 +98,13 @@ impl Lda {
     /// Fits on `x` (`n×k`) with `labels` in `0..classes`. The within-class
     /// scatter gets `reg · trace/K` added to its diagonal (1e-6 keeps it
     /// invertible without changing the answer).
-    pub fn fit(x: &[f32], labels: &[u16], k: usize, classes: usize, reg: f64) -> Lda {
+    pub fn fit(
+        x: &[f32],
+        labels: &[u16],
+        k: usize,
+        classes: usize,
+        reg: f64,
+    ) -> Result<Lda, LdaError> {
         Self::fit_dims(x, labels, k, classes, reg, usize::MAX)
     }
 
@@ -77,7 +117,10 @@ impl Lda {
         classes: usize,
         reg: f64,
         max_dims: usize,
-    ) -> Lda {
+    ) -> Result<Lda, LdaError> {
+        if !x.iter().all(|v| v.is_finite()) {
+            return Err(LdaError::NonFinite);
+        }
         let n = labels.len();
         let ClassStats {
             counts,
@@ -111,9 +154,7 @@ impl Lda {
             }
         }
         // Sw^{-1/2}
-        let ev = MatRef::from_row_major_slice(&sw, k, k)
-            .self_adjoint_eigen(Side::Lower)
-            .expect("eigen of Sw");
+        let ev = eigen(&sw, k, "the within-class scatter")?;
         let (u, s) = (ev.U(), ev.S().column_vector());
         let mut wh = vec![0.0f64; k * k];
         for a in 0..k {
@@ -136,9 +177,7 @@ impl Lda {
                 mm[b * k + a] = v;
             }
         }
-        let ev2 = MatRef::from_row_major_slice(&mm, k, k)
-            .self_adjoint_eigen(Side::Lower)
-            .expect("eigen of the LDA problem");
+        let ev2 = eigen(&mm, k, "the whitened between-class scatter")?;
         let u2 = ev2.U();
         let m = classes.saturating_sub(1).min(k).min(max_dims).max(1);
         // Directions: V = Sw^{-1/2} U2[:, top m], A = Vᵀ.
@@ -153,7 +192,7 @@ impl Lda {
                 map[r * k + j] = v as f32;
             }
         }
-        Lda::finish(map, &mean, &cm, k, m)
+        Ok(Lda::finish(map, &mean, &cm, k, m))
     }
 
     /// Fits as scikit-learn's `LinearDiscriminantAnalysis(solver='svd', tol)`
@@ -164,7 +203,16 @@ impl Lda {
     /// keeping the directions above `tol` times the largest, at most
     /// `classes − 1`. The map is scikit-learn's `transform` (`(x − x̄) ·
     /// scalings`), the templates the mapped class means.
-    pub fn fit_svd(x: &[f32], labels: &[u16], k: usize, classes: usize, tol: f64) -> Lda {
+    pub fn fit_svd(
+        x: &[f32],
+        labels: &[u16],
+        k: usize,
+        classes: usize,
+        tol: f64,
+    ) -> Result<Lda, LdaError> {
+        if !x.iter().all(|v| v.is_finite()) {
+            return Err(LdaError::NonFinite);
+        }
         let n = labels.len();
         let ClassStats {
             counts,
@@ -200,9 +248,7 @@ impl Lda {
         // Right singular vectors and values of the standardised deviations,
         // from the eigen-decomposition of their k×k Gram matrix.
         let g = crate::nmf::linalg::gram64(&centred, (n, k));
-        let ev = MatRef::from_row_major_slice(&g, k, k)
-            .self_adjoint_eigen(Side::Lower)
-            .expect("eigen of the within-class Gram matrix");
+        let ev = eigen(&g, k, "the within-class Gram matrix")?;
         let (u, lam) = (ev.U(), ev.S().column_vector());
         let keep: Vec<usize> = (0..k).filter(|&t| lam[t].max(0.0).sqrt() > tol).collect();
         let r = keep.len().max(1);
@@ -230,9 +276,7 @@ impl Lda {
             }
         }
         let gb = crate::nmf::linalg::gram64(&xb, (classes, r));
-        let ev2 = MatRef::from_row_major_slice(&gb, r, r)
-            .self_adjoint_eigen(Side::Lower)
-            .expect("eigen of the between-class matrix");
+        let ev2 = eigen(&gb, r, "the between-class matrix")?;
         let (u2, lam2) = (ev2.U(), ev2.S().column_vector());
         let top = lam2[r - 1].max(0.0).sqrt();
         let rank = (0..r)
@@ -247,7 +291,7 @@ impl Lda {
                     (0..r).map(|t| sc1[j * r + t] * u2[(t, col)]).sum::<f64>() as f32;
             }
         }
-        Lda::finish(map, &mean, &cm, k, m)
+        Ok(Lda::finish(map, &mean, &cm, k, m))
     }
 
     /// The LDA of `map` (`m×k`) centred on `mean`: bias `−A·mean`, templates
@@ -326,8 +370,8 @@ mod tests {
         let (x, y) = clouds(300, k, classes, 1);
         let (t, _) = clouds(40, k, classes, 2);
         let (a, b) = (
-            Lda::fit(&x, &y, k, classes, 1e-12),
-            Lda::fit_svd(&x, &y, k, classes, 1e-4),
+            Lda::fit(&x, &y, k, classes, 1e-12).unwrap(),
+            Lda::fit_svd(&x, &y, k, classes, 1e-4).unwrap(),
         );
         assert_eq!((a.m, b.m), (4, 4));
         // Same subspace, within-class covariance 1 against scatter 1: distances
@@ -350,7 +394,7 @@ mod tests {
         for row in x.chunks_mut(k) {
             row[5] = row[4]; // a duplicated feature: singular within-class scatter
         }
-        let b = Lda::fit_svd(&x, &y, k, classes, 1e-4);
+        let b = Lda::fit_svd(&x, &y, k, classes, 1e-4).unwrap();
         assert_eq!(b.m, 3);
         let max = b.map.iter().fold(0.0f32, |m, v| m.max(v.abs()));
         assert!(max.is_finite() && max < 1e3, "{max}");
@@ -362,5 +406,24 @@ mod tests {
             let v: f32 = row.iter().zip(&probe).map(|(a, p)| a * p).sum();
             assert!(v.abs() < 1e-3 * max, "{v}");
         }
+    }
+
+    #[test]
+    fn a_code_that_is_not_finite_is_refused_not_a_panic() {
+        let (k, classes) = (3, 2);
+        let mut x = vec![
+            0.1f32, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2,
+        ];
+        let y = [0u16, 0, 1, 1];
+        assert!(Lda::fit(&x, &y, k, classes, 1e-6).is_ok());
+        x[4] = f32::NAN;
+        assert_eq!(
+            Lda::fit(&x, &y, k, classes, 1e-6).unwrap_err(),
+            LdaError::NonFinite
+        );
+        assert_eq!(
+            Lda::fit_svd(&x, &y, k, classes, 1e-4).unwrap_err(),
+            LdaError::NonFinite
+        );
     }
 }

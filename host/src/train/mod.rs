@@ -407,7 +407,7 @@ pub fn assemble_with(
             map_classes,
             1e-6,
             spec.map_dims.unwrap_or(classes.saturating_sub(1)),
-        );
+        )?;
         if let Some(q) = &mut model.quant {
             // The templates are the class means through the map the chip stores.
             let map = quantise(&lda.map, lda.m, k).context("quantising the map")?;
