@@ -470,7 +470,11 @@ mod tests {
                 let order: Vec<_> = centre_first(reach, stride).collect();
                 let mut sorted = order.clone();
                 sorted.sort_by_key(|&(x, y)| (y, x));
-                assert_eq!(sorted, raster(reach, stride), "reach {reach} stride {stride}");
+                assert_eq!(
+                    sorted,
+                    raster(reach, stride),
+                    "reach {reach} stride {stride}"
+                );
                 let away = |(x, y): (usize, usize)| x.abs_diff(reach).max(y.abs_diff(reach));
                 assert!(
                     order.windows(2).all(|w| away(w[0]) <= away(w[1])),
