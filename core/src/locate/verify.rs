@@ -9,7 +9,8 @@
 //! resamples a patch of the frame around the centre to `window + 2 · reach`
 //! pixels a side, so that the window is the cascade's own size, builds its
 //! integral and squared integral tables in the caller's scratch buffer and
-//! runs the cascade at every `stride`-th offset within `±reach` pixels. The
+//! runs the cascade at every `stride`-th offset within `±reach` pixels,
+//! the centred window first and then ring by ring outwards. The
 //! face's verdict is how many of those windows pass `stages` stages (the
 //! search stops at `hits` of them) and the most stages any window passes. A patch pixel samples the frame bilinearly at
 //! its centre (8-bit fractions, coordinates clamped to the frame, the same
@@ -94,6 +95,23 @@ pub struct Verdict {
     pub windows: u32,
     /// Trees evaluated.
     pub trees: u32,
+}
+
+/// The window offsets `(x, y)`, each `0, stride, 2 · stride, …` up to
+/// `2 · reach` (the centred window at `(reach, reach)`), every pair once,
+/// ordered by their Chebyshev distance from the centre, then row by row:
+/// the centre first, so that a face's hits, which cluster there, end its
+/// search sooner.
+fn centre_first(reach: usize, stride: usize) -> impl Iterator<Item = (usize, usize)> {
+    let last = 2 * reach / stride;
+    let away = move |i: usize| (i * stride).abs_diff(reach);
+    (0..=reach).flat_map(move |d| {
+        (0..=last).flat_map(move |j| {
+            (0..=last)
+                .filter(move |&i| away(i).max(away(j)) == d)
+                .map(move |i| (i * stride, j * stride))
+        })
+    })
 }
 
 impl<'a> Verifier<'a> {
@@ -293,26 +311,24 @@ impl<'a> Verifier<'a> {
         let side = h * 16;
         let all = self.cascade.stages().len() as u16;
         let mut v = Verdict::default();
-        let offsets = (0..=2 * usize::from(self.reach)).step_by(usize::from(self.stride));
+        let (reach, stride) = (usize::from(self.reach), usize::from(self.stride));
         for k in 0..self.scales {
             let p = ((side * self.relative(k) as i64) >> 16) / self.cascade.height() as i64;
             if p <= 0 {
                 continue;
             }
             self.patch_tables(frame, width, height, (cx, cy), p, sum, sq);
-            for y in offsets.clone() {
-                for x in offsets.clone() {
-                    v.windows += 1;
-                    let passed = match self.cascade.evaluate(sum, sq, pw + 1, x, y, &mut v.trees) {
-                        Ok(_) => all,
-                        Err(s) => s as u16,
-                    };
-                    v.stages = v.stages.max(passed);
-                    if passed >= self.stages {
-                        v.hits += 1;
-                        if v.hits == self.hits {
-                            return v;
-                        }
+            for (x, y) in centre_first(reach, stride) {
+                v.windows += 1;
+                let passed = match self.cascade.evaluate(sum, sq, pw + 1, x, y, &mut v.trees) {
+                    Ok(_) => all,
+                    Err(s) => s as u16,
+                };
+                v.stages = v.stages.max(passed);
+                if passed >= self.stages {
+                    v.hits += 1;
+                    if v.hits == self.hits {
+                        return v;
                     }
                 }
             }
@@ -432,5 +448,42 @@ impl<'a> Verifier<'a> {
             },
             verified,
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::centre_first;
+
+    /// The raster order the offsets would otherwise come in.
+    fn raster(reach: usize, stride: usize) -> Vec<(usize, usize)> {
+        let axis: Vec<usize> = (0..=2 * reach).step_by(stride).collect();
+        axis.iter()
+            .flat_map(|&y| axis.iter().map(move |&x| (x, y)))
+            .collect()
+    }
+
+    #[test]
+    fn centre_first_is_the_raster_set_ordered_by_distance() {
+        for reach in 0..=7 {
+            for stride in 1..=8 {
+                let order: Vec<_> = centre_first(reach, stride).collect();
+                let mut sorted = order.clone();
+                sorted.sort_by_key(|&(x, y)| (y, x));
+                assert_eq!(
+                    sorted,
+                    raster(reach, stride),
+                    "reach {reach} stride {stride}"
+                );
+                let away = |(x, y): (usize, usize)| x.abs_diff(reach).max(y.abs_diff(reach));
+                assert!(
+                    order.windows(2).all(|w| away(w[0]) <= away(w[1])),
+                    "reach {reach} stride {stride}: {order:?}"
+                );
+                if reach % stride == 0 {
+                    assert_eq!(order[0], (reach, reach));
+                }
+            }
+        }
     }
 }

@@ -54,7 +54,7 @@ pub struct FitArgs {
     #[arg(long, default_value_t = 1.05)]
     pub scale_step: f64,
     /// Windows every second pixel up to this scale, every pixel above (0: every pixel).
-    #[arg(long, default_value_t = 2.0)]
+    #[arg(long, default_value_t = crate::locate::config::COARSE_UNTIL)]
     pub coarse_until: f64,
     /// Accepted windows a face needs, minus one.
     #[arg(long, default_value_t = 0)]
@@ -69,6 +69,12 @@ pub struct FitArgs {
     /// Stages a coarse window must pass to seed the fine search.
     #[arg(long, default_value_t = SeedingConfig::default().stages)]
     pub seed_stages: u16,
+    /// Largest centre distance of a fine window from a seed, in seed sides.
+    #[arg(long, default_value_t = SeedingConfig::default().reach)]
+    pub seed_reach: f64,
+    /// Largest side ratio of a fine window to a seed, either way.
+    #[arg(long, default_value_t = SeedingConfig::default().ratio)]
+    pub seed_ratio: f64,
     /// No verifier: keep every grouped face, choose the most-voted one.
     #[arg(long)]
     pub no_verifier: bool,
@@ -108,6 +114,8 @@ pub fn run(cmd: LocatorCommand) -> Result<()> {
             };
             let seeding = (!a.full_search).then(|| SeedingConfig {
                 stages: a.seed_stages,
+                reach: a.seed_reach,
+                ratio: a.seed_ratio,
                 ..SeedingConfig::default()
             });
             let verifier = (!a.no_verifier).then(|| VerifierConfig {

@@ -17,6 +17,10 @@ use super::opencv_haar::{self, OwnedHaar, DEFAULT_HAAR};
 pub use facenmf_core::locate::{CANDIDATES, FACES, SEEDS};
 
 /// Settings of a locator.
+/// The default `coarse_until`: windows every second level pixel up to scale
+/// 1.7, every pixel above (measured in `docs/locator.md`, "Round 5").
+pub const COARSE_UNTIL: f64 = 1.7;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LocatorConfig {
     /// The OpenCV LBP cascade file.
@@ -140,7 +144,7 @@ impl Default for SeedingConfig {
             stride: 2,
             stages: 9,
             reach: 0.1,
-            ratio: 1.3,
+            ratio: 1.25,
         }
     }
 }
@@ -185,7 +189,7 @@ impl Default for LocatorConfig {
             first_scale: 1.2,
             scale_step: 1.05,
             levels: 32,
-            coarse_until: 2.0,
+            coarse_until: COARSE_UNTIL,
             min_neighbours: 0,
             map: [0, 0, 4096, 4096],
             margin: [3, 0],
