@@ -255,3 +255,66 @@ fn strangers_of_another_size_are_refused_by_name() {
     assert!(err.contains("same cut and size"), "{err}");
     assert!(!model_path.exists(), "a refused run writes no model");
 }
+
+/// Extra thumbnails of the known people (as `--located-from` gives) reach
+/// the model trained with strangers: its class means move; without them
+/// the model is the plain one, bit for bit.
+#[test]
+fn strangers_run_takes_extra_thumbnails_of_the_known_people() {
+    use facenmf_core::thumbnail::Crop;
+    use facenmf_host::openset::strangers;
+    let known = synthetic::generate(&synthetic::Spec {
+        people: 12,
+        per_person: 10,
+        height: 48,
+        width: 48,
+        seed: 5,
+    });
+    let st = synthetic::generate(&synthetic::Spec {
+        people: 60,
+        per_person: 5,
+        height: 48,
+        width: 48,
+        seed: 6,
+    });
+    let mut spec = train::Spec {
+        thumb: (24, 24),
+        ..train::Spec::raw()
+    };
+    spec.nmf.n_components = 12;
+    spec.nmf.max_iter = 60;
+    let opts = strangers::Options {
+        map_people: 0,
+        ..strangers::Options::default()
+    };
+    let whole = Crop {
+        x: 0,
+        y: 0,
+        width: 48,
+        height: 48,
+    };
+    let mut thumbs = known.thumbnails(whole, 24, 24).unwrap();
+    thumbs
+        .images
+        .iter_mut()
+        .for_each(|v| *v = (*v * 0.8).min(1.0));
+    let run = |extra: train::Extra| {
+        strangers::run(&known, &st, &spec, &opts, extra, Default::default())
+            .unwrap()
+            .0
+    };
+    let plain = run(train::Extra::default());
+    let again = run(train::Extra::default());
+    let more = run(train::Extra {
+        thumbs: Some(thumbs),
+        ..train::Extra::default()
+    });
+    let means =
+        |m: &Model| -> Vec<f32> { m.templates.iter().flat_map(|t| t.vector.clone()).collect() };
+    assert_eq!(means(&plain), means(&again), "deterministic");
+    assert_ne!(
+        means(&plain),
+        means(&more),
+        "the extra thumbnails reach the class means"
+    );
+}

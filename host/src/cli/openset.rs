@@ -206,7 +206,9 @@ fn run_strangers(args: &OpenSetArgs, dir: &Path) -> Result<()> {
             .unwrap_or(strangers::Options::default().photos),
         ..args.train.strangers_options()
     };
-    let (model, report) = strangers::run(&ds, &st, &args.train.spec(), &opts, provenance)?;
+    let spec = args.train.spec();
+    let (extra, provenance) = super::train::with_located(&args.train, &ds, &spec, provenance)?;
+    let (model, report) = strangers::run(&ds, &st, &spec, &opts, extra, provenance)?;
     super::train::save_with(&args.train, &model, || {
         if let Some(path) = &args.plot {
             crate::plot::write(&chart::strangers_chart(&report), path)?;

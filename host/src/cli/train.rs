@@ -279,16 +279,8 @@ pub fn run(args: TrainArgs) -> Result<()> {
         ),
     ]);
     let spec = args.spec();
-    let extra = located_extra(&args, &ds, &spec)?;
-    let mut provenance = provenance;
-    if let Some((e, text)) = &extra {
-        provenance.insert("located_faces".to_string(), text.clone());
-        if !args.json {
-            println!("  {text} (in the basis: {})", e.in_basis);
-        }
-    }
-    let (model, report) =
-        crate::train::train_with(&ds, &spec, provenance, extra.as_ref().map(|(e, _)| e))?;
+    let (extra, provenance) = with_located(&args, &ds, &spec, provenance)?;
+    let (model, report) = crate::train::train_with(&ds, &spec, provenance, Some(&extra))?;
     save(&args, &model)?;
     let budget = crate::budget::Shape::of(&model).budget(usize::from(model.max_sweeps), 0);
     if args.json {
@@ -316,6 +308,24 @@ pub fn run(args: TrainArgs) -> Result<()> {
         print_saved(&args, &budget);
     }
     Ok(())
+}
+
+/// The located faces of `--located-from` as training extras (none without
+/// it), their account added to `provenance` and printed unless `--json`.
+pub(super) fn with_located(
+    args: &TrainArgs,
+    ds: &crate::data::Dataset,
+    spec: &Spec,
+    mut provenance: BTreeMap<String, String>,
+) -> Result<(crate::train::Extra, BTreeMap<String, String>)> {
+    let Some((extra, text)) = located_extra(args, ds, spec)? else {
+        return Ok((crate::train::Extra::default(), provenance));
+    };
+    if !args.json {
+        println!("  {text} (in the basis: {})", extra.in_basis);
+    }
+    provenance.insert("located_faces".to_string(), text);
+    Ok((extra, provenance))
 }
 
 /// The model file and, when asked, its export: the export is rendered
@@ -390,8 +400,10 @@ fn run_calibrated(args: &TrainArgs, dir: &std::path::Path) -> Result<()> {
         decisions: args.calibrate.decision[..1].to_vec(),
         ..args.strangers_options()
     };
+    let spec = args.spec();
+    let (extra, provenance) = with_located(args, &ds, &spec, provenance)?;
     let (model, report) =
-        crate::openset::strangers::run(&ds, &st, &args.spec(), &opts, provenance)?;
+        crate::openset::strangers::run(&ds, &st, &spec, &opts, extra, provenance)?;
     save(args, &model)?;
     let budget = crate::budget::Shape::of(&model).budget(usize::from(model.max_sweeps), 0);
     if args.json {

@@ -294,13 +294,17 @@ fn with_strangers(
     let spec = device_spec_for(ds);
     let opts = strangers::Options {
         seed: SEED,
-        cohort: 0,
-        map_people: strangers::ALL_MAP_PEOPLE,
-        decisions: vec![crate::decision::ScoreChoice::DEVICE],
         ..strangers::Options::default()
     };
     let st = &st.ds;
-    let (model, open) = strangers::run(ds, st, &spec, &opts, provenance)?;
+    let (model, open) = strangers::run(
+        ds,
+        st,
+        &spec,
+        &opts,
+        crate::train::Extra::default(),
+        provenance,
+    )?;
     let split = strangers::split_strangers(
         &st.labels,
         st.class_names.len(),

@@ -70,16 +70,17 @@ pub struct Options {
 }
 
 impl Default for Options {
-    /// 256 cohort vectors, 1% and 5% false accepts, the distance decision,
-    /// newcomers of 4..9 pictures from 1 and 3 photos.
+    /// The device's decision (no cohort), every calibration stranger with
+    /// two pictures or more teaching the map ([`ALL_MAP_PEOPLE`]), 1% and 5%
+    /// false accepts, newcomers of 4..9 pictures from 1 and 3 photos.
     fn default() -> Self {
         Self {
             seed: 8,
-            cohort: 256,
-            map_people: 0,
+            cohort: 0,
+            map_people: ALL_MAP_PEOPLE,
             fars: vec![0.01, 0.05],
             far: 0.05,
-            decisions: vec![ScoreChoice::DISTANCE],
+            decisions: vec![ScoreChoice::DEVICE],
             photos: vec![1, 3],
             newcomer_pictures: (4, 9),
         }
@@ -284,13 +285,16 @@ pub struct Report {
 }
 
 /// Runs the experiment: known people from `ds`, strangers from `strangers`
-/// (frames of the same size). Returns the known people's model carrying the
-/// first decision and its threshold, and the report.
+/// (frames of the same size), and `extra` training thumbnails of the known
+/// people (e.g. faces cut at located boxes; its `identities` are replaced
+/// by the map people). Returns the known people's model carrying the first
+/// decision and its threshold, and the report.
 pub fn run(
     ds: &Dataset,
     strangers: &Dataset,
     spec: &Spec,
     opts: &Options,
+    extra: train::Extra,
     provenance: std::collections::BTreeMap<String, String>,
 ) -> Result<(Model, Report)> {
     ensure!(
@@ -318,7 +322,7 @@ pub fn run(
         identities: (!split.map.is_empty())
             .then(|| people_of(strangers, &split.map))
             .transpose()?,
-        ..train::Extra::default()
+        ..extra
     };
     let (model, train_report) =
         train::train_with(ds, spec, provenance, Some(&extra)).context("training")?;
