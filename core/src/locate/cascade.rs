@@ -86,6 +86,39 @@ pub struct LbpCascade<'a> {
     stages: &'a [LbpStage],
 }
 
+/// Checks a cascade's stages, given as `(first, count, threshold)` over
+/// `weaks` weak classifiers: at least one stage, none empty, each within
+/// the weak classifiers, and no stage's sum able to overflow `i32` —
+/// `most(j)`, the largest leaf magnitude of weak classifier `j`, summed over
+/// the stage, plus the threshold's magnitude. Shared by the LBP and the
+/// Haar cascade.
+pub(super) fn check_stages(
+    stages: impl Iterator<Item = (u16, u16, i32)>,
+    weaks: usize,
+    most: impl Fn(usize) -> i64,
+) -> Result<(), LocateError> {
+    let mut any = false;
+    for (i, (first, count, threshold)) in stages.enumerate() {
+        any = true;
+        let (first, count) = (usize::from(first), usize::from(count));
+        if count == 0 {
+            return Err(LocateError::EmptyCascade);
+        }
+        if first + count > weaks {
+            return Err(LocateError::StageRange { stage: i });
+        }
+        let bound = (first..first + count).map(&most).sum::<i64>() + i64::from(threshold).abs();
+        if bound > i64::from(i32::MAX) {
+            return Err(LocateError::LeafRange { stage: i });
+        }
+    }
+    if any {
+        Ok(())
+    } else {
+        Err(LocateError::EmptyCascade)
+    }
+}
+
 impl<'a> LbpCascade<'a> {
     /// Checks the window size, that every feature fits the window, every
     /// index is in range and no stage's sum can overflow `i32`.
@@ -115,30 +148,16 @@ impl<'a> LbpCascade<'a> {
                 return Err(LocateError::FeatureIndex { weak: i });
             }
         }
-        if stages.is_empty() {
-            return Err(LocateError::EmptyCascade);
-        }
-        for (i, s) in stages.iter().enumerate() {
-            let (first, count) = (usize::from(s.first), usize::from(s.count));
-            if count == 0 {
-                return Err(LocateError::EmptyCascade);
-            }
-            if first + count > weaks.len() {
-                return Err(LocateError::StageRange { stage: i });
-            }
-            let bound: i64 = weaks[first..first + count]
-                .iter()
-                .map(|w| {
-                    i64::from(w.leaves[0])
-                        .abs()
-                        .max(i64::from(w.leaves[1]).abs())
-                })
-                .sum::<i64>()
-                + i64::from(s.threshold).abs();
-            if bound > i64::from(i32::MAX) {
-                return Err(LocateError::LeafRange { stage: i });
-            }
-        }
+        check_stages(
+            stages.iter().map(|s| (s.first, s.count, s.threshold)),
+            weaks.len(),
+            |j| {
+                let w = &weaks[j];
+                i64::from(w.leaves[0])
+                    .abs()
+                    .max(i64::from(w.leaves[1]).abs())
+            },
+        )?;
         for (i, s) in stages.iter().enumerate() {
             let first = usize::from(s.first);
             let last = i + 1 == stages.len();
@@ -315,4 +334,33 @@ pub fn code(table: &[u32], stride: usize, x: usize, y: usize, f: LbpFeature) -> 
         | bit(bot[1], 2)
         | bit(bot[0], 1)
         | bit(mid[0], 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stages_are_refused_by_what_is_wrong_with_them() {
+        let most = |j: usize| [5i64, 7, 1_000_000_000][j];
+        assert_eq!(check_stages([(0, 2, 3)].into_iter(), 3, most), Ok(()));
+        assert_eq!(
+            check_stages(core::iter::empty(), 3, most),
+            Err(LocateError::EmptyCascade)
+        );
+        assert_eq!(
+            check_stages([(0, 2, 3), (2, 0, 0)].into_iter(), 3, most),
+            Err(LocateError::EmptyCascade)
+        );
+        assert_eq!(
+            check_stages([(0, 1, 0), (2, 2, 0)].into_iter(), 3, most),
+            Err(LocateError::StageRange { stage: 1 })
+        );
+        // 5 + 7 + 1e9 fits i32; 1e9 and a threshold of 1.2e9 do not.
+        assert_eq!(check_stages([(0, 3, 0)].into_iter(), 3, most), Ok(()));
+        assert_eq!(
+            check_stages([(2, 1, 1_200_000_000)].into_iter(), 3, most),
+            Err(LocateError::LeafRange { stage: 0 })
+        );
+    }
 }

@@ -178,33 +178,18 @@ impl<'a> HaarCascade<'a> {
                 }
             }
         }
-        if stages.is_empty() {
-            return Err(LocateError::EmptyCascade);
-        }
-        for (i, s) in stages.iter().enumerate() {
-            let (first, count) = (usize::from(s.first), usize::from(s.count));
-            if count == 0 {
-                return Err(LocateError::EmptyCascade);
-            }
-            if first + count > weaks.len() {
-                return Err(LocateError::StageRange { stage: i });
-            }
-            let bound: i64 = weaks[first..first + count]
-                .iter()
-                .map(|w| {
-                    let l0 = usize::from(w.leaf);
-                    leaves[l0..l0 + usize::from(w.leaves)]
-                        .iter()
-                        .map(|&l| i64::from(l).abs())
-                        .max()
-                        .unwrap_or(0)
-                })
-                .sum::<i64>()
-                + i64::from(s.threshold).abs();
-            if bound > i64::from(i32::MAX) {
-                return Err(LocateError::LeafRange { stage: i });
-            }
-        }
+        super::cascade::check_stages(
+            stages.iter().map(|s| (s.first, s.count, s.threshold)),
+            weaks.len(),
+            |j| {
+                let (l0, nl) = (usize::from(weaks[j].leaf), usize::from(weaks[j].leaves));
+                leaves[l0..l0 + nl]
+                    .iter()
+                    .map(|&l| i64::from(l).abs())
+                    .max()
+                    .unwrap_or(0)
+            },
+        )?;
         Ok(Self {
             width,
             height,
