@@ -305,14 +305,8 @@ fn with_strangers(
         crate::train::Extra::default(),
         provenance,
     )?;
-    let split = strangers::split_strangers(
-        &st.labels,
-        st.class_names.len(),
-        (opts.cohort, opts.map_people),
-        opts.seed,
-    )?;
     let first: Vec<usize> = (0..st.len())
-        .filter(|&i| split.evaluation.contains(&st.labels[i]))
+        .filter(|&i| open.split.evaluation.contains(&st.labels[i]))
         .take(CHIP_STRANGERS)
         .collect();
     Ok(Trained {

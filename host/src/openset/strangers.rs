@@ -280,6 +280,10 @@ pub struct Report {
     pub decisions: Vec<DecisionReport>,
     /// The training report of the known people's model.
     pub train: train::Report,
+    /// Who among the strangers did what (not in the JSON: thousands of
+    /// labels; the counts above are).
+    #[serde(skip)]
+    pub split: StrangerSplit,
     /// What the model carrying the first decision costs on the chip.
     pub budget: Budget,
 }
@@ -440,6 +444,7 @@ pub fn run(
         decisions,
         train: train_report,
         budget,
+        split,
     };
     Ok((model, report))
 }
