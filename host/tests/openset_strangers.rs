@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use facenmf_host::chip::Chip;
-use facenmf_host::data::cache;
+use facenmf_host::data::{cache, Dataset};
 use facenmf_host::model::Model;
 use facenmf_host::synthetic;
 use facenmf_host::train;
@@ -26,8 +26,9 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-/// Known people (12 x 10) and strangers (300 x 5, or another size) as cache folders.
-fn save(dir: &Path, strangers_size: usize) -> (String, String) {
+/// Known people (12 x 10, 48 x 48) and `people` strangers (5 pictures each,
+/// `size` x `size`).
+fn datasets(people: usize, size: usize) -> (Dataset, Dataset) {
     let known = synthetic::generate(&synthetic::Spec {
         people: 12,
         per_person: 10,
@@ -36,12 +37,18 @@ fn save(dir: &Path, strangers_size: usize) -> (String, String) {
         seed: 5,
     });
     let strangers = synthetic::generate(&synthetic::Spec {
-        people: 300,
+        people,
         per_person: 5,
-        height: strangers_size,
-        width: strangers_size,
+        height: size,
+        width: size,
         seed: 6,
     });
+    (known, strangers)
+}
+
+/// Known people and 300 strangers (of another size if asked) as cache folders.
+fn save(dir: &Path, strangers_size: usize) -> (String, String) {
+    let (known, strangers) = datasets(300, strangers_size);
     let (k, s) = (dir.join("known"), dir.join("strangers"));
     cache::save(&known, &k, None).unwrap();
     cache::save(&strangers, &s, None).unwrap();
@@ -263,20 +270,7 @@ fn strangers_of_another_size_are_refused_by_name() {
 fn strangers_run_takes_extra_thumbnails_of_the_known_people() {
     use facenmf_core::thumbnail::Crop;
     use facenmf_host::openset::strangers;
-    let known = synthetic::generate(&synthetic::Spec {
-        people: 12,
-        per_person: 10,
-        height: 48,
-        width: 48,
-        seed: 5,
-    });
-    let st = synthetic::generate(&synthetic::Spec {
-        people: 60,
-        per_person: 5,
-        height: 48,
-        width: 48,
-        seed: 6,
-    });
+    let (known, st) = datasets(60, 48);
     let mut spec = train::Spec {
         thumb: (24, 24),
         ..train::Spec::raw()
