@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use facenmf_host::export;
 use facenmf_host::features::FeatureChoice;
 use facenmf_host::model::{Method, Model};
+use facenmf_host::qemu;
 use facenmf_host::quant::Quant;
 use facenmf_host::train::{self, Spec};
 use facenmf_tests::data_dir;
@@ -381,9 +382,9 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
     let frames_bytes = std::fs::metadata(&frames_bin).unwrap().len();
     let peak = chip.done.stack_peak;
     let stage = |s: fn(&Profile) -> u64| {
-        chip.profile.as_ref().map_or(f64::NAN, |p| {
-            s(p) as f64 * facenmf_host::qemu::INSTRUCTIONS_PER_TICK
-        })
+        chip.profile
+            .as_ref()
+            .map_or(f64::NAN, |p| s(p) as f64 * qemu::INSTRUCTIONS_PER_TICK)
     };
     let (thumb_i, features_i, encode_i) = (
         stage(|p| p.thumbnail),
@@ -447,4 +448,58 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
     );
     assert!(sizes.flash <= 1 << 20, "flash {} > 1 MiB", sizes.flash);
     assert!(sizes.ram <= 128 << 10, "RAM {} > 128 KiB", sizes.ram);
+}
+
+/// `facenmf check --qemu`'s run (`qemu::replay_model`): a Fisherfaces LBP
+/// model on the first 64 frames of its own test split (`train::test_frames`,
+/// in the order of the thumbnails `check` compares), every answer and
+/// vector the host's; frames of another size are refused by name.
+#[test]
+fn check_qemu_replays_the_test_frames_of_a_model() {
+    let Some(lfw) = data_dir::dataset("lfw_people_min20_r07") else {
+        return;
+    };
+    if !tools_present(false) {
+        return;
+    }
+    let ds = data_dir::load_study(&lfw);
+    let mut spec = Spec {
+        thumb: (64, 48),
+        features: FeatureChoice::Lbp { rows: 6, cols: 5 },
+        method: Method::Fisherfaces,
+        sqrt: false,
+        quant: Quant::I8,
+        ..Spec::raw()
+    };
+    spec.nmf.n_components = 64;
+    let (model, _) = train::train(&ds, &spec, BTreeMap::new()).unwrap();
+    let frames = train::test_frames(&model, &ds).unwrap();
+    let thumbs = train::test_split(&model, &ds).unwrap();
+    assert_eq!(frames.labels, thumbs.labels, "the same split, in order");
+    let g = &model.geometry;
+    let first = frames
+        .subset(&[0])
+        .unwrap()
+        .thumbnails(g.crop(), g.height, g.width)
+        .unwrap();
+    assert_eq!(first.image(0), thumbs.image(0), "frame 0 is thumbnail 0");
+
+    let _lock = firmware_lock();
+    let dir = scratch("check_qemu");
+    let run = qemu::replay_model(&model, &frames.frames(), &dir).unwrap();
+    assert_eq!(run.agreement.frames, qemu::MODEL_FRAMES);
+    assert_eq!(run.agreement.same_answer, run.agreement.frames);
+    assert_eq!(run.agreement.bit_identical, run.agreement.frames);
+    assert!(run.mean_instructions > 0.0 && run.max_instructions >= run.mean_instructions);
+    eprintln!(
+        "check --qemu: {:?}, {:.0} instructions an inference (max {:.0})",
+        run.agreement, run.mean_instructions, run.max_instructions
+    );
+
+    let cut: Vec<Vec<u8>> = frames.frames().iter().map(|f| f[1..].to_vec()).collect();
+    let err = qemu::replay_model(&model, &cut, &dir).unwrap_err();
+    assert!(
+        format!("{err:#}").contains("do not fit the model's frame size"),
+        "unexpected error: {err:#}"
+    );
 }

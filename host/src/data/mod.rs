@@ -55,6 +55,18 @@ impl Dataset {
         let d = self.pixels();
         &self.images[i * d..(i + 1) * d]
     }
+
+    /// Each image as the camera delivers it: 8-bit gray, `round(x · 255)`.
+    pub fn frames(&self) -> Vec<Vec<u8>> {
+        self.images
+            .chunks(self.pixels().max(1))
+            .map(|img| {
+                img.iter()
+                    .map(|&x| (x.clamp(0.0, 1.0) * 255.0).round() as u8)
+                    .collect()
+            })
+            .collect()
+    }
 }
 
 mod error;

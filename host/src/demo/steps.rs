@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::find::{Found, Strangers};
 use super::report::{Accuracies, FirmwareRun, OpenSet, Summary};
@@ -25,9 +25,6 @@ const TEST_SIZE: f64 = 0.2;
 /// Frames of known people and of strangers replayed on the chip, at most.
 const CHIP_KNOWN: usize = 60;
 const CHIP_STRANGERS: usize = 20;
-/// Flash of the QEMU board (STM32F405) and room left for code and data.
-const FLASH: usize = 1024 * 1024;
-const CODE_ROOM: usize = 160 * 1024;
 
 /// Prints a step's header and returns when it started.
 fn step(n: usize, what: &str) -> Instant {
@@ -204,8 +201,8 @@ pub fn all(args: &Options, found: &Found, started: Instant) -> Result<Summary> {
         FirmwareRun::skipped("--no-firmware")
     } else {
         let known_test = known_ds.subset(&known_split.test_indices)?;
-        let known = (frames(&known_test), known_test.labels.as_slice());
-        firmware(model, &model_rs, known, &frames(strangers_ds), out)?
+        let known = (known_test.frames(), known_test.labels.as_slice());
+        firmware(model, &model_rs, known, &strangers_ds.frames(), out)?
     };
     if let Some(log) = &firmware.log {
         files.push(log.clone());
@@ -318,18 +315,6 @@ fn with_strangers(
     })
 }
 
-/// Each image as the camera delivers it: 8-bit gray, `round(x · 255)`.
-fn frames(ds: &Dataset) -> Vec<Vec<u8>> {
-    (0..ds.len())
-        .map(|i| {
-            ds.image(i)
-                .iter()
-                .map(|&x| (x.clamp(0.0, 1.0) * 255.0).round() as u8)
-                .collect()
-        })
-        .collect()
-}
-
 /// The sweep: NMF (both protocols, recipe) and PCA at each component count.
 fn sweep(
     ds: &Dataset,
@@ -423,13 +408,8 @@ fn firmware(
         eprintln!("\n!!! the firmware step is SKIPPED: {why}\n");
         return Ok(FirmwareRun::skipped(&why));
     }
-    let budget = crate::budget::Shape::of(model).budget(usize::from(model.max_sweeps), 0);
-    let frame_bytes = known
-        .first()
-        .or(strangers.first())
-        .map_or(1, Vec::len)
-        .max(1);
-    let room = FLASH.saturating_sub(CODE_ROOM + budget.flash_bytes) / frame_bytes;
+    let frame_bytes = known.first().or(strangers.first()).map_or(1, Vec::len);
+    let room = qemu::frames_room(model, frame_bytes);
     let n_known = known.len().min(CHIP_KNOWN).min(room * 3 / 4);
     let n_strangers = strangers.len().min(CHIP_STRANGERS).min(room - n_known);
     let frames: Vec<Vec<u8>> = known[..n_known]
@@ -441,25 +421,8 @@ fn firmware(
         !frames.is_empty(),
         "no frame fits the board's flash next to the model"
     );
-    let frames_path = out.join("frames.bin");
-    crate::atomic::write(&frames_path, &qemu::frames_file(&frames)?)?;
-    let built = Instant::now();
-    let elf = qemu::build(&dir, model_rs, &frames_path, None)?;
-    let build_seconds = built.elapsed().as_secs_f64();
-    let _ = std::fs::remove_file(&frames_path);
-    let run = qemu::run(&elf, None, 600)?;
-    let log = out.join("firmware.txt");
-    crate::atomic::write(&log, run.stdout.as_bytes())?;
-    let chip = qemu::parse_output(&run.stdout).context("reading the board's output")?;
-    let host = qemu::predict_on_host(model, &frames)?;
-    let agreement = qemu::compare(&chip, &host)?;
-    anyhow::ensure!(
-        agreement.same_answer == agreement.frames,
-        "the chip and the host disagree: {agreement:?} (see {})",
-        log.display()
-    );
-    let ticks: Vec<u64> = chip.frames.iter().map(|f| u64::from(f.ticks)).collect();
-    let mean_ticks = ticks.iter().sum::<u64>() as f64 / ticks.len().max(1) as f64;
+    let replay = qemu::replay(&dir, model, model_rs, &frames, out)?;
+    let chip = &replay.chip;
     let known_named = chip.frames[..n_known]
         .iter()
         .zip(labels)
@@ -470,13 +433,13 @@ fn firmware(
         skipped: None,
         known_frames: n_known,
         stranger_frames: n_strangers,
-        agreement: Some(agreement),
+        agreement: Some(replay.agreement),
         known_named,
         strangers_unknown,
-        mean_ticks,
-        mean_instructions: mean_ticks * qemu::INSTRUCTIONS_PER_TICK,
-        build_seconds,
-        run_seconds: run.wall.as_secs_f64(),
-        log: Some(log),
+        mean_ticks: replay.mean_ticks,
+        mean_instructions: replay.mean_instructions,
+        build_seconds: replay.build_seconds,
+        run_seconds: replay.run_seconds,
+        log: Some(replay.log.clone()),
     })
 }

@@ -6,7 +6,7 @@
 //! output lines are the formats of `facenmf-wire`, which the firmware
 //! shares.
 //!
-//! Used by `facenmf demo` and by the tests crate (which turns these errors
+//! Used by `facenmf demo`, `facenmf check --qemu` and by the tests crate (which turns these errors
 //! into test failures).
 //!
 //! - [`tools`]: what a run needs and where the firmware crate is.
@@ -14,16 +14,19 @@
 //! - [`run`]: one run under `timeout`, with the instruction-counting plugin.
 //! - [`output`]: the board's output lines, parsed.
 //! - [`compare`]: the host's answers for the same frames, and the comparison.
+//! - [`replay`]: a model's frames through the board, compared with the host.
 
 mod build_board;
 mod compare;
 mod output;
+mod replay;
 mod run;
 mod tools;
 
 pub use build_board::{build, build_with_locator, frames_file};
 pub use compare::{compare, embed_on_host, predict_on_host, Agreement, Embedded, HostFrame};
 pub use output::{marks, parse_output, ChipFrame, ChipOutput};
+pub use replay::{frames_room, replay, replay_model, Replay, MODEL_FRAMES};
 pub use run::{run, QemuRun};
 pub use tools::{firmware_dir, missing_tools};
 

@@ -200,6 +200,23 @@ pub fn split_thumbnails(
 
 /// The test thumbnails of the split `model` was scored on.
 pub fn test_split(model: &Model, ds: &Dataset) -> Result<Dataset> {
+    let split = recorded_split(model, ds)?;
+    let g = &model.geometry;
+    Ok(split_thumbnails(ds, g.crop, (g.height, g.width), split)?.1)
+}
+
+/// The frames (`ds`'s images, uncropped) of the test split `model` was
+/// scored on: the images of [`test_split`]'s thumbnails, in its order.
+pub fn test_frames(model: &Model, ds: &Dataset) -> Result<Dataset> {
+    let split = recorded_split(model, ds)?;
+    Ok(ds
+        .train_test_split(split.test_size, split.seed, split.stratify)?
+        .test)
+}
+
+/// The split `model` records, once `ds`'s frames are checked against its
+/// frame size.
+fn recorded_split(model: &Model, ds: &Dataset) -> Result<SplitInfo> {
     let split = model
         .split
         .ok_or_else(|| anyhow!("the model records no split; retrain it with `facenmf train`"))?;
@@ -212,7 +229,7 @@ pub fn test_split(model: &Model, ds: &Dataset) -> Result<Dataset> {
         g.frame_height,
         g.frame_width
     );
-    Ok(split_thumbnails(ds, g.crop, (g.height, g.width), split)?.1)
+    Ok(split)
 }
 
 /// A fitted NMF basis with its zero components dropped, or the rows and
