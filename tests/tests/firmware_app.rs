@@ -1,62 +1,24 @@
 //! The firmware's board-independent loop on the host: frames in, reports
 //! out, the indicator high only for a known face and low on any error,
-//! camera errors passed through, replayed frames in order.
+//! camera errors passed through, replayed frames in order. The model is
+//! [`two_pixel`]'s.
 
 use std::ops::ControlFlow;
 
 use embedded_hal_mock::eh1::digital::{Mock as PinMock, State, Transaction as Pin};
-use facenmf_core::gallery::{Gallery, Identity, Metric};
-use facenmf_core::thumbnail::{Crop, PixelFormat, Thumbnailer};
-use facenmf_core::{Encoder, FeatureExtractor, Projection, Recogniser, StopRule};
+use facenmf_core::gallery::Identity;
+use facenmf_core::thumbnail::Crop;
+use facenmf_core::Recogniser;
 use facenmf_firmware::app::NoStopwatch;
 use facenmf_firmware::camera::{Camera, ErrorKind, ErrorType};
 use facenmf_firmware::frames::{Frames, FramesError, Replay};
 use facenmf_firmware::{App, AppError, Stopwatch, Workspace};
 
-// A 2 x 1 frame is its own thumbnail; the basis is the two pixels, so the
-// code is the frame / 255 and the gallery has one person a pixel.
-static BASIS: [[f32; 2]; 2] = [[1.0, 0.0], [0.0, 1.0]];
-static GRAM: [[f32; 2]; 2] = [[1.0, 0.0], [0.0, 1.0]];
-static TEMPLATES: [(u16, [f32; 2]); 2] = [(0, [1.0, 0.0]), (1, [0.0, 1.0])];
-static NAMES: [&str; 2] = ["Ada", "Alan"];
+mod two_pixel;
+use two_pixel::{Script, NAMES};
 
 fn recogniser() -> Recogniser<'static, 2, 0> {
-    let thumbnailer =
-        Thumbnailer::new_checked(2, 1, PixelFormat::Gray8, Crop::full(2, 1), 2, 1).unwrap();
-    let encoder = Encoder::from_arrays(&BASIS, &GRAM, StopRule::new(50, 1e-6)).unwrap();
-    let projection = Projection::new_checked(2, false, false, None).unwrap();
-    let mut gallery = Gallery::new_checked(&TEMPLATES).unwrap();
-    gallery.set_threshold(0.1);
-    Recogniser::new_checked(
-        thumbnailer,
-        FeatureExtractor::raw(&thumbnailer),
-        encoder,
-        projection,
-        gallery,
-        1,
-        Metric::SquaredL2,
-    )
-    .unwrap()
-}
-
-/// Serves the given frames, then fails with a timeout.
-struct Script(Vec<[u8; 2]>);
-
-impl ErrorType for Script {
-    type Error = ErrorKind;
-}
-
-impl Camera for Script {
-    fn frame_len(&self) -> usize {
-        2
-    }
-    fn capture(&mut self, frame: &mut [u8]) -> Result<(), ErrorKind> {
-        if self.0.is_empty() {
-            return Err(ErrorKind::Timeout);
-        }
-        frame.copy_from_slice(&self.0.remove(0));
-        Ok(())
-    }
+    two_pixel::recogniser(0.1)
 }
 
 /// Counts ticks: 5 an inference at 1 kHz.

@@ -11,63 +11,26 @@
 use std::convert::Infallible;
 
 use embedded_hal::digital::{ErrorType as PinErrorType, OutputPin};
-use facenmf_core::gallery::{Gallery, Identity, Metric};
-use facenmf_core::thumbnail::{Crop, PixelFormat, Thumbnailer};
-use facenmf_core::{Encoder, FeatureExtractor, Projection, Recogniser, StopRule};
+use facenmf_core::gallery::{Gallery, Identity};
+use facenmf_core::Recogniser;
 use facenmf_firmware::app::NoStopwatch;
-use facenmf_firmware::camera::{Camera, ErrorKind, ErrorType};
+use facenmf_firmware::camera::ErrorKind;
 use facenmf_firmware::enrol::{mean, Config, Door, Failure, Progress};
 use facenmf_firmware::gesture::{Button, Gesture};
 use facenmf_firmware::{App, AppError, Report, Workspace};
 use facenmf_store::{Region, Store};
 use facenmf_tests::nor_flash::NorMock;
 
+mod two_pixel;
+use two_pixel::{Script, NAMES, TEMPLATES};
+
 const N: usize = 8;
 type Flash = NorMock<4, 512>;
 
-static BASIS: [[f32; 2]; 2] = [[1.0, 0.0], [0.0, 1.0]];
-static GRAM: [[f32; 2]; 2] = [[1.0, 0.0], [0.0, 1.0]];
-static TEMPLATES: [(u16, [f32; 2]); 2] = [(0, [1.0, 0.0]), (1, [0.0, 1.0])];
-static NAMES: [&str; 2] = ["Ada", "Alan"];
 const MODEL: u64 = 7;
 
 fn recogniser() -> Recogniser<'static, 2, N> {
-    let thumbnailer =
-        Thumbnailer::new_checked(2, 1, PixelFormat::Gray8, Crop::full(2, 1), 2, 1).unwrap();
-    let encoder = Encoder::from_arrays(&BASIS, &GRAM, StopRule::new(50, 1e-6)).unwrap();
-    let projection = Projection::new_checked(2, false, false, None).unwrap();
-    let mut gallery = Gallery::new_checked(&TEMPLATES).unwrap();
-    gallery.set_threshold(0.01);
-    Recogniser::new_checked(
-        thumbnailer,
-        FeatureExtractor::raw(&thumbnailer),
-        encoder,
-        projection,
-        gallery,
-        1,
-        Metric::SquaredL2,
-    )
-    .unwrap()
-}
-
-/// Serves the given frames, then times out.
-struct Script(Vec<[u8; 2]>);
-
-impl ErrorType for Script {
-    type Error = ErrorKind;
-}
-
-impl Camera for Script {
-    fn frame_len(&self) -> usize {
-        2
-    }
-    fn capture(&mut self, frame: &mut [u8]) -> Result<(), ErrorKind> {
-        if self.0.is_empty() {
-            return Err(ErrorKind::Timeout);
-        }
-        frame.copy_from_slice(&self.0.remove(0));
-        Ok(())
-    }
+    two_pixel::recogniser(0.01)
 }
 
 /// An indicator that remembers its last level.
