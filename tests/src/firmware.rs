@@ -157,6 +157,20 @@ pub struct SyntheticShape {
     pub frames_each: usize,
 }
 
+/// The firmware tests' synthetic model: 8 people (6 in the gallery, 3
+/// templates each), 8 frames each, 72 x 96 frames to 24 x 32 thumbnails,
+/// K = 32, M = 16.
+pub const BOARD_SHAPE: SyntheticShape = SyntheticShape {
+    thumb: (24, 32),
+    scale: 3,
+    k: 32,
+    m: 16,
+    known: 6,
+    strangers: 2,
+    templates_each: 3,
+    frames_each: 8,
+};
+
 /// People made of K smooth non-negative components (Gaussian blobs on the
 /// thumbnail grid), each person a fixed mixture; a frame is that mixture with
 /// jitter and noise drawn at `scale` times the thumbnail size. The model

@@ -25,7 +25,7 @@ use facenmf_host::locate::frames_in::read_gray;
 use facenmf_host::locate::on_host::spot_on_host;
 use facenmf_tests::firmware::{
     build_plugin, elf_sizes, firmware_dir, firmware_lock, marks, parse_output, run_qemu,
-    synthetic_set, tools_present, write_frames, SyntheticShape,
+    synthetic_set, tools_present, write_frames, BOARD_SHAPE,
 };
 use facenmf_tests::{data_dir, opencv};
 
@@ -38,18 +38,6 @@ const TIMEOUT_S: u32 = 300;
 /// QQVGA.
 const W: usize = 160;
 const H: usize = 120;
-
-/// The firmware test's synthetic model shape (24 x 32 thumbnails, K = 32, M = 16).
-const SHAPE: SyntheticShape = SyntheticShape {
-    thumb: (24, 32),
-    scale: 3,
-    k: 32,
-    m: 16,
-    known: 6,
-    strangers: 2,
-    templates_each: 3,
-    frames_each: 8,
-};
 
 fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
@@ -113,7 +101,7 @@ fn the_located_firmware_agrees_with_the_host_on_whole_frames() {
     let bad = 3;
 
     // The model.
-    let set = synthetic_set(7, SHAPE);
+    let set = synthetic_set(7, BOARD_SHAPE);
     let model = set.model;
     let model_rs = dir.join("model.rs");
     export::write(&model, &model_rs).unwrap();

@@ -19,7 +19,7 @@ use facenmf_tests::data_dir;
 use facenmf_tests::firmware::Profile;
 use facenmf_tests::firmware::{
     build_plugin, build_qemu_firmware, elf_sizes, firmware_lock, marks, parse_output,
-    predict_on_host, run_qemu, synthetic_set, tools_present, write_frames, SyntheticShape,
+    predict_on_host, run_qemu, synthetic_set, tools_present, write_frames, BOARD_SHAPE,
 };
 
 /// At least this many frames go through the chip.
@@ -27,19 +27,6 @@ const MIN_FRAMES: usize = 50;
 
 /// Seconds before a hung QEMU is cut off.
 const TIMEOUT_S: u32 = 120;
-
-/// The synthetic set: 8 people (6 in the gallery), 8 frames each, 72 x 96
-/// frames to 24 x 32 thumbnails, K = 32, M = 16.
-const SHAPE: SyntheticShape = SyntheticShape {
-    thumb: (24, 32),
-    scale: 3,
-    k: 32,
-    m: 16,
-    known: 6,
-    strangers: 2,
-    templates_each: 3,
-    frames_each: 8,
-};
 
 fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
@@ -55,7 +42,7 @@ fn firmware_in_qemu_agrees_with_the_host() {
     let _lock = firmware_lock();
     let dir = scratch("firmware_qemu");
     // The model is a path: a trained model (`facenmf` JSON) drops in here.
-    let set = synthetic_set(7, SHAPE);
+    let set = synthetic_set(7, BOARD_SHAPE);
     let model_json = dir.join("model.json");
     set.model.save(&model_json).unwrap();
     check_firmware(&model_json, &set.frames, &dir);
@@ -107,13 +94,13 @@ fn firmware_applies_the_cohort_decision_as_the_host_does() {
     }
     let _lock = firmware_lock();
     let dir = scratch("firmware_qemu_decision");
-    let mut set = synthetic_set(7, SHAPE);
+    let mut set = synthetic_set(7, BOARD_SHAPE);
     let chip = facenmf_host::chip::Chip::new(&set.model).unwrap();
     let seen = chip.see_frames(&set.frames).unwrap();
     let cohort: Vec<f32> = seen
         .iter()
         .zip(&set.people)
-        .filter(|(_, &p)| p >= SHAPE.known)
+        .filter(|(_, &p)| p >= BOARD_SHAPE.known)
         .take(8)
         .flat_map(|(s, _)| s.embedding.vector.iter().copied())
         .collect();
