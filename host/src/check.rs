@@ -73,7 +73,12 @@ pub fn reference_features(model: &Model, thumb: &[f32]) -> Result<Vec<f32>> {
     let g = &model.geometry;
     match model.features {
         FeatureChoice::Raw => Ok(thumb.to_vec()),
-        FeatureChoice::Lbp { rows, cols } => lbp::histograms(thumb, g.width, g.height, rows, cols),
+        FeatureChoice::Lbp {
+            rows,
+            cols,
+            mirror,
+            sqrt,
+        } => lbp::histograms(thumb, (g.width, g.height), (rows, cols), (mirror, sqrt)),
     }
 }
 

@@ -67,8 +67,15 @@ pub fn render(model: &Model) -> Result<String> {
     s.push('\n');
     let (features, grid_import) = match model.features {
         FeatureChoice::Raw => ("Features::Raw".to_string(), ""),
-        FeatureChoice::Lbp { rows, cols } => (
-            format!("Features::Lbp {{\n    grid: Grid::new({rows}, {cols}),\n}}"),
+        FeatureChoice::Lbp {
+            rows,
+            cols,
+            mirror,
+            sqrt,
+        } => (
+            format!(
+                "Features::Lbp {{\n    grid: Grid::new({rows}, {cols}),\n    mirror: {mirror},\n    sqrt: {sqrt},\n}}"
+            ),
             ", Grid",
         ),
     };

@@ -1,6 +1,8 @@
 //! The feature stage a model chooses, by name: `raw` (the thumbnail itself)
 //! or `lbp:RxC` (uniform LBP histograms over R rows x C columns of cells,
-//! see `facenmf_core::features`).
+//! see `facenmf_core::features`), optionally followed by `+mirror` (each
+//! cell counts the mirror image's codes too) and `+sqrt` (each value
+//! square-rooted), in that order.
 //!
 //! The same text is the `--features` option and the `features` field of a
 //! model's JSON; a model file without the field has raw features.
@@ -24,10 +26,24 @@ pub enum FeatureChoice {
         rows: usize,
         /// Cells across.
         cols: usize,
+        /// The mirror image's codes counted too.
+        mirror: bool,
+        /// Each value square-rooted.
+        sqrt: bool,
     },
 }
 
 impl FeatureChoice {
+    /// Plain LBP histograms over `rows x cols` cells (no mirror, no root).
+    pub const fn lbp(rows: usize, cols: usize) -> Self {
+        Self::Lbp {
+            rows,
+            cols,
+            mirror: false,
+            sqrt: false,
+        }
+    }
+
     /// Whether the features are the thumbnail itself.
     pub fn is_raw(&self) -> bool {
         matches!(self, Self::Raw)
@@ -37,8 +53,15 @@ impl FeatureChoice {
     pub fn kernel(self) -> Features {
         match self {
             Self::Raw => Features::Raw,
-            Self::Lbp { rows, cols } => Features::Lbp {
+            Self::Lbp {
+                rows,
+                cols,
+                mirror,
+                sqrt,
+            } => Features::Lbp {
                 grid: Grid::new(rows, cols),
+                mirror,
+                sqrt,
             },
         }
     }
@@ -56,7 +79,21 @@ impl fmt::Display for FeatureChoice {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Raw => f.write_str("raw"),
-            Self::Lbp { rows, cols } => write!(f, "lbp:{rows}x{cols}"),
+            Self::Lbp {
+                rows,
+                cols,
+                mirror,
+                sqrt,
+            } => {
+                write!(f, "lbp:{rows}x{cols}")?;
+                if *mirror {
+                    f.write_str("+mirror")?;
+                }
+                if *sqrt {
+                    f.write_str("+sqrt")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -64,21 +101,35 @@ impl fmt::Display for FeatureChoice {
 impl FromStr for FeatureChoice {
     type Err = String;
 
-    /// Parses `raw` or `lbp:RxC` (R, C ≥ 1).
+    /// Parses `raw` or `lbp:RxC` (R, C ≥ 1) followed by `+mirror`, `+sqrt`
+    /// or `+mirror+sqrt`.
     fn from_str(s: &str) -> Result<Self, String> {
         let bad = || {
-            format!("`{s}` is not a feature choice: expected `raw` or `lbp:RxC` (cells down x across, e.g. lbp:8x6)")
+            format!("`{s}` is not a feature choice: expected `raw` or `lbp:RxC` (cells down x across, e.g. lbp:8x6), then optionally `+mirror`, `+sqrt` or `+mirror+sqrt`")
         };
         if s == "raw" {
             return Ok(Self::Raw);
         }
-        let grid = s.strip_prefix("lbp:").ok_or_else(bad)?;
+        let rest = s.strip_prefix("lbp:").ok_or_else(bad)?;
+        let (grid, sqrt) = match rest.strip_suffix("+sqrt") {
+            Some(g) => (g, true),
+            None => (rest, false),
+        };
+        let (grid, mirror) = match grid.strip_suffix("+mirror") {
+            Some(g) => (g, true),
+            None => (grid, false),
+        };
         let (rows, cols) = grid.split_once(['x', 'X']).ok_or_else(bad)?;
         let (rows, cols): (usize, usize) = match (rows.parse(), cols.parse()) {
             (Ok(r), Ok(c)) if r > 0 && c > 0 => (r, c),
             _ => return Err(bad()),
         };
-        Ok(Self::Lbp { rows, cols })
+        Ok(Self::Lbp {
+            rows,
+            cols,
+            mirror,
+            sqrt,
+        })
     }
 }
 
@@ -102,20 +153,50 @@ mod tests {
 
     #[test]
     fn parses_and_prints_back() {
-        for s in ["raw", "lbp:8x6", "lbp:1x1", "lbp:10x8"] {
+        for s in [
+            "raw",
+            "lbp:8x6",
+            "lbp:1x1",
+            "lbp:10x8",
+            "lbp:6x5+mirror",
+            "lbp:6x5+sqrt",
+            "lbp:6x5+mirror+sqrt",
+        ] {
             let f: FeatureChoice = s.parse().unwrap();
             assert_eq!(f.to_string(), s);
         }
         assert_eq!(
             "lbp:6x5".parse::<FeatureChoice>(),
-            Ok(FeatureChoice::Lbp { rows: 6, cols: 5 })
+            Ok(FeatureChoice::lbp(6, 5))
+        );
+        assert_eq!(
+            "lbp:6x5+mirror+sqrt".parse::<FeatureChoice>(),
+            Ok(FeatureChoice::Lbp {
+                rows: 6,
+                cols: 5,
+                mirror: true,
+                sqrt: true
+            })
         );
     }
 
     #[test]
     fn refuses_malformed_choices() {
         for s in [
-            "", "lbp", "lbp:", "lbp:8", "lbp:0x6", "lbp:8x0", "lbp:ax6", "hog:8x6", "Raw",
+            "",
+            "lbp",
+            "lbp:",
+            "lbp:8",
+            "lbp:0x6",
+            "lbp:8x0",
+            "lbp:ax6",
+            "hog:8x6",
+            "Raw",
+            "lbp:6x5+sqrt+mirror",
+            "lbp:6x5+sqrt+sqrt",
+            "lbp:6x5+",
+            "lbp:6x5+hog",
+            "raw+sqrt",
         ] {
             let e = s.parse::<FeatureChoice>().unwrap_err();
             assert!(e.contains("lbp:RxC"), "{s}: {e}");
@@ -124,7 +205,7 @@ mod tests {
 
     #[test]
     fn json_is_the_text() {
-        let f = FeatureChoice::Lbp { rows: 8, cols: 6 };
+        let f = FeatureChoice::lbp(8, 6);
         assert_eq!(serde_json::to_string(&f).unwrap(), "\"lbp:8x6\"");
         let back: FeatureChoice = serde_json::from_str("\"lbp:8x6\"").unwrap();
         assert_eq!(back, f);
@@ -133,13 +214,13 @@ mod tests {
 
     #[test]
     fn extractor_lengths_and_errors() {
-        let f = FeatureChoice::Lbp { rows: 8, cols: 6 };
+        let f = FeatureChoice::lbp(8, 6);
         assert_eq!(f.extractor(48, 64).unwrap().output_len(), 2832);
         assert_eq!(
             FeatureChoice::Raw.extractor(24, 32).unwrap().output_len(),
             768
         );
-        let e = FeatureChoice::Lbp { rows: 40, cols: 6 }
+        let e = FeatureChoice::lbp(40, 6)
             .extractor(24, 32)
             .unwrap_err()
             .to_string();

@@ -34,7 +34,7 @@ fn converged_model_passes() {
 
 #[test]
 fn lbp_model_passes_with_the_reference_features() {
-    let lbp = FeatureChoice::Lbp { rows: 2, cols: 2 };
+    let lbp = FeatureChoice::lbp(2, 2);
     let mut model = random_model_of(5, SHAPE, lbp);
     (model.max_sweeps, model.tol) = (5000, 1e-7);
     assert_eq!(model.d(), 4 * 59);
@@ -50,7 +50,7 @@ fn lbp_model_passes_with_the_reference_features() {
 /// dequantised basis and map: it passes.
 #[test]
 fn quantised_model_passes_against_its_dequantised_reference() {
-    let lbp = FeatureChoice::Lbp { rows: 2, cols: 2 };
+    let lbp = FeatureChoice::lbp(2, 2);
     let mut model = quantised(random_model_of(5, SHAPE, lbp));
     (model.max_sweeps, model.tol) = (5000, 1e-7);
     let report = check::run(&model, &thumbs(1, 200, model.geometry.d())).unwrap();

@@ -185,20 +185,20 @@ fn export_compiles_no_std_and_reads_back_bit_identically() {
 
 #[test]
 fn lbp_model_exports_its_features_and_builds_its_recogniser() {
-    let lbp = FeatureChoice::Lbp { rows: 2, cols: 2 };
+    let lbp = FeatureChoice::lbp(2, 2);
     let model = random_model_of(7, SHAPE, lbp);
     // 2 x 2 cells of 59 bins over the 8 x 6 thumbnail: D = 236, and the
     // working space holds the 48 thumbnail values before them.
     assert_eq!(model.d(), 236);
     let text = export::render(&model).unwrap();
     assert!(text.contains(
-        "pub const FEATURES: Features = Features::Lbp {\n    grid: Grid::new(2, 2),\n};"
+        "pub const FEATURES: Features = Features::Lbp {\n    grid: Grid::new(2, 2),\n    mirror: false,\n    sqrt: false,\n};"
     ));
     assert!(text.contains("pub const WORK_LEN: usize = 284;"));
     round_trip(
         &model,
         "lbp",
-        "features Lbp { grid: Grid { rows: 2, cols: 2 } } 236 284",
+        "features Lbp { grid: Grid { rows: 2, cols: 2 }, mirror: false, sqrt: false } 236 284",
     );
 }
 
@@ -227,7 +227,7 @@ fn model_with_a_cohort_decision_exports_it() {
 /// the i8 constructors, and the budget counts its real bytes.
 #[test]
 fn quantised_model_exports_i8_rows_and_builds_its_recogniser() {
-    let lbp = FeatureChoice::Lbp { rows: 2, cols: 2 };
+    let lbp = FeatureChoice::lbp(2, 2);
     let model = quantised(random_model_of(7, SHAPE, lbp));
     let text = export::render(&model).unwrap();
     for line in [
@@ -250,7 +250,7 @@ fn quantised_model_exports_i8_rows_and_builds_its_recogniser() {
     round_trip(
         &model,
         "lbp-i8",
-        "features Lbp { grid: Grid { rows: 2, cols: 2 } } 236 284",
+        "features Lbp { grid: Grid { rows: 2, cols: 2 }, mirror: false, sqrt: false } 236 284",
     );
 }
 
@@ -463,7 +463,7 @@ fn model_json_carries_the_features() {
     assert!(!text.contains("\"quant\""), "f32 model JSON names quant");
     assert_eq!(raw.features, FeatureChoice::Raw);
 
-    let lbp = random_model_of(11, SHAPE, FeatureChoice::Lbp { rows: 2, cols: 2 });
+    let lbp = random_model_of(11, SHAPE, FeatureChoice::lbp(2, 2));
     lbp.save(&path).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(
@@ -475,7 +475,7 @@ fn model_json_carries_the_features() {
 
     // 8 rows of cells over the 6 rows of codes of an 8-pixel-high thumbnail.
     let mut bad = lbp.clone();
-    bad.features = FeatureChoice::Lbp { rows: 8, cols: 2 };
+    bad.features = FeatureChoice::lbp(8, 2);
     let err = format!("{:#}", bad.save(&path).unwrap_err());
     assert!(
         err.contains("lbp:8x2") && err.contains("grid of 8 x 2"),

@@ -69,7 +69,19 @@ fn geometry() -> impl Strategy<Value = (usize, usize, Grid)> {
 }
 
 fn lbp(width: usize, height: usize, grid: Grid, thumb: &[f32]) -> Vec<f32> {
-    let f = FeatureExtractor::new_checked(width, height, Features::Lbp { grid }).unwrap();
+    lbp_with(width, height, grid, (false, false), thumb)
+}
+
+/// [`lbp`] with the mirror's codes and the square root chosen.
+fn lbp_with(
+    width: usize,
+    height: usize,
+    grid: Grid,
+    (mirror, sqrt): (bool, bool),
+    thumb: &[f32],
+) -> Vec<f32> {
+    let features = Features::Lbp { grid, mirror, sqrt };
+    let f = FeatureExtractor::new_checked(width, height, features).unwrap();
     let mut out = vec![f32::NAN; f.output_len()];
     f.run(thumb, &mut out).unwrap();
     out
@@ -82,14 +94,44 @@ fn bits(v: &[f32]) -> Vec<u32> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
-    /// Every value, bit for bit.
+    /// Every value, bit for bit, with and without the mirror's codes and
+    /// the square root (the reference flips the thumbnail pixel by pixel).
     #[test]
-    fn lbp_equals_pixel_by_pixel_reference((w, h, grid) in geometry(), values in values(), seed in any::<u64>()) {
+    fn lbp_equals_pixel_by_pixel_reference(
+        (w, h, grid) in geometry(),
+        values in values(),
+        seed in any::<u64>(),
+        options in (any::<bool>(), any::<bool>()),
+    ) {
         let thumb = thumbnail(values, w, h, seed);
-        let got = lbp(w, h, grid, &thumb);
-        let expected = reference::histograms(&thumb, w, h, grid.rows, grid.cols).unwrap();
+        let got = lbp_with(w, h, grid, options, &thumb);
+        let expected = reference::histograms(&thumb, (w, h), (grid.rows, grid.cols), options).unwrap();
         prop_assert_eq!(got.len(), grid.cells() * 59);
         prop_assert_eq!(bits(&got), bits(&expected));
+    }
+
+    /// With the mirror's codes, a thumbnail and its mirror image have the
+    /// same features when the cells lie symmetrically (the columns of codes
+    /// a multiple of the cells across); square roots keep each cell's
+    /// squares summing to 1.
+    #[test]
+    fn mirrored_features_do_not_see_the_flip(
+        (h, rows) in (3usize..=30).prop_flat_map(|h| (Just(h), 1..=h - 2)),
+        (cols, per_cell) in (1usize..=6, 1usize..=6),
+        values in values(),
+        seed in any::<u64>(),
+    ) {
+        let w = cols * per_cell + 2;
+        let grid = Grid::new(rows, cols);
+        let thumb = thumbnail(values, w, h, seed);
+        let flipped: Vec<f32> = thumb.chunks(w).flat_map(|r| r.iter().rev().copied()).collect();
+        let a = lbp_with(w, h, grid, (true, true), &thumb);
+        let b = lbp_with(w, h, grid, (true, true), &flipped);
+        prop_assert_eq!(bits(&a), bits(&b));
+        for cell in a.chunks(59) {
+            let squares: f64 = cell.iter().map(|&v| f64::from(v) * f64::from(v)).sum();
+            prop_assert!((squares - 1.0).abs() < 1e-5, "squares sum to {}", squares);
+        }
     }
 
     /// Whatever the f32 bits (NaN, infinities, negatives), the stage runs
@@ -220,6 +262,8 @@ fn sizes_of_the_documented_model() {
         64,
         Features::Lbp {
             grid: Grid::new(8, 6),
+            mirror: false,
+            sqrt: false,
         },
     )
     .unwrap();
@@ -247,6 +291,8 @@ fn raw_features_are_the_thumbnail() {
 fn bad_arguments_are_refused() {
     let lbp = |rows, cols| Features::Lbp {
         grid: Grid::new(rows, cols),
+        mirror: false,
+        sqrt: false,
     };
     let err = |w, h, f| FeatureExtractor::new_checked(w, h, f).unwrap_err();
     // A thumbnail smaller than 3 x 3 has no interior pixel.

@@ -142,7 +142,7 @@ fn firmware_runs_the_raw_lfw_model_and_agrees_with_the_host() {
 fn firmware_runs_a_quantised_lbp_lfw_model_and_agrees_with_the_host() {
     let mut spec = Spec {
         thumb: (64, 48),
-        features: FeatureChoice::Lbp { rows: 8, cols: 6 },
+        features: FeatureChoice::lbp(8, 6),
         quant: Quant::I8,
         ..Spec::raw()
     };
@@ -157,7 +157,7 @@ fn firmware_runs_a_quantised_lbp_lfw_model_and_agrees_with_the_host() {
 fn firmware_runs_a_fisherfaces_lbp_lfw_model_and_agrees_with_the_host() {
     let mut spec = Spec {
         thumb: (64, 48),
-        features: FeatureChoice::Lbp { rows: 8, cols: 6 },
+        features: FeatureChoice::lbp(8, 6),
         method: Method::Fisherfaces,
         sqrt: false,
         quant: Quant::I8,
@@ -178,12 +178,7 @@ fn firmware_runs_the_default_lfw_model_and_agrees_with_the_host() {
     let spec = Spec::default();
     assert_eq!(
         (spec.thumb, spec.features, spec.quant, spec.nmf.n_components),
-        (
-            (64, 48),
-            FeatureChoice::Lbp { rows: 6, cols: 5 },
-            Quant::I8,
-            192
-        ),
+        ((64, 48), FeatureChoice::lbp(6, 5), Quant::I8, 192),
         "the default recipe this test's figures describe"
     );
     lfw_model_in_qemu(&spec, "firmware_qemu_lfw_default");
@@ -452,7 +447,7 @@ fn check_qemu_replays_the_test_frames_of_a_model() {
     let ds = data_dir::load_study(&lfw);
     let mut spec = Spec {
         thumb: (64, 48),
-        features: FeatureChoice::Lbp { rows: 6, cols: 5 },
+        features: FeatureChoice::lbp(6, 5),
         method: Method::Fisherfaces,
         sqrt: false,
         quant: Quant::I8,

@@ -94,7 +94,7 @@ fn fisherfaces_model_checks_saves_and_exports() {
     };
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("model.json");
-    let lbp = FeatureChoice::Lbp { rows: 2, cols: 2 };
+    let lbp = FeatureChoice::lbp(2, 2);
     for model in [
         fisherfaces(random_model(5, SHAPE), 1),
         quantised(fisherfaces(random_model_of(5, SHAPE, lbp), 1)),

@@ -51,7 +51,7 @@ fn expected(chip: &Chip<'_>, frame: &[u8]) -> f64 {
 
 #[test]
 fn residual_is_over_the_features_of_raw_lbp_and_i8_models() {
-    for features in [FeatureChoice::Raw, FeatureChoice::Lbp { rows: 2, cols: 2 }] {
+    for features in [FeatureChoice::Raw, FeatureChoice::lbp(2, 2)] {
         for model in [
             random_model_of(3, SHAPE, features),
             quantised(random_model_of(3, SHAPE, features)),

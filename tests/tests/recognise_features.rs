@@ -66,6 +66,8 @@ fn lbp_chain_equals_the_stages_one_by_one() {
         9,
         Features::Lbp {
             grid: Grid::new(3, 2),
+            mirror: false,
+            sqrt: false,
         },
     )
     .unwrap();
@@ -157,6 +159,8 @@ fn stages_that_do_not_fit_are_refused() {
             h,
             Features::Lbp {
                 grid: Grid::new(2, 2),
+                mirror: false,
+                sqrt: false,
             },
         )
         .unwrap()

@@ -49,7 +49,7 @@ fn lfw_lbp_model_trains_and_passes_check() {
     let ds = facenmf_tests::data_dir::load_study(&dir);
     let mut spec = Spec {
         thumb: (64, 48),
-        features: FeatureChoice::Lbp { rows: 8, cols: 6 },
+        features: FeatureChoice::lbp(8, 6),
         ..Spec::raw()
     };
     spec.nmf.n_components = 40;

@@ -68,7 +68,7 @@ fn lfw_lbp_k96_i8_model_fits_512_kb_and_passes_check() {
     let ds = facenmf_tests::data_dir::load_study(&dir);
     let mut spec = Spec {
         thumb: (64, 48),
-        features: FeatureChoice::Lbp { rows: 8, cols: 6 },
+        features: FeatureChoice::lbp(8, 6),
         quant: Quant::I8,
         ..Spec::raw()
     };

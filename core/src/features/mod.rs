@@ -4,14 +4,15 @@
 //! The model chooses one of [`Features`]:
 //! - [`Features::Raw`]: the thumbnail itself (D = width · height),
 //! - [`Features::Lbp`]: uniform LBP histograms per cell of a grid
-//!   ([`lbp`]; D = cells · 59).
+//!   ([`lbp`]; D = cells · 59), of the thumbnail alone or with its mirror
+//!   image, as counted or square-rooted.
 //!
 //! [`FeatureExtractor::new_checked`] checks the choice once against the
 //! thumbnail size; after that [`FeatureExtractor::run`] only checks the
 //! lengths of the caller's buffers. Nothing allocates; the output is f32,
 //! finite and non-negative for a finite non-negative thumbnail, and the same
 //! bits on the host and the chip (integer codes and counts, one f32
-//! division a value).
+//! division a value, and one correctly rounded square root with `sqrt`).
 
 pub mod grid;
 pub mod lbp;
@@ -29,8 +30,14 @@ pub enum Features {
     /// The thumbnail's pixels, unchanged.
     Raw,
     /// Uniform LBP histograms (8 neighbours, radius 1, 59 bins) per cell of
-    /// `grid` over the thumbnail's interior pixels.
-    Lbp { grid: Grid },
+    /// `grid` over the thumbnail's interior pixels; see [`lbp`].
+    Lbp {
+        grid: Grid,
+        /// Each cell counts the mirror image's codes too.
+        mirror: bool,
+        /// Each value square-rooted (the Hellinger form).
+        sqrt: bool,
+    },
 }
 
 impl Features {
@@ -66,7 +73,7 @@ impl FeatureExtractor {
         if width < min || height < min || width > MAX_FRAME_SIDE || height > MAX_FRAME_SIDE {
             return Err(FeatureError::ThumbnailSize { width, height, min });
         }
-        if let Features::Lbp { grid } = features {
+        if let Features::Lbp { grid, .. } = features {
             let (max_rows, max_cols) = (height - 2, width - 2);
             if grid.rows == 0 || grid.cols == 0 || grid.rows > max_rows || grid.cols > max_cols {
                 return Err(FeatureError::Grid {
@@ -124,7 +131,7 @@ impl FeatureExtractor {
     pub const fn output_len(&self) -> usize {
         match self.features {
             Features::Raw => self.input_len(),
-            Features::Lbp { grid } => grid.cells() * uniform::BINS,
+            Features::Lbp { grid, .. } => grid.cells() * uniform::BINS,
         }
     }
 
@@ -147,7 +154,9 @@ impl FeatureExtractor {
         }
         match self.features {
             Features::Raw => out.copy_from_slice(thumb),
-            Features::Lbp { grid } => lbp::histograms(thumb, self.width, self.height, grid, out),
+            Features::Lbp { grid, mirror, sqrt } => {
+                lbp::histograms(thumb, (self.width, self.height), grid, (mirror, sqrt), out);
+            }
         }
         Ok(())
     }

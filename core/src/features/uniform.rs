@@ -44,14 +44,33 @@ pub const fn bin(pattern: u8) -> u8 {
     }
 }
 
-/// [`bin`] of every pattern, indexed by the pattern.
-pub static BIN_OF: [u8; 256] = table();
+/// The pattern of the same pixel in the mirror image (the thumbnail
+/// flipped left to right): neighbours (0, +1) and (0, −1) swap (bits 0 and
+/// 4), so do (−1, +1) and (−1, −1) (bits 1 and 3) and (+1, −1) and (+1, +1)
+/// (bits 5 and 7); bits 2 and 6 (straight up and down) stay.
+pub const fn mirrored(pattern: u8) -> u8 {
+    const TO: [u32; 8] = [4, 3, 2, 1, 0, 7, 6, 5];
+    let mut out = 0u8;
+    let mut i = 0;
+    while i < 8 {
+        out |= ((pattern >> i) & 1) << TO[i];
+        i += 1;
+    }
+    out
+}
 
-const fn table() -> [u8; 256] {
+/// [`bin`] of every pattern, indexed by the pattern.
+pub static BIN_OF: [u8; 256] = table(false);
+
+/// [`bin`] of every pattern's [`mirrored`] pattern, indexed by the pattern.
+pub static MIRRORED_BIN_OF: [u8; 256] = table(true);
+
+const fn table(mirror: bool) -> [u8; 256] {
     let mut t = [0u8; 256];
     let mut p = 0;
     while p < 256 {
-        t[p] = bin(p as u8);
+        let pattern = p as u8;
+        t[p] = bin(if mirror { mirrored(pattern) } else { pattern });
         p += 1;
     }
     t
@@ -69,6 +88,21 @@ mod tests {
         }
         assert!(seen[..58].iter().all(|&n| n == 1), "{seen:?}");
         assert_eq!(seen[58], 256 - 58);
+    }
+
+    #[test]
+    fn mirroring_twice_is_the_identity_and_keeps_uniform_patterns_uniform() {
+        for p in 0..=255u8 {
+            assert_eq!(mirrored(mirrored(p)), p);
+            assert_eq!(transitions(mirrored(p)), transitions(p));
+            assert_eq!(
+                MIRRORED_BIN_OF[usize::from(p)],
+                BIN_OF[usize::from(mirrored(p))]
+            );
+        }
+        assert_eq!(mirrored(0b0000_0001), 0b0001_0000); // right → left
+        assert_eq!(mirrored(0b0010_0000), 0b1000_0000); // down-left → down-right
+        assert_eq!(mirrored(0b0100_0100), 0b0100_0100); // up and down stay
     }
 
     #[test]

@@ -88,16 +88,18 @@ pub fn cell_of(p: usize, n: usize, cells: usize) -> usize {
 }
 
 /// The LBP features of a `width x height` thumbnail over a `rows x cols`
-/// grid: cell after cell (row-major), 59 values each.
+/// grid: cell after cell (row-major), 59 values each. With `mirror` each
+/// cell also counts the codes of the mirror image (the thumbnail flipped
+/// left to right, made here pixel by pixel) in the same cell; with `sqrt`
+/// each value is the square root of the f32 histogram value.
 ///
 /// Errors when the thumbnail is smaller than 3 x 3, does not hold
 /// `width * height` values, or a cell would hold no code.
 pub fn histograms(
     thumb: &[f32],
-    width: usize,
-    height: usize,
-    rows: usize,
-    cols: usize,
+    (width, height): (usize, usize),
+    (rows, cols): (usize, usize),
+    (mirror, sqrt): (bool, bool),
 ) -> anyhow::Result<Vec<f32>> {
     anyhow::ensure!(
         width >= 3 && height >= 3,
@@ -113,21 +115,30 @@ pub fn histograms(
         (1..=code_h).contains(&rows) && (1..=code_w).contains(&cols),
         "grid of {rows} x {cols} cells over {code_h} x {code_w} codes"
     );
+    let flipped: Vec<f32> = thumb
+        .chunks(width)
+        .flat_map(|row| row.iter().rev().copied())
+        .collect();
+    let images: &[&[f32]] = if mirror { &[thumb, &flipped] } else { &[thumb] };
     let mut counts = vec![[0u64; 59]; rows * cols];
     let mut codes_in_cell = vec![0u64; rows * cols];
-    for y in 0..code_h {
-        for x in 0..code_w {
-            let cell = cell_of(y, code_h, rows) * cols + cell_of(x, code_w, cols);
-            counts[cell][nri_uniform_bin(pattern(thumb, width, y + 1, x + 1))] += 1;
-            codes_in_cell[cell] += 1;
+    for image in images {
+        for y in 0..code_h {
+            for x in 0..code_w {
+                let cell = cell_of(y, code_h, rows) * cols + cell_of(x, code_w, cols);
+                counts[cell][nri_uniform_bin(pattern(image, width, y + 1, x + 1))] += 1;
+                codes_in_cell[cell] += 1;
+            }
         }
     }
     let mut out = Vec::with_capacity(rows * cols * 59);
     for (cell, n) in counts.iter().zip(&codes_in_cell) {
         for &c in cell {
             // Both integers are exact in f64 and the f64 quotient rounds to
-            // the correctly rounded f32 one (53 ≥ 2·24 + 2 bits).
-            out.push((c as f64 / *n as f64) as f32);
+            // the correctly rounded f32 one (53 ≥ 2·24 + 2 bits); so does
+            // the f64 square root of an f32.
+            let v = (c as f64 / *n as f64) as f32;
+            out.push(if sqrt { f64::from(v).sqrt() as f32 } else { v });
         }
     }
     Ok(out)

@@ -94,7 +94,7 @@ impl Default for Spec {
     fn default() -> Self {
         Self {
             thumb: (64, 48),
-            features: FeatureChoice::Lbp { rows: 6, cols: 5 },
+            features: FeatureChoice::lbp(6, 5),
             crop: None,
             nmf: NmfParams {
                 n_components: 192,
