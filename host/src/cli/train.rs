@@ -27,8 +27,9 @@ pub struct TrainArgs {
     pub thumb: (usize, usize),
     /// What the NMF is fitted on: `raw` (the thumbnail) or `lbp:RxC` (uniform
     /// LBP histograms over R x C cells of the thumbnail, e.g. lbp:8x6 with
-    /// --thumb 64x48).
-    #[arg(long, value_name = "FEATURES", default_value = "lbp:6x5")]
+    /// --thumb 64x48), then optionally `+mirror` (each cell counts the
+    /// mirror image's codes too) and `+sqrt` (each value square-rooted).
+    #[arg(long, value_name = "FEATURES", default_value_t = Spec::default().features)]
     pub features: FeatureChoice,
     /// How features become a code: `nmf` (the NNLS encoder), or
     /// `fisherfaces` (whitened PCA as a linear stage, no square root, then
