@@ -31,8 +31,15 @@ fn every_basis_row_has_unit_length() {
         let basis = train::fit_basis(&train_set, &spec).unwrap();
         let d = basis.h.len() / basis.k;
         for (i, row) in basis.h.chunks(d).enumerate() {
-            let norm = row.iter().map(|&v| f64::from(v).powi(2)).sum::<f64>().sqrt();
-            assert!((norm - 1.0).abs() < 1e-6, "{features}: row {i} has norm {norm}");
+            let norm = row
+                .iter()
+                .map(|&v| f64::from(v).powi(2))
+                .sum::<f64>()
+                .sqrt();
+            assert!(
+                (norm - 1.0).abs() < 1e-6,
+                "{features}: row {i} has norm {norm}"
+            );
             assert!(row.iter().all(|&v| v >= 0.0), "{features}: row {i}");
         }
     }
