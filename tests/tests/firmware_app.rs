@@ -10,7 +10,7 @@ use facenmf_core::gallery::Identity;
 use facenmf_core::thumbnail::Crop;
 use facenmf_core::Recogniser;
 use facenmf_firmware::app::NoStopwatch;
-use facenmf_firmware::camera::{Camera, ErrorKind, ErrorType};
+use facenmf_firmware::camera::{Camera, ErrorKind};
 use facenmf_firmware::frames::{Frames, FramesError, Replay};
 use facenmf_firmware::{App, AppError, Stopwatch, Workspace};
 
@@ -150,31 +150,11 @@ fn replay_serves_frames_in_order_and_wraps() {
     assert!(Replay::new(Frames::new_checked(&empty).unwrap()).is_none());
 }
 
-/// Serves 4-byte YUYV frames (2 x 1 pixels), then fails with a timeout.
-struct Yuyv(Vec<[u8; 4]>);
-
-impl ErrorType for Yuyv {
-    type Error = ErrorKind;
-}
-
-impl Camera for Yuyv {
-    fn frame_len(&self) -> usize {
-        4
-    }
-    fn capture(&mut self, frame: &mut [u8]) -> Result<(), ErrorKind> {
-        if self.0.is_empty() {
-            return Err(ErrorKind::Timeout);
-        }
-        frame.copy_from_slice(&self.0.remove(0));
-        Ok(())
-    }
-}
-
 #[test]
 fn a_found_frame_is_recognised_from_the_bytes_find_names_and_no_face_is_no_report() {
     use facenmf_firmware::locate::luma_in_place;
     // Luma [255, 0] (Ada), [0, 0] (no face), [0, 255] (Alan); then a timeout.
-    let camera = Yuyv(vec![[255, 7, 0, 9], [0, 7, 0, 9], [0, 7, 255, 9]]);
+    let camera = Script::<4>(vec![[255, 7, 0, 9], [0, 7, 0, 9], [0, 7, 255, 9]]);
     let mut pin = PinMock::new(&[
         Pin::set(State::High), // Ada
         Pin::set(State::Low),  // no face

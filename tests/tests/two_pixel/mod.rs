@@ -38,16 +38,17 @@ pub fn recogniser<const N: usize>(threshold: f32) -> Recogniser<'static, 2, N> {
     .unwrap()
 }
 
-/// A camera that serves the given frames in order, then times out.
-pub struct Script(pub Vec<[u8; 2]>);
+/// A camera that serves the given frames of `N` bytes in order, then times
+/// out (2 bytes: a gray 2 x 1 frame; 4: the same in YUYV).
+pub struct Script<const N: usize = 2>(pub Vec<[u8; N]>);
 
-impl ErrorType for Script {
+impl<const N: usize> ErrorType for Script<N> {
     type Error = ErrorKind;
 }
 
-impl Camera for Script {
+impl<const N: usize> Camera for Script<N> {
     fn frame_len(&self) -> usize {
-        2
+        N
     }
     fn capture(&mut self, frame: &mut [u8]) -> Result<(), ErrorKind> {
         if self.0.is_empty() {
