@@ -132,7 +132,7 @@ pub fn run(seed: u64) -> Result<Figures> {
                 let p = y.min(H - 1) * W + x.min(W - 1);
                 let v: f32 =
                     (0..K).map(|i| mix[i] * basis[i * D + p]).sum::<f32>() + 0.05 * uniform();
-                (v.clamp(0.0, 1.0) * 255.0).round() as u8
+                crate::data::gray8(v)
             })
             .collect();
         let mut thumb = [0.0f32; D];

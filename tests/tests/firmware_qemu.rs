@@ -201,14 +201,7 @@ fn lfw_model_in_qemu(spec: &Spec, name: &str) {
         .train_test_split(split.test_size, split.seed, split.stratify)
         .unwrap()
         .test;
-    let frames: Vec<Vec<u8>> = (0..64)
-        .map(|i| {
-            test.image(i)
-                .iter()
-                .map(|&v| (v * 255.0).round().clamp(0.0, 255.0) as u8)
-                .collect()
-        })
-        .collect();
+    let frames = test.frames()[..64].to_vec();
     let _lock = firmware_lock();
     let dir = scratch(name);
     let model_json = dir.join("model.json");

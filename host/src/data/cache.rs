@@ -243,11 +243,7 @@ pub fn save(ds: &Dataset, dir: &Path, extra: Option<Map<String, Value>>) -> Resu
         return Err(DataError::option(format!("label {l} has no class name")));
     }
     fs::create_dir_all(dir).map_err(|e| DataError::io(dir, e))?;
-    let images: Vec<u8> = ds
-        .images
-        .iter()
-        .map(|&x| (x.clamp(0.0, 1.0) * 255.0).round() as u8)
-        .collect();
+    let images: Vec<u8> = ds.images.iter().map(|&x| super::gray8(x)).collect();
     let (label_name, stale_name, labels): (&str, &str, Vec<u8>) = if ds.class_names.len() <= 256 {
         (
             LABELS,

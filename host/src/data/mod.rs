@@ -56,17 +56,19 @@ impl Dataset {
         &self.images[i * d..(i + 1) * d]
     }
 
-    /// Each image as the camera delivers it: 8-bit gray, `round(x · 255)`.
+    /// Each image as the camera delivers it ([`gray8`] of every pixel).
     pub fn frames(&self) -> Vec<Vec<u8>> {
         self.images
             .chunks(self.pixels().max(1))
-            .map(|img| {
-                img.iter()
-                    .map(|&x| (x.clamp(0.0, 1.0) * 255.0).round() as u8)
-                    .collect()
-            })
+            .map(|img| img.iter().map(|&x| gray8(x)).collect())
             .collect()
     }
+}
+
+/// The camera's 8-bit gray value of a pixel in `[0, 1]`: `round(x · 255)`,
+/// `x` clamped to `[0, 1]` first.
+pub fn gray8(x: f32) -> u8 {
+    (x.clamp(0.0, 1.0) * 255.0).round() as u8
 }
 
 mod error;

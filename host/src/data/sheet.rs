@@ -381,7 +381,7 @@ pub fn render(ds: &Dataset, per_row: usize, people: Option<usize>) -> Image8 {
             for (rr, row) in ds.image(i).chunks_exact(w).enumerate() {
                 let line = &mut img.data[(y0 + rr) * width + x0..(y0 + rr) * width + x0 + w];
                 for (dst, &v) in line.iter_mut().zip(row) {
-                    *dst = (v.clamp(0.0, 1.0) * 255.0).round() as u8;
+                    *dst = super::gray8(v);
                 }
             }
         }

@@ -28,7 +28,7 @@ impl Dataset {
         let mut frame = vec![0u8; self.pixels()];
         for i in 0..self.len() {
             for (f, &x) in frame.iter_mut().zip(self.image(i)) {
-                *f = (x.clamp(0.0, 1.0) * 255.0).round() as u8;
+                *f = super::gray8(x);
             }
             t.run(&frame, &mut images[i * d..(i + 1) * d])
                 .map_err(|e| DataError::option(format!("thumbnail of image {i}: {e}")))?;
