@@ -279,7 +279,7 @@ fn a_person_enrolled_in_qemu_is_known_after_a_restart_and_the_host_agrees() {
             "enrolment: {frames_seen} frames, {} instructions = inference {infer} + door {door} \
              (mean, store write through the emulated flash); {:.2} ms at 168 MHz, one a cycle",
             infer + door,
-            (infer + door) as f64 / 168e3
+            facenmf_host::qemu::milliseconds((infer + door) as f64)
         );
         assert_eq!(frames_seen, enrolled_at - 1);
         assert!(infer + door < 168_000_000, "over 1 s at 168 MHz");

@@ -272,7 +272,7 @@ fn the_located_firmware_agrees_with_the_host_on_whole_frames() {
         with_face.len(),
         generated.iter().min().unwrap(),
         generated.iter().max().unwrap(),
-        mean_locate / 168e3,
+        facenmf_host::qemu::milliseconds(mean_locate),
         &locate[GENERATED..],
         mean(&verify[..GENERATED]),
         verify[..GENERATED].iter().max().unwrap(),

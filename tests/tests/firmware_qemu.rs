@@ -319,7 +319,7 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
     let mean_i = total_i as f64 / frames_n as f64;
     let mean_m = total_m as f64 / frames_n as f64;
     let per_mac = total_i as f64 / total_m as f64;
-    let ms_168 = mean_i / 168e3;
+    let ms_168 = qemu::milliseconds(mean_i);
     let sweeps: f64 =
         chip.frames.iter().map(|f| f64::from(f.sweeps)).sum::<f64>() / frames_n as f64;
     let known = chip.frames.iter().filter(|f| f.known).count();

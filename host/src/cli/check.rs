@@ -98,7 +98,7 @@ impl Board {
             bit_identical: r.agreement.bit_identical,
             mean_instructions: r.mean_instructions,
             max_instructions: r.max_instructions,
-            mean_ms: r.mean_instructions / 168e3,
+            mean_ms: qemu::milliseconds(r.mean_instructions),
         }
     }
 

@@ -287,7 +287,7 @@ pub fn text(s: &Summary) -> String {
                 f.stranger_frames,
                 f.mean_instructions,
                 f.mean_ticks,
-                f.mean_instructions / 168e3,
+                crate::qemu::milliseconds(f.mean_instructions),
                 f.build_seconds,
                 f.run_seconds
             );

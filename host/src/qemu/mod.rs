@@ -30,12 +30,21 @@ pub use replay::{frames_room, replay, replay_model, Replay, MODEL_FRAMES};
 pub use run::{run, QemuRun};
 pub use tools::{firmware_dir, missing_tools};
 
+/// The STM32F4's core clock, in Hz: the figures' "at 168 MHz, one
+/// instruction a cycle".
+pub const CLOCK_HZ: f64 = 168e6;
+
+/// Milliseconds `instructions` take at [`CLOCK_HZ`], one a cycle.
+pub fn milliseconds(instructions: f64) -> f64 {
+    instructions / (CLOCK_HZ / 1e3)
+}
+
 /// Instructions a SysTick tick of the QEMU board stands for: SysTick counts
-/// the 168 MHz core clock of virtual time and `-icount shift=0` advances
-/// virtual time by one nanosecond an instruction, so a tick is 1e9 / 168e6
-/// instructions (exact up to the tick's rounding; the TCG plugin counts
-/// them exactly).
-pub const INSTRUCTIONS_PER_TICK: f64 = 1e9 / 168e6;
+/// the core clock ([`CLOCK_HZ`]) of virtual time and `-icount shift=0`
+/// advances virtual time by one nanosecond an instruction, so a tick is
+/// 1e9 / 168e6 instructions (exact up to the tick's rounding; the TCG
+/// plugin counts them exactly).
+pub const INSTRUCTIONS_PER_TICK: f64 = 1e9 / CLOCK_HZ;
 
 /// The chip's target triple.
 pub const TARGET: &str = "thumbv7em-none-eabihf";
