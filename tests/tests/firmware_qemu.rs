@@ -155,6 +155,11 @@ fn firmware_runs_a_quantised_lbp_lfw_model_and_agrees_with_the_host() {
 /// L2, the i8 LDA map, class means (287 KB, so the 64 frames fit beside it).
 #[test]
 fn firmware_runs_a_fisherfaces_lbp_lfw_model_and_agrees_with_the_host() {
+    lfw_model_in_qemu(&fisherfaces_lbp(), "firmware_qemu_lfw_fisher");
+}
+
+/// The Fisherfaces baseline's recipe: LBP 8 x 6 over 64 x 48, P = 96, i8.
+fn fisherfaces_lbp() -> Spec {
     let mut spec = Spec {
         thumb: (64, 48),
         features: FeatureChoice::lbp(8, 6),
@@ -164,7 +169,7 @@ fn firmware_runs_a_fisherfaces_lbp_lfw_model_and_agrees_with_the_host() {
         ..Spec::raw()
     };
     spec.nmf.n_components = 96;
-    lfw_model_in_qemu(&spec, "firmware_qemu_lfw_fisher");
+    spec
 }
 
 /// The default device model, the recipe of `facenmf train` / `facenmf
@@ -425,10 +430,11 @@ fn check_firmware(model_json: &Path, frames: &[Vec<u8>], dir: &Path) {
     assert!(sizes.ram <= 128 << 10, "RAM {} > 128 KiB", sizes.ram);
 }
 
-/// `facenmf check --qemu`'s run (`qemu::replay_model`): a Fisherfaces LBP
-/// model on the first 64 frames of its own test split (`train::test_frames`,
-/// in the order of the thumbnails `check` compares), every answer and
-/// vector the host's; frames of another size are refused by name.
+/// `facenmf check --qemu`'s run (`qemu::replay_model`): the Fisherfaces
+/// baseline ([`fisherfaces_lbp`]) on the first 64 frames of its own test
+/// split (`train::test_frames`, in the order of the thumbnails `check`
+/// compares), every answer and vector the host's; frames of another size
+/// are refused by name.
 #[test]
 fn check_qemu_replays_the_test_frames_of_a_model() {
     let Some(lfw) = data_dir::dataset("lfw_people_min20_r07") else {
@@ -438,16 +444,7 @@ fn check_qemu_replays_the_test_frames_of_a_model() {
         return;
     }
     let ds = data_dir::load_study(&lfw);
-    let mut spec = Spec {
-        thumb: (64, 48),
-        features: FeatureChoice::lbp(6, 5),
-        method: Method::Fisherfaces,
-        sqrt: false,
-        quant: Quant::I8,
-        ..Spec::raw()
-    };
-    spec.nmf.n_components = 64;
-    let (model, _) = train::train(&ds, &spec, BTreeMap::new()).unwrap();
+    let (model, _) = train::train(&ds, &fisherfaces_lbp(), BTreeMap::new()).unwrap();
     let frames = train::test_frames(&model, &ds).unwrap();
     let thumbs = train::test_split(&model, &ds).unwrap();
     assert_eq!(frames.labels, thumbs.labels, "the same split, in order");
